@@ -1,0 +1,7 @@
+/**
+ * The explicit list of `lsrm` commands (no reflection): add a command by importing its module
+ * and appending it here.
+ */
+import type { Command } from './command';
+
+export const COMMANDS: Command[] = [];
