@@ -1,0 +1,66 @@
+/**
+ * Leave-one-out split (paper III-D; SASRec's protocol): per user, the last item is the test
+ * target, the second last the validation target, the rest is training history.
+ *
+ * - Users with fewer than 3 interactions keep all of them in train and get no targets.
+ * - "We filter all test items that don't appear in training and validation datasets": a test
+ *   target seen in no user's train part or validation target is dropped (set to 0). Validation
+ *   targets are not filtered (the paper only filters test items).
+ *
+ * Legend: U users (0-based), I items (1-based, 0 = "no target").
+ */
+import type { LeaveOneOutSplit, Sequences } from '../types';
+
+/** Items that occur in some user's train part or as a validation target. */
+function seenItems(s: Sequences, trainEnd: Int32Array, valid: Int32Array): Uint8Array {
+  const seen = new Uint8Array(s.numItems + 1);
+  for (let u = 0; u < s.numUsers; u++) {
+    for (let j = s.offsets[u]; j < trainEnd[u]; j++) seen[s.items[j]] = 1;
+    seen[valid[u]] = 1;
+  }
+  seen[0] = 0;
+  return seen;
+}
+
+/**
+ * Split each user's sequence into train prefix, validation target and test target.
+ * @example
+ * // user items [4, 7, 2, 9] -> train [4, 7], valid 2, test 9 (if 9 is seen elsewhere, else 0)
+ * const split = splitLeaveOneOut(toSequences(x));
+ */
+export function splitLeaveOneOut(s: Sequences): LeaveOneOutSplit {
+  const U = s.numUsers;
+  const valid = new Int32Array(U);
+  const test = new Int32Array(U);
+  const trainEnd = new Int32Array(U); // exclusive end of user u's train part in s.items
+  const trainOffsets = new Int32Array(U + 1);
+  for (let u = 0; u < U; u++) {
+    const lo = s.offsets[u];
+    const hi = s.offsets[u + 1];
+    if (hi - lo >= 3) {
+      valid[u] = s.items[hi - 2];
+      test[u] = s.items[hi - 1];
+      trainEnd[u] = hi - 2;
+    } else {
+      trainEnd[u] = hi;
+    }
+    trainOffsets[u + 1] = trainOffsets[u] + (trainEnd[u] - lo);
+  }
+  const seen = seenItems(s, trainEnd, valid);
+  for (let u = 0; u < U; u++) if (!seen[test[u]]) test[u] = 0;
+  const items = new Int32Array(trainOffsets[U]);
+  const times = new Float64Array(trainOffsets[U]);
+  for (let u = 0; u < U; u++) {
+    items.set(s.items.subarray(s.offsets[u], trainEnd[u]), trainOffsets[u]);
+    times.set(s.times.subarray(s.offsets[u], trainEnd[u]), trainOffsets[u]);
+  }
+  const train: Sequences = { offsets: trainOffsets, items, times, numUsers: U, numItems: s.numItems, vocab: s.vocab };
+  return { train, valid, test, numUsers: U, numItems: s.numItems, vocab: s.vocab };
+}
+
+/** Number of users with a non-zero target in `targets` (e.g. split.test). */
+export function countTargets(targets: Int32Array): number {
+  let n = 0;
+  for (let u = 0; u < targets.length; u++) if (targets[u] !== 0) n++;
+  return n;
+}
