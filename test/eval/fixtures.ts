@@ -36,8 +36,8 @@ export function fakeModel(hidden: number[][], table: number[][], bias?: number[]
   const model: SeqModel = {
     kind: 'fake',
     config: { maxLen },
-    variables: new Map([['h', h], ['w', w], ...(b ? [['b', b] as const] : [])]),
-    encode: (seqs) => tf.tidy(() => tf.gather(h, seqs) as tf.Tensor3D), // [B, T, D]
+    variables: new Map<string, tf.Variable>(b ? [['h', h], ['w', w], ['b', b]] : [['h', h], ['w', w]]),
+    encode: (seqs) => tf.tidy(() => tf.gather(h, seqs) as unknown as tf.Tensor3D), // [B, T, D]
     outputTable: () => w, // the variable itself, as a tied embedding would be
     paramCounts: () => ({ embedding: 0, nonEmbedding: 0, total: 0 }),
     dispose: () => { h.dispose(); w.dispose(); b?.dispose(); },
