@@ -1,0 +1,91 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { closeBrowser, figureHtml, findChrome, plotlySource } from '../../lib/plot/export';
+import { lineFigure } from '../../lib/plot/figures';
+import { checkFigureId, saveFigure, saveTable } from '../../lib/plot/save';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'lsrm-save-'));
+const FIG = lineFigure([{ name: 'a</script><b>', x: [1, 2, 3], y: [3, 2, 1] }], { title: 'T' });
+const COLS = [{ key: 'k', label: 'Key' }, { key: 'v', label: 'Value' }];
+const ROWS = [{ k: 'a,b', v: 1500 }];
+const HAS_CHROME = (() => { try { return findChrome() !== undefined; } catch { return false; } })();
+
+after(() => closeBrowser());
+
+/** Width and height from a PNG's IHDR chunk (bytes 16..23, big-endian). */
+function pngSize(path: string): [number, number] {
+  const b = readFileSync(path);
+  assert.deepEqual([...b.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10], 'PNG signature');
+  return [b.readUInt32BE(16), b.readUInt32BE(20)];
+}
+
+function withEnv<T>(name: string, value: string | undefined, fn: () => Promise<T>): Promise<T> {
+  const old = process.env[name];
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+  return fn().finally(() => {
+    if (old === undefined) delete process.env[name];
+    else process.env[name] = old;
+  });
+}
+
+test('figureHtml is self-contained and a </script> in the data cannot end the script', () => {
+  const html = figureHtml(FIG, 'My <title>');
+  assert.ok(html.includes(plotlySource()), 'plotly.js inlined');
+  assert.ok(!/<script[^>]+src=/.test(html), 'no external script');
+  assert.ok(html.includes('<title>My &lt;title&gt;</title>'));
+  assert.ok(html.includes('"name":"a<\\/script><b>"'));
+  // exactly one closing tag per script element: plotly's and the figure's
+  assert.equal(html.split('</script>').length - 1, 2);
+});
+
+test('findChrome: CHROME_PATH wins and must exist', () => {
+  const dir = tmp();
+  const fake = join(dir, 'chrome');
+  writeFileSync(fake, '');
+  assert.equal(findChrome({ CHROME_PATH: fake }), fake);
+  assert.throws(() => findChrome({ CHROME_PATH: join(dir, 'none') }), /CHROME_PATH=.*none does not exist/);
+});
+
+test('checkFigureId accepts kebab-case ids only', () => {
+  checkFigureId('fig-02-data-scaling');
+  assert.throws(() => checkFigureId('Fig 2'), /figure id 'Fig 2' must match/);
+  assert.throws(() => checkFigureId('../x'), /must match/);
+});
+
+test('saveTable writes csv, md and html; png: false skips the browser', async () => {
+  const dir = tmp();
+  const saved = await saveTable(ROWS, COLS, 'tab', { dir, png: false, title: 'Title', note: 'note' });
+  assert.deepEqual(saved, { csv: join(dir, 'tab.csv'), md: join(dir, 'tab.md'), html: join(dir, 'tab.html') });
+  assert.equal(readFileSync(saved.csv!, 'utf8'), 'k,v\n"a,b",1500\n');
+  assert.match(readFileSync(saved.md!, 'utf8'), /\| a,b \| 1,500 \|/);
+  const html = readFileSync(saved.html, 'utf8');
+  assert.ok(html.startsWith('<!DOCTYPE html>'));
+  assert.ok(html.includes('>1,500</td>'));
+  assert.ok(!html.includes('Plotly'), 'tables need no plotly.js');
+  assert.deepEqual(readdirSync(dir).sort(), ['tab.csv', 'tab.html', 'tab.md']);
+});
+
+test('without a browser: HTML is still written and the result says why there is no PNG', async () => {
+  const dir = tmp();
+  const saved = await withEnv('CHROME_PATH', join(dir, 'no-chrome'), () => saveFigure(FIG, 'fig', { dir, warn: false }));
+  assert.equal(saved.html, join(dir, 'fig.html'));
+  assert.equal(saved.png, undefined);
+  assert.match(saved.pngSkipped!, /CHROME_PATH=.*no-chrome does not exist/);
+  assert.deepEqual(readdirSync(dir), ['fig.html']);
+});
+
+test('with Chromium: figure and table PNGs at 2x pixel density', { skip: HAS_CHROME ? false : 'no Chromium (apt-get install chromium)' }, async () => {
+  const dir = tmp();
+  const fig = await saveFigure(FIG, 'fig', { dir });
+  assert.equal(fig.png, join(dir, 'fig.png'));
+  // plot 720x440 CSS px + 8 px padding each side, at deviceScaleFactor 2
+  assert.deepEqual(pngSize(fig.png!), [(720 + 16) * 2, (440 + 16) * 2]);
+  const tab = await saveTable(ROWS, COLS, 'tab', { dir });
+  const [w, h] = pngSize(tab.png!);
+  assert.ok(w > 100 && h > 50 && w < 900 && h < 400, `table png ${w}x${h}`);
+  assert.ok(existsSync(join(dir, 'tab.csv')));
+});
