@@ -1,0 +1,155 @@
+/**
+ * Reusable SeqModel contract checks (STYLE 2.8): shapes, causality, padding invariance, no tensor
+ * leaks, determinism from the seed, and a loss that falls when overfitting one tiny batch.
+ * Each model's test file calls `contractTests(name, make)` with a tiny-config factory.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import type { ForwardOptions, SeqModel } from '../../lib/models/types';
+
+/** Builds a small model: 20 items, maxLen >= 10, the rest chosen by the model's test. */
+export type MakeModel = (seed: number) => SeqModel;
+
+export const NUM_ITEMS = 20;
+const EVAL: ForwardOptions = { isTraining: false };
+
+/** encode() as a nested array [B][T][D], tensors disposed. */
+export function encodeArray(model: SeqModel, rows: number[][], opts: ForwardOptions = EVAL): number[][][] {
+  return tf.tidy(() => model.encode(tf.tensor2d(rows, undefined, 'int32'), opts).arraySync());
+}
+
+/** Largest |a - b| over two equally shaped nested arrays. */
+export function maxAbsDiff(a: number[] | number[][] | number[][][], b: typeof a): number {
+  const fa = (a as number[]).flat(2) as number[];
+  const fb = (b as number[]).flat(2) as number[];
+  assert.equal(fa.length, fb.length, 'shape mismatch');
+  return fa.reduce((m, x, i) => Math.max(m, Math.abs(x - fb[i])), 0);
+}
+
+/**
+ * Mean softmax cross-entropy over items 1..I at every slot whose target is not 0:
+ * logits = h · table[1..I]ᵀ (+ bias[1..I]); the same formula as the shared training loss.
+ */
+export function plainNextItemLoss(model: SeqModel, inputs: tf.Tensor2D, targets: tf.Tensor2D, opts: ForwardOptions): tf.Scalar {
+  return tf.tidy(() => {
+    const h = model.encode(inputs, opts); // [B, T, D]
+    const [B, T, D] = h.shape;
+    const table = model.outputTable().slice([1, 0], [-1, D]); // [I, D]
+    let logits = tf.matMul(h.reshape([B * T, D]), table, false, true); // [B·T, I]
+    if (model.outputBias) logits = tf.add(logits, model.outputBias().slice([1], [-1]));
+    const flatTargets = targets.reshape([B * T]); // [B·T]
+    const mask = tf.notEqual(flatTargets, 0).cast('float32'); // [B·T]
+    const onehot = tf.oneHot(tf.maximum(tf.sub(flatTargets, 1), 0).cast('int32'), table.shape[0]); // [B·T, I]
+    const nll = tf.neg(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), 1)); // [B·T]
+    return tf.div(tf.sum(tf.mul(nll, mask)), tf.sum(mask)) as tf.Scalar;
+  });
+}
+
+// Left-padded rows of length 10 (0 = padding), items in 1..20.
+const ROWS = [
+  [0, 0, 0, 3, 5, 7, 2, 9, 4, 11],
+  [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+  [0, 0, 0, 0, 0, 0, 0, 0, 17, 20],
+];
+
+/** Registers the contract tests of one model kind. `tol` bounds float noise (FMLP's DFT: ~1e-6). */
+export function contractTests(name: string, make: MakeModel, opts: { tol?: number; overfitSteps?: number; lr?: number } = {}): void {
+  const tol = opts.tol ?? 1e-6;
+
+  test(`${name}: encode gives [B, T, D] for any T <= maxLen and rejects bad input`, () => {
+    const m = make(1);
+    const D = tf.tidy(() => m.outputTable().shape[1]);
+    for (const T of [1, 3, 10]) {
+      const out = encodeArray(m, ROWS.map((r) => r.slice(10 - T)));
+      assert.deepEqual([out.length, out[0].length, out[0][0].length], [3, T, D]);
+      assert.ok(out.flat(2).every(Number.isFinite));
+    }
+    const maxLen = m.config.maxLen as number;
+    assert.throws(() => encodeArray(m, [new Array(maxLen + 1).fill(1)]), /sequence length \d+ must be in \[1, maxLen=/);
+    assert.throws(() => tf.tidy(() => m.encode(tf.tensor1d([1, 2], 'int32') as unknown as tf.Tensor2D, EVAL)), /seqs must be \[B, T\]/);
+    const table = tf.tidy(() => m.outputTable().shape);
+    assert.deepEqual(table, [NUM_ITEMS + 1, D]);
+    m.dispose();
+  });
+
+  test(`${name}: causal, slot t depends on slots <= t only`, () => {
+    const m = make(2);
+    const base = encodeArray(m, ROWS);
+    for (let t = 3; t < 10; t++) {
+      const changed = ROWS.map((r) => r.map((x, s) => (s === t ? (x % NUM_ITEMS) + 1 : x)));
+      const out = encodeArray(m, changed);
+      for (let b = 0; b < 2; b++) {
+        // Rows 0 and 1 hold an item at every slot >= 3: slots < t unchanged, slot t changed.
+        assert.ok(maxAbsDiff(base[b].slice(0, t), out[b].slice(0, t)) <= tol, `slot < ${t} moved (row ${b})`);
+        assert.ok(maxAbsDiff(base[b][t], out[b][t]) > 1e-4, `slot ${t} ignored its own item (row ${b})`);
+      }
+    }
+    m.dispose();
+  });
+
+  test(`${name}: padding invariant, more left padding leaves the item slots unchanged`, () => {
+    const m = make(3);
+    const seq = [3, 5, 7, 2];
+    const short = encodeArray(m, [seq])[0]; // T = 4, no padding
+    const long = encodeArray(m, [[0, 0, 0, 0, 0, 0, ...seq]])[0]; // T = 10, 6 pads
+    assert.ok(maxAbsDiff(short, long.slice(6)) <= 10 * tol, 'outputs moved with the padding');
+    m.dispose();
+  });
+
+  test(`${name}: no tensor leaks in encode, loss and gradients`, () => {
+    const m = make(4);
+    const seqs = tf.tensor2d(ROWS, undefined, 'int32');
+    const targets = tf.tensor2d(ROWS.map((r) => [...r.slice(1), 1]), undefined, 'int32');
+    encodeArray(m, ROWS); // warm-up (backends may cache on first use)
+    const before = tf.memory().numTensors;
+    m.encode(seqs, EVAL).dispose();
+    m.encode(seqs, { isTraining: true, seed: 5 }).dispose();
+    const { value, grads } = tf.variableGrads(() => plainNextItemLoss(m, seqs, targets, { isTraining: true, seed: 6 }), [...m.variables.values()]);
+    value.dispose();
+    tf.dispose(grads);
+    assert.equal(tf.memory().numTensors, before);
+    tf.dispose([seqs, targets]);
+    m.dispose();
+  });
+
+  test(`${name}: deterministic from the seed; dropout only when training, seeded`, () => {
+    const a = make(7);
+    const b = make(7);
+    const c = make(8);
+    assert.deepEqual([...a.variables.keys()], [...b.variables.keys()]);
+    for (const [k, v] of a.variables) assert.deepEqual(v.dataSync(), b.variables.get(k)!.dataSync(), k);
+    assert.ok(maxAbsDiff(encodeArray(a, ROWS), encodeArray(c, ROWS)) > 1e-4, 'seed 8 built the same model');
+    assert.deepEqual(encodeArray(a, ROWS), encodeArray(b, ROWS));
+    assert.deepEqual(encodeArray(a, ROWS, { isTraining: false, seed: 1 }), encodeArray(a, ROWS, { isTraining: false, seed: 2 }));
+    const t1 = encodeArray(a, ROWS, { isTraining: true, seed: 1 });
+    assert.deepEqual(t1, encodeArray(b, ROWS, { isTraining: true, seed: 1 }));
+    assert.ok(maxAbsDiff(t1, encodeArray(a, ROWS, { isTraining: true, seed: 2 })) > 1e-4, 'dropout ignored its seed');
+    assert.ok(maxAbsDiff(t1, encodeArray(a, ROWS)) > 1e-4, 'no dropout while training');
+    [a, b, c].forEach((m) => m.dispose());
+  });
+
+  test(`${name}: loss falls when overfitting one tiny batch`, () => {
+    const m = make(9);
+    const seqs = tf.tensor2d(ROWS, undefined, 'int32');
+    const targets = tf.tensor2d(ROWS.map((r) => [...r.slice(1), 12]), undefined, 'int32');
+    const optimizer = tf.train.adam(opts.lr ?? 0.02);
+    const lossAt = (step: number) =>
+      optimizer.minimize(() => plainNextItemLoss(m, seqs, targets, { isTraining: false, seed: step }), true, [...m.variables.values()])!;
+    const l0 = lossAt(0);
+    const first = l0.dataSync()[0];
+    l0.dispose();
+    let last = first;
+    for (let s = 1; s < (opts.overfitSteps ?? 80); s++) {
+      const l = lossAt(s);
+      last = l.dataSync()[0];
+      l.dispose();
+    }
+    // Uniform guessing over 20 items is ln 20 = 3.0; memorizing 27 targets drives it towards 0.
+    assert.ok(first > 2, `initial loss ${first} should be near ln 20 = 3.0`);
+    assert.ok(last < 0.3 * first, `loss went ${first} -> ${last}`);
+    optimizer.dispose();
+    tf.dispose([seqs, targets]);
+    m.dispose();
+  });
+}
