@@ -1,0 +1,74 @@
+/**
+ * TrainConfig: the typed, JSON-serializable settings of one training run, with a reason on each
+ * default. The dropout fields are read where the model is built (lib/train/run.ts), since dropout
+ * lives in the model; the loop itself (train.ts) reads the rest.
+ */
+import { LAYER_DROPOUT_DEFAULTS } from './dropout';
+
+/** Which validation metric selects the best epoch and drives early stopping / the switch. */
+export type SelectBy = 'loss' | 'NDCG@10';
+
+export interface TrainConfig {
+  /** Fixed number of epochs; undefined = until validation stops improving (see patience). */
+  readonly epochs?: number;
+  /** Cap on epochs when `epochs` is undefined; also the horizon of the cosine schedule. */
+  readonly maxEpochs: number;
+  /** Epochs without improvement before switching to SGD / stopping. */
+  readonly patience: number;
+  /** Windows per batch. */
+  readonly batchSize: number;
+  /** Peak learning rate (Adam units). */
+  readonly lrPeak: number;
+  /** Floor of the cosine decay as a fraction of lrPeak. */
+  readonly lrMinRatio: number;
+  /** Linear warmup length, in epochs (fractions allowed). */
+  readonly warmupEpochs: number;
+  readonly weightDecay: number;
+  /** Layer-wise adaptive dropout (LAD, paper III-B1); off = the same mean rate in every layer. */
+  readonly layerwiseDropout: boolean;
+  readonly dropoutBottom: number;
+  readonly dropoutTop: number;
+  /** Adam -> SGD at the validation plateau (SO, paper III-B2). */
+  readonly switchOptimizer: boolean;
+  readonly selectBy: SelectBy;
+  /** Seeds batch order and dropout (model init takes its own seed). */
+  readonly seed: number;
+}
+
+export const TRAIN_DEFAULTS: TrainConfig = {
+  maxEpochs: 50, // Table IV trains 12-30 epochs; the cap only bounds a run that keeps improving
+  patience: 3, // Figure 3: returns diminish after ~5 epochs; 3 flat epochs mark a plateau cheaply
+  batchSize: 256, // Table IV, every scale
+  lrPeak: 1e-3, // Adam's usual rate for SASRec-size models (Kang & McAuley use 1e-3)
+  lrMinRatio: 0.1, // Chinchilla / nanoGPT: decay to lrPeak / 10
+  warmupEpochs: 1, // ~1% of a long run at paper scale, a few steps on small data
+  weightDecay: 1e-8, // paper III-B: larger decay underfits recommenders
+  layerwiseDropout: true, // the paper's method; false reproduces "w/o LAD"
+  dropoutBottom: LAYER_DROPOUT_DEFAULTS.bottom,
+  dropoutTop: LAYER_DROPOUT_DEFAULTS.top,
+  switchOptimizer: true, // the paper's method; false reproduces "w/o SO"
+  selectBy: 'loss', // Table III: "trained until the cross-entropy loss on the validation set no longer decreases"
+  seed: 0,
+};
+
+function positiveInt(name: string, v: number | undefined): void {
+  if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new Error(`TrainConfig.${name} must be a positive integer, got ${v}`);
+}
+
+/** Validate a complete config once; returns it unchanged. @throws Error naming the bad field. */
+export function checkTrainConfig(c: TrainConfig): TrainConfig {
+  positiveInt('epochs', c.epochs);
+  positiveInt('maxEpochs', c.maxEpochs);
+  positiveInt('patience', c.patience);
+  positiveInt('batchSize', c.batchSize);
+  if (!(c.lrPeak > 0 && Number.isFinite(c.lrPeak))) throw new Error(`TrainConfig.lrPeak must be a positive number, got ${c.lrPeak}`);
+  if (!(c.lrMinRatio >= 0 && c.lrMinRatio <= 1)) throw new Error(`TrainConfig.lrMinRatio must be in [0, 1], got ${c.lrMinRatio}`);
+  if (!(c.warmupEpochs >= 0)) throw new Error(`TrainConfig.warmupEpochs must be >= 0, got ${c.warmupEpochs}`);
+  if (!(c.weightDecay >= 0)) throw new Error(`TrainConfig.weightDecay must be >= 0, got ${c.weightDecay}`);
+  for (const [name, r] of [['dropoutBottom', c.dropoutBottom], ['dropoutTop', c.dropoutTop]] as const) {
+    if (!(r >= 0 && r < 1)) throw new Error(`TrainConfig.${name} must be in [0, 1), got ${r}`);
+  }
+  if (c.selectBy !== 'loss' && c.selectBy !== 'NDCG@10') throw new Error(`TrainConfig.selectBy must be 'loss' or 'NDCG@10', got '${String(c.selectBy)}'`);
+  if (!Number.isInteger(c.seed)) throw new Error(`TrainConfig.seed must be an integer, got ${c.seed}`);
+  return c;
+}

@@ -1,0 +1,233 @@
+/**
+ * The training loop (paper III-B, Algorithm 1). Model-agnostic: it drives any SeqModel through
+ * a loss function and an evaluation function it is given, and knows nothing about LSRM (STYLE 2.5).
+ *
+ * One epoch = every training window once (lib/data/batch.ts), in a seeded order. After each
+ * epoch the model is evaluated on the validation targets and the best weights are kept. When the
+ * validation metric has not improved for `patience` epochs:
+ * - with switchOptimizer, Adam hands over to SGD (Algorithm 1 lines 4-5), restarting from the
+ *   BEST Adam weights θ^c (the "Adam convergence point"; the current weights have already drifted
+ *   `patience` epochs past it);
+ * - otherwise (or when SGD has plateaued too) training stops, unless `epochs` fixes the count.
+ * The model ends holding the best weights.
+ *
+ * Everything random is a function of (seed, epoch, step): the batch order of epoch e is seeded by
+ * deriveSeed(seed, e), the dropout of step s by deriveSeed(seed, DROPOUT_STREAM, s). A run resumed
+ * from the state saved after an epoch is therefore bit-identical to an uninterrupted one.
+ *
+ * Shapes: B batch, T = maxLen.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ForwardOptions, SeqModel } from '../models/types';
+import type { EvalSplit, LeaveOneOutSplit } from '../types';
+import { batchTensors, batchesPerEpoch, buildWindows, epochBatches, type Batch, type TrainWindows } from '../data/batch';
+import { deriveSeed } from '../data/rng';
+import { learningRate } from './schedule';
+import { createOptimizer, type OptimizerPhase, type OptimizerScalars, type SwitchingOptimizer } from './optimizer';
+import { checkTrainConfig, TRAIN_DEFAULTS, type TrainConfig } from './train-config';
+import { cloneWeights, restoreWeights, disposeWeights, type Weights } from './weights';
+
+export { TRAIN_DEFAULTS, checkTrainConfig, type TrainConfig };
+
+/** Stream label of the per-step dropout seeds ('drop'). */
+const DROPOUT_STREAM = 0x64726f70;
+
+/** Mean next-item cross-entropy of a batch: inputs, targets [B, T] int32 (0 = no target). */
+export type LossFn = (model: SeqModel, inputs: tf.Tensor2D, targets: tf.Tensor2D, opts: ForwardOptions) => tf.Scalar;
+/** Metrics of the model on one held-out split; must include 'loss' and 'NDCG@10'. */
+export type EvaluateFn = (model: SeqModel, split: LeaveOneOutSplit, opts: { split: EvalSplit }) => Promise<{ metrics: Record<string, number> }>;
+
+/** One row of the learning curve, written after every epoch. */
+export interface CurveRow {
+  /** Epochs completed (1-based). */
+  readonly epoch: number;
+  /** Optimizer steps completed. */
+  readonly step: number;
+  /** Mean training cross-entropy of the epoch (over targets, dropout on). */
+  readonly trainLoss: number;
+  readonly validLoss: number;
+  readonly validNdcg10: number;
+  /** Learning rate of the epoch's last step, in the units of the optimizer used. */
+  readonly lr: number;
+  /** Optimizer that trained this epoch. */
+  readonly optimizer: OptimizerPhase;
+  /** Wall time since the run started, summed over resumed sessions. */
+  readonly wallMs: number;
+}
+
+/** Everything besides tensors needed to continue a run after an epoch. */
+export interface TrainState {
+  readonly epoch: number;
+  readonly step: number;
+  readonly curve: readonly CurveRow[];
+  /** Best validation value so far (by config.selectBy) and its epoch (0 = none yet). */
+  readonly bestValue: number;
+  readonly bestEpoch: number;
+  readonly bestMetrics: Readonly<Record<string, number>>;
+  /** Epochs since the last improvement. */
+  readonly badEpochs: number;
+  /** Epoch after which SGD took over (0 = never). */
+  readonly switchEpoch: number;
+  readonly isDone: boolean;
+  readonly stoppedBy?: 'epochs' | 'patience' | 'maxEpochs';
+  readonly optimizer: OptimizerScalars;
+  readonly wallMs: number;
+}
+
+/** What the onEpoch hook receives (tensors are owned by the trainer: read, don't dispose). */
+export interface EpochReport {
+  readonly state: TrainState;
+  readonly isNewBest: boolean;
+  readonly optimizerTensors: ReadonlyMap<string, tf.Tensor>;
+  readonly bestWeights: Weights;
+}
+
+/** Progress of one step, for progress bars. */
+export interface StepReport {
+  readonly epoch: number;
+  readonly batch: number;
+  readonly batchesPerEpoch: number;
+  readonly step: number;
+  readonly loss: number;
+  readonly lr: number;
+}
+
+/** Callbacks and the two functions the loop needs. */
+export interface TrainHooks {
+  readonly lossFn: LossFn;
+  readonly evaluate: EvaluateFn;
+  onStep?(r: StepReport): void;
+  onEpoch?(r: EpochReport): void | Promise<void>;
+  /** Continue from a saved state; the model must already hold that state's latest weights. */
+  readonly resume?: { state: TrainState; optimizerTensors: ReadonlyMap<string, tf.Tensor>; bestWeights: Weights };
+}
+
+/** The outcome: curve and best validation metrics; the model holds the best weights. */
+export interface TrainResult {
+  readonly curve: readonly CurveRow[];
+  readonly bestEpoch: number;
+  readonly bestMetrics: Readonly<Record<string, number>>;
+  readonly switchEpoch: number;
+  readonly epochs: number;
+  readonly steps: number;
+  readonly stoppedBy: 'epochs' | 'patience' | 'maxEpochs';
+  readonly wallMs: number;
+}
+
+/** Target count of a batch (non-zero targets), the weight of its mean loss. */
+function countTargets(batch: Batch): number {
+  let n = 0;
+  for (let i = 0; i < batch.targets.length; i++) if (batch.targets[i] !== 0) n++;
+  return n;
+}
+
+/** One optimizer step on one batch; returns the batch's mean loss. */
+function trainStep(model: SeqModel, opt: SwitchingOptimizer, lossFn: LossFn, batch: Batch, lr: number, seed: number): number {
+  const { inputs, targets } = batchTensors(batch); // [B, T] each
+  const names = [...model.variables.keys()];
+  const vars = [...model.variables.values()];
+  const lossT = tf.tidy(() => {
+    const { value, grads } = tf.variableGrads(() => lossFn(model, inputs, targets, { isTraining: true, seed }), vars);
+    opt.apply(new Map(names.map((n, i) => [n, grads[vars[i].name]])), lr);
+    return value;
+  });
+  const loss = lossT.dataSync()[0];
+  tf.dispose([lossT, inputs, targets]);
+  return loss;
+}
+
+/** Is `value` better than `best` for the selection metric? */
+function isBetter(value: number, best: number, selectBy: TrainConfig['selectBy']): boolean {
+  return selectBy === 'loss' ? value < best : value > best;
+}
+
+/** The first state of a fresh run. */
+function initialState(opt: SwitchingOptimizer, selectBy: TrainConfig['selectBy']): TrainState {
+  return {
+    epoch: 0, step: 0, curve: [], bestValue: selectBy === 'loss' ? Infinity : -Infinity, bestEpoch: 0, bestMetrics: {},
+    badEpochs: 0, switchEpoch: 0, isDone: false, optimizer: opt.getState().scalars, wallMs: 0,
+  };
+}
+
+/** Train one epoch; returns the target-weighted mean loss and the last learning rate. */
+function trainEpoch(model: SeqModel, opt: SwitchingOptimizer, windows: TrainWindows, c: TrainConfig, epoch: number, step0: number, hooks: TrainHooks) {
+  const nb = batchesPerEpoch(windows, c.batchSize);
+  const schedule = { lrPeak: c.lrPeak, lrMin: c.lrPeak * c.lrMinRatio, warmupSteps: Math.round(c.warmupEpochs * nb), totalSteps: (c.epochs ?? c.maxEpochs) * nb };
+  let step = step0, lossSum = 0, targetSum = 0, lr = 0, b = 0;
+  for (const batch of epochBatches(windows, c.batchSize, c.seed, epoch)) {
+    const scheduled = learningRate(step, schedule);
+    lr = opt.phase === 'sgd' ? opt.sgdLr(scheduled) : scheduled;
+    const loss = trainStep(model, opt, hooks.lossFn, batch, scheduled, deriveSeed(c.seed, DROPOUT_STREAM, step));
+    if (!Number.isFinite(loss)) throw new Error(`training diverged at epoch ${epoch + 1}, step ${step} (loss ${loss}): lower the learning rate (lrPeak ${c.lrPeak})`);
+    const n = countTargets(batch);
+    lossSum += loss * n;
+    targetSum += n;
+    step++;
+    hooks.onStep?.({ epoch: epoch + 1, batch: ++b, batchesPerEpoch: nb, step, loss, lr });
+  }
+  return { trainLoss: lossSum / Math.max(1, targetSum), lr, step };
+}
+
+/** Early stopping and the Adam -> SGD switch after an epoch with validation value `value`. */
+function nextState(s: TrainState, value: number, metrics: Record<string, number>, c: TrainConfig, opt: SwitchingOptimizer): { state: TrainState; isNewBest: boolean; switchNow: boolean } {
+  const isNewBest = isBetter(value, s.bestValue, c.selectBy);
+  let st: TrainState = isNewBest
+    ? { ...s, bestValue: value, bestEpoch: s.epoch, bestMetrics: metrics, badEpochs: 0 }
+    : { ...s, badEpochs: s.badEpochs + 1 };
+  const plateau = st.badEpochs >= c.patience;
+  const switchNow = plateau && c.switchOptimizer && opt.phase === 'adam';
+  if (switchNow) st = { ...st, badEpochs: 0, switchEpoch: st.epoch };
+  if (c.epochs !== undefined && st.epoch >= c.epochs) st = { ...st, isDone: true, stoppedBy: 'epochs' };
+  else if (c.epochs === undefined && plateau && !switchNow) st = { ...st, isDone: true, stoppedBy: 'patience' };
+  else if (st.epoch >= c.maxEpochs) st = { ...st, isDone: true, stoppedBy: 'maxEpochs' };
+  return { state: st, isNewBest, switchNow };
+}
+
+/**
+ * Train `model` on `split.train`, selecting by validation (see header).
+ * @throws Error on an invalid config or a diverged (non-finite) loss.
+ */
+export async function trainModel(model: SeqModel, split: LeaveOneOutSplit, config: Partial<TrainConfig>, hooks: TrainHooks): Promise<TrainResult> {
+  const c = checkTrainConfig({ ...TRAIN_DEFAULTS, ...config });
+  const maxLen = Number(model.config.maxLen);
+  const windows = buildWindows(split.train, maxLen);
+  if (windows.count === 0) throw new Error('trainModel: no training targets (every user has fewer than 2 training items)');
+  const opt = createOptimizer(model.variables, { weightDecay: c.weightDecay });
+  let best: Weights;
+  let s: TrainState;
+  if (hooks.resume) {
+    opt.setState(hooks.resume.state.optimizer, hooks.resume.optimizerTensors);
+    best = cloneWeights(hooks.resume.bestWeights);
+    s = hooks.resume.state;
+  } else {
+    best = cloneWeights(model.variables);
+    s = initialState(opt, c.selectBy);
+  }
+  try {
+    while (!s.isDone) {
+      const t0 = Date.now();
+      const phase = opt.phase;
+      const ep = trainEpoch(model, opt, windows, c, s.epoch, s.step, hooks);
+      const { metrics } = await hooks.evaluate(model, split, { split: 'valid' });
+      if (metrics[c.selectBy] === undefined) throw new Error(`trainModel: the evaluation returned no '${c.selectBy}' metric`);
+      const wallMs = s.wallMs + (Date.now() - t0);
+      const row: CurveRow = { epoch: s.epoch + 1, step: ep.step, trainLoss: ep.trainLoss, validLoss: metrics.loss, validNdcg10: metrics['NDCG@10'], lr: ep.lr, optimizer: phase, wallMs };
+      const next = nextState({ ...s, epoch: s.epoch + 1, step: ep.step, curve: [...s.curve, row], wallMs }, metrics[c.selectBy], metrics, c, opt);
+      if (next.isNewBest) {
+        disposeWeights(best);
+        best = cloneWeights(model.variables);
+      }
+      if (next.switchNow) {
+        restoreWeights(model.variables, best);
+        opt.switchToSgd();
+      }
+      s = { ...next.state, optimizer: opt.getState().scalars };
+      await hooks.onEpoch?.({ state: s, isNewBest: next.isNewBest, optimizerTensors: opt.getState().tensors, bestWeights: best });
+    }
+    restoreWeights(model.variables, best);
+  } finally {
+    disposeWeights(best);
+    opt.dispose();
+  }
+  return { curve: s.curve, bestEpoch: s.bestEpoch, bestMetrics: s.bestMetrics, switchEpoch: s.switchEpoch, epochs: s.epoch, steps: s.step, stoppedBy: s.stoppedBy ?? 'epochs', wallMs: s.wallMs };
+}

@@ -1,0 +1,146 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { trainModel, type CurveRow, type EpochReport, type TrainConfig, type TrainState } from '../../lib/train/train';
+import type { SeqModel } from '../../lib/models/types';
+import { tinyEvaluate, tinyLoss, tinyModel, tinySplit } from './tiny';
+
+const split = tinySplit(30, 20, 15, 1);
+const base: Partial<TrainConfig> = { batchSize: 16, lrPeak: 0.05, warmupEpochs: 0.5, seed: 3 };
+const hooks = { lossFn: tinyLoss, evaluate: tinyEvaluate };
+const weightsOf = (m: SeqModel) => [...m.variables].map(([n, v]) => [n, Array.from(v.dataSync())] as const);
+const noWall = (c: readonly CurveRow[]) => c.map(({ wallMs: _, ...r }) => r);
+
+test('trainModel: curve rows per epoch, loss falls, model left with the best weights', async () => {
+  const model = tinyModel(20, 8, 5, 0);
+  // 30 users x 12 train items -> 11 targets -> ceil(11/5) = 3 windows each = 90 windows, 6 batches of 16.
+  const r = await trainModel(model, split, { ...base, epochs: 3, switchOptimizer: false }, hooks);
+  assert.equal(r.curve.length, 3);
+  assert.deepEqual(r.curve.map((c) => [c.epoch, c.step, c.optimizer]), [[1, 6, 'adam'], [2, 12, 'adam'], [3, 18, 'adam']]);
+  assert.ok(r.curve[2].trainLoss < r.curve[0].trainLoss);
+  assert.ok(r.curve[0].validLoss < Math.log(20), 'better than uniform after one epoch');
+  assert.equal(r.stoppedBy, 'epochs');
+  const best = r.curve.reduce((a, c) => (c.validLoss < a.validLoss ? c : a));
+  assert.equal(r.bestEpoch, best.epoch);
+  const { metrics } = await tinyEvaluate(model, split, { split: 'valid' });
+  assert.equal(metrics.loss, best.validLoss, 'model holds the best epoch weights');
+  model.dispose();
+});
+
+test('trainModel: Adam -> SGD at the plateau, restarting from the best Adam weights, then stop', async () => {
+  // Scripted validation losses, patience 2:
+  //  e1 3.0 best | e2 2.0 best | e3 2.5 bad1 | e4 2.6 bad2 -> switch (SGD from e2's weights)
+  //  e5 1.9 best | e6 2.0 bad1 | e7 2.1 bad2 -> stop (patience)
+  const script = [3, 2, 2.5, 2.6, 1.9, 2.0, 2.1, 99];
+  const seen: number[][][] = [];
+  const afterHook: number[][][] = [];
+  const model = tinyModel(20, 8, 5, 0);
+  const r = await trainModel(model, split, { ...base, patience: 2, maxEpochs: 20 }, {
+    lossFn: tinyLoss,
+    evaluate: async (m) => {
+      seen.push(weightsOf(m).map(([, w]) => w));
+      return { metrics: { loss: script[seen.length - 1], 'NDCG@10': 0 } };
+    },
+    onEpoch: () => void afterHook.push(weightsOf(model).map(([, w]) => w)),
+  });
+  assert.deepEqual(r.curve.map((c) => c.optimizer), ['adam', 'adam', 'adam', 'adam', 'sgd', 'sgd', 'sgd']);
+  assert.equal(r.switchEpoch, 4);
+  assert.equal(r.stoppedBy, 'patience');
+  assert.equal(r.bestEpoch, 5);
+  assert.deepEqual(afterHook[3], seen[1], 'after the switch the model holds the epoch-2 weights');
+  assert.notDeepEqual(afterHook[2], seen[1]);
+  assert.deepEqual(weightsOf(model).map(([, w]) => w), seen[4], 'ends with the best (epoch 5) weights');
+  // SGD's rate is rho * lr, not Adam's lr.
+  assert.notEqual(r.curve[4].lr, r.curve[3].lr);
+  model.dispose();
+});
+
+test('trainModel: without the switch, training stops at the first plateau; maxEpochs caps', async () => {
+  const script = [3, 2, 2.5, 2.6, 1];
+  let k = 0;
+  const evaluate = async () => ({ metrics: { loss: script[k++], 'NDCG@10': 0 } });
+  const model = tinyModel(20, 8, 5, 0);
+  const r = await trainModel(model, split, { ...base, patience: 2, switchOptimizer: false }, { lossFn: tinyLoss, evaluate });
+  assert.deepEqual([r.epochs, r.stoppedBy, r.bestEpoch, r.switchEpoch], [4, 'patience', 2, 0]);
+  k = 0;
+  const capped = await trainModel(model, split, { ...base, patience: 2, maxEpochs: 3 }, { lossFn: tinyLoss, evaluate });
+  assert.deepEqual([capped.epochs, capped.stoppedBy], [3, 'maxEpochs']);
+  model.dispose();
+});
+
+test('trainModel: real tiny problem switches at the epoch validation stopped improving', async () => {
+  const model = tinyModel(20, 16, 5, 0, 0);
+  const small = tinySplit(12, 20, 15, 2); // few users: overfits fast
+  const r = await trainModel(model, small, { ...base, lrPeak: 0.1, patience: 1, maxEpochs: 30 }, hooks);
+  assert.ok(r.switchEpoch > 0, 'the switch happened');
+  const losses = r.curve.map((c) => c.validLoss);
+  // The switch epoch is the first epoch whose loss does not beat the best before it (patience 1).
+  const firstBad = losses.findIndex((l, i) => i > 0 && l >= Math.min(...losses.slice(0, i))) + 1;
+  assert.equal(r.switchEpoch, firstBad);
+  assert.ok(r.curve.slice(0, firstBad).every((c) => c.optimizer === 'adam'));
+  assert.ok(r.curve.slice(firstBad).every((c) => c.optimizer === 'sgd'));
+  assert.ok(r.curve.length > firstBad);
+  model.dispose();
+});
+
+test('trainModel: same seed, same result; another seed, another result', async () => {
+  const run = async (seed: number) => {
+    const model = tinyModel(20, 8, 5, 0);
+    const r = await trainModel(model, split, { ...base, epochs: 2, seed }, hooks);
+    const w = weightsOf(model);
+    model.dispose();
+    return { curve: noWall(r.curve), w };
+  };
+  const a = await run(3);
+  assert.deepEqual(await run(3), a);
+  assert.notDeepEqual((await run(4)).w, a.w);
+});
+
+test('trainModel: no tensor leak across epochs', async () => {
+  const model = tinyModel(20, 8, 5, 0);
+  const before = tf.memory().numTensors;
+  const counts: number[] = [];
+  await trainModel(model, split, { ...base, epochs: 4, switchOptimizer: false }, { ...hooks, onEpoch: () => void counts.push(tf.memory().numTensors) });
+  assert.equal(new Set(counts).size, 1, `tensors after each epoch: ${counts}`);
+  assert.equal(tf.memory().numTensors, before, 'all freed at the end');
+  model.dispose();
+});
+
+test('trainModel: resumed from the state after epoch 2, a run ends bit-identical to an uninterrupted one', async () => {
+  const cfg = { ...base, epochs: 4, patience: 1 };
+  const full = tinyModel(20, 8, 5, 0);
+  const r = await trainModel(full, split, cfg, hooks);
+  // Interrupted run: capture everything after epoch 2, then "crash".
+  let saved: { state: TrainState; weights: Map<string, tf.Tensor>; opt: Map<string, tf.Tensor>; best: Map<string, tf.Tensor> } | undefined;
+  const crash = tinyModel(20, 8, 5, 0);
+  const keep = (m: ReadonlyMap<string, tf.Tensor>) => new Map([...m].map(([n, x]) => [n, x.clone()]));
+  await assert.rejects(trainModel(crash, split, cfg, {
+    ...hooks,
+    onEpoch: (e: EpochReport) => {
+      if (e.state.epoch < 2) return;
+      saved = { state: JSON.parse(JSON.stringify(e.state)), weights: keep(crash.variables), opt: keep(e.optimizerTensors), best: keep(e.bestWeights) };
+      throw new Error('crash');
+    },
+  }), /crash/);
+  crash.dispose();
+  const resumed = tinyModel(20, 8, 5, 99); // different init: everything must come from the saved state
+  for (const [n, v] of resumed.variables) v.assign(saved!.weights.get(n)!);
+  const r2 = await trainModel(resumed, split, cfg, { ...hooks, resume: { state: saved!.state, optimizerTensors: saved!.opt, bestWeights: saved!.best } });
+  assert.deepEqual(noWall(r2.curve), noWall(r.curve));
+  assert.deepEqual(weightsOf(resumed), weightsOf(full));
+  assert.deepEqual([r2.bestEpoch, r2.switchEpoch, r2.steps], [r.bestEpoch, r.switchEpoch, r.steps]);
+  full.dispose();
+  resumed.dispose();
+});
+
+test('trainModel: config errors, empty data and divergence have clear messages', async () => {
+  const model = tinyModel(20, 8, 5, 0);
+  await assert.rejects(trainModel(model, split, { batchSize: 0 }, hooks), /TrainConfig.batchSize must be a positive integer, got 0/);
+  await assert.rejects(trainModel(model, split, { lrPeak: -1 }, hooks), /TrainConfig.lrPeak must be a positive number, got -1/);
+  await assert.rejects(trainModel(model, split, { selectBy: 'HR@10' as 'loss' }, hooks), /TrainConfig.selectBy must be 'loss' or 'NDCG@10', got 'HR@10'/);
+  const empty = tinySplit(3, 20, 3, 0); // 1 train item per user
+  await assert.rejects(trainModel(model, empty, base, hooks), /no training targets/);
+  await assert.rejects(trainModel(model, split, { ...base, epochs: 1 }, { lossFn: tinyLoss, evaluate: async () => ({ metrics: { 'NDCG@10': 0 } }) }), /the evaluation returned no 'loss' metric/);
+  await assert.rejects(trainModel(model, split, { ...base, lrPeak: 1e30, epochs: 1 }, hooks), /training diverged at epoch 1, step \d+ \(loss (NaN|Infinity)\): lower the learning rate/);
+  model.dispose();
+});
