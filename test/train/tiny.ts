@@ -22,7 +22,7 @@ export function tinyModel(numItems: number, dim: number, maxLen: number, seed: n
     variables,
     encode(seqs: tf.Tensor2D, opts: ForwardOptions): tf.Tensor3D {
       return tf.tidy(() => {
-        let x = tf.gather(emb, seqs) as tf.Tensor3D; // [B, T, D]
+        let x = tf.gather(emb, seqs) as unknown as tf.Tensor3D; // [B, T, D]
         if (opts.isTraining && dropout > 0) x = tf.dropout(x, dropout, undefined, opts.seed) as tf.Tensor3D;
         return tf.tanh(tf.add(tf.matMul(x.reshape([-1, dim]), w), b)).reshape(x.shape) as tf.Tensor3D; // [B, T, D]
       });
@@ -42,7 +42,7 @@ export function tinyLoss(model: SeqModel, inputs: tf.Tensor2D, targets: tf.Tenso
     const logp = tf.logSoftmax(logits.slice([0, 1], [-1, -1])); // [B*T, I] over items 1..I
     const t = targets.reshape([-1]); // [B*T]
     const mask = t.greater(0).toFloat(); // [B*T]
-    const onehot = tf.oneHot(tf.relu(t.sub(tf.scalar(1, 'int32'))) as tf.Tensor1D, logp.shape[1]).toFloat(); // [B*T, I]
+    const onehot = tf.oneHot(tf.relu(t.sub(tf.scalar(1, 'int32'))) as tf.Tensor1D, logp.shape[1] as number).toFloat(); // [B*T, I]
     const nll = logp.mul(onehot).sum(1).neg().mul(mask); // [B*T]
     return nll.sum().div(mask.sum().maximum(1)) as tf.Scalar;
   });
@@ -67,7 +67,7 @@ export async function tinyEvaluate(model: SeqModel, split: LeaveOneOutSplit, opt
     const last = h.slice([0, T - 1, 0], [-1, 1, -1]).reshape([rows.length, -1]); // [U, D]
     const logits = tf.matMul(last, model.outputTable(), false, true).slice([0, 1], [-1, -1]); // [U, I]
     const tIdx = tf.tensor1d(tg.map((x) => x - 1), 'int32');
-    const tLogit = tf.sum(logits.mul(tf.oneHot(tIdx, logits.shape[1])), 1, true); // [U, 1]
+    const tLogit = tf.sum(logits.mul(tf.oneHot(tIdx, logits.shape[1] as number)), 1, true); // [U, 1]
     const loss = tf.logSumExp(logits, 1).sub(tLogit.reshape([-1])); // [U]
     const rank = logits.greater(tLogit).sum(1); // [U]
     return [loss, rank];
