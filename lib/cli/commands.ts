@@ -3,5 +3,6 @@
  * and appending it here.
  */
 import type { Command } from './command';
+import { evalCommand } from './eval';
 
-export const COMMANDS: Command[] = [];
+export const COMMANDS: Command[] = [evalCommand];

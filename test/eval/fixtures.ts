@@ -30,9 +30,10 @@ let fakeCount = 0;
  */
 export function fakeModel(hidden: number[][], table: number[][], bias?: number[], maxLen = 4): SeqModel {
   const id = fakeCount++;
-  const h = tf.variable(tf.tensor2d(hidden), false, `fake-h-${id}`);
-  const w = tf.variable(tf.tensor2d(table), false, `fake-w-${id}`);
-  const b = bias ? tf.variable(tf.tensor1d(bias), false, `fake-b-${id}`) : undefined;
+  // tf.variable keeps its initial tensor alive: build inside tidy so only the variables remain.
+  const h = tf.tidy(() => tf.variable(tf.tensor2d(hidden), false, `fake-h-${id}`));
+  const w = tf.tidy(() => tf.variable(tf.tensor2d(table), false, `fake-w-${id}`));
+  const b = bias ? tf.tidy(() => tf.variable(tf.tensor1d(bias), false, `fake-b-${id}`)) : undefined;
   const model: SeqModel = {
     kind: 'fake',
     config: { maxLen },
