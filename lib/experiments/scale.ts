@@ -1,0 +1,94 @@
+/**
+ * Scale presets (DESIGN.md, Scales): every experiment takes one, a notebook's config cell
+ * picks it, and tests/CI use `smoke`.
+ * - smoke: embedded synthetic 'smoke' data, 1-2 layer models with d 8..16: seconds.
+ * - cpu:   synthetic 'cpu' data (millions of interactions), a ladder d 16..256: minutes to
+ *          hours on a laptop CPU.
+ * - paper: MovieLens-20M and Amazon 2018 (mixed, 30-core) with Table IV's ladder up to 0.8B
+ *          parameters: needs a GPU.
+ * A rung keeps Table IV's fields (layers, d_model, heads, epochs, global batch size).
+ */
+import { TABLE_IV } from '../models/params';
+
+/** The preset names. */
+export type ScaleName = 'smoke' | 'cpu' | 'paper';
+
+/** Every preset name, in order of cost. */
+export const SCALE_NAMES: readonly ScaleName[] = ['smoke', 'cpu', 'paper'];
+
+/** One model size of a ladder, with its training budget (Table IV's columns). */
+export interface LadderRung {
+  readonly numLayers: number;
+  readonly dim: number;
+  readonly numHeads: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+}
+
+/** Where a scale's data comes from: a synthetic preset, or a source spec with its k-core. */
+export type DataChoice =
+  | { readonly kind: 'synthetic'; readonly preset: 'smoke' | 'default' | 'cpu' }
+  | { readonly kind: 'source'; readonly spec: string; readonly kCore: number; readonly label: string };
+
+/** A scale preset. JSON-serializable, so it can be part of a run's cache key. */
+export interface ScalePreset {
+  readonly name: ScaleName;
+  readonly summary: string;
+  readonly data: readonly DataChoice[];
+  /** Maximum sequence length (paper: 50). */
+  readonly maxLen: number;
+  readonly ladder: readonly LadderRung[];
+}
+
+const rung = (numLayers: number, dim: number, numHeads: number, epochs: number, batchSize: number): LadderRung => ({
+  numLayers, dim, numHeads, epochs, batchSize,
+});
+
+/** The three presets. */
+export const SCALES: Readonly<Record<ScaleName, ScalePreset>> = {
+  smoke: {
+    name: 'smoke',
+    summary: 'embedded synthetic smoke data (300 users), 1-2 layer models with d 8..16; seconds (tests, CI)',
+    data: [{ kind: 'synthetic', preset: 'smoke' }],
+    maxLen: 20,
+    ladder: [rung(1, 8, 1, 2, 32), rung(2, 16, 2, 2, 32)],
+  },
+  cpu: {
+    name: 'cpu',
+    summary: 'synthetic cpu data (30,000 users, millions of interactions), ladder d 16..256; minutes to hours on a CPU',
+    data: [{ kind: 'synthetic', preset: 'cpu' }],
+    maxLen: 50,
+    ladder: [rung(1, 16, 1, 10, 128), rung(2, 32, 2, 10, 128), rung(2, 64, 2, 10, 128), rung(4, 128, 4, 8, 128), rung(4, 256, 8, 6, 128)],
+  },
+  paper: {
+    name: 'paper',
+    summary: "the paper's data (MovieLens-20M, Amazon 2018 mixed, 30-core) and Table IV's ladder up to 0.8B; needs a GPU",
+    data: [
+      { kind: 'source', spec: 'ml-20m', kCore: 5, label: 'MovieLens-20M' },
+      { kind: 'source', spec: 'amazon-2018', kCore: 30, label: 'Amazon (mix)' },
+    ],
+    maxLen: 50,
+    ladder: TABLE_IV.map((r) => rung(r.numLayers, r.dim, r.numHeads, r.epochs, r.batchSize)),
+  },
+};
+
+/**
+ * The preset called `name`.
+ * @throws with the list of valid names when there is none.
+ */
+export function getScale(name: string): ScalePreset {
+  if (!(SCALE_NAMES as readonly string[]).includes(name)) {
+    throw new Error(`unknown scale '${name}': use one of ${SCALE_NAMES.join(', ')}`);
+  }
+  return SCALES[name as ScaleName];
+}
+
+/**
+ * The preset named by LSRM_SCALE, else `fallback`. Notebooks' config cells call this so
+ * `LSRM_SCALE=smoke` (tests, `lsrm figures --scale`) overrides their default.
+ * @example const scale = scaleFromEnv('cpu'); // 'smoke' under the notebook tests
+ */
+export function scaleFromEnv(fallback: ScaleName, env: Readonly<Record<string, string | undefined>> = process.env): ScalePreset {
+  const name = env.LSRM_SCALE?.trim();
+  return getScale(name ? name : fallback);
+}
