@@ -10,10 +10,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed, makeRng } from '../data/rng';
 import type { ForwardOptions, ParamCounts } from './types';
+import { dropout as seededDropout, gatherRows, gelu as fastGelu, layerNorm as fastLayerNorm, linear as fastLinear, matMul as fastMatMul } from '../train/ops';
 
-/** Plain 2-D matMul; switched to lib/train/ops' fast matMul once it lands. */
+/** 2-D matMul whose gradient avoids tfjs-wasm's slow transposed forms (lib/train/ops.ts). */
 export function matMul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  return tf.matMul(a, b);
+  return fastMatMul(a, b);
 }
 
 /** Named variables in creation order: the checkpoint names of a model. */
@@ -68,9 +69,18 @@ export function paddingMask(seqs: tf.Tensor2D): tf.Tensor3D {
   return tf.tidy(() => tf.notEqual(seqs, 0).cast('float32').expandDims(2) as tf.Tensor3D); // [B, T, 1]
 }
 
+/** Rows of `table` for every slot: table [V, D], ids [B, T] -> [B, T, D] (fused gather, wasm-safe gradient). */
+export function embed(table: tf.Tensor2D, ids: tf.Tensor2D): tf.Tensor3D {
+  return tf.tidy(() => {
+    const [B, T] = ids.shape;
+    const rows = gatherRows(table, ids.cast('int32').reshape([B * T]) as tf.Tensor1D); // [B·T, D]
+    return rows.reshape([B, T, table.shape[1]]) as tf.Tensor3D; // [B, T, D]
+  });
+}
+
 /** Item embeddings with padding slots set to zero: [B, T] -> [B, T, D]. */
 export function embedItems(table: tf.Tensor2D, seqs: tf.Tensor2D): tf.Tensor3D {
-  return tf.tidy(() => tf.mul(tf.gather(table, seqs.cast('int32')), paddingMask(seqs)) as tf.Tensor3D); // [B, T, D]
+  return tf.tidy(() => tf.mul(embed(table, seqs), paddingMask(seqs)) as tf.Tensor3D); // [B, T, D]
 }
 
 /**
@@ -79,7 +89,7 @@ export function embedItems(table: tf.Tensor2D, seqs: tf.Tensor2D): tf.Tensor3D {
  */
 export function dropout<R extends tf.Rank>(x: tf.Tensor<R>, rate: number, opts: ForwardOptions, stream: number): tf.Tensor<R> {
   if (!opts.isTraining || rate <= 0) return x;
-  return tf.dropout(x, rate, undefined, deriveSeed(opts.seed ?? 0, stream)) as tf.Tensor<R>;
+  return seededDropout(x, rate, deriveSeed(opts.seed ?? 0, stream));
 }
 
 /** Dense layer over the last axis: x [..., in] · w [in, out] (+ b [out]) -> [..., out]. */
@@ -88,9 +98,8 @@ export function linear<R extends tf.Rank>(x: tf.Tensor<R>, w: tf.Tensor, b?: tf.
     const [inDim, outDim] = (w as tf.Tensor2D).shape;
     const lead = x.shape.slice(0, -1) as number[];
     const flat = x.reshape([-1, inDim]) as tf.Tensor2D; // [N, in]
-    const y = matMul(flat, w as tf.Tensor2D); // [N, out]
-    const yb = b ? tf.add(y, b) : y;
-    return yb.reshape([...lead, outDim]) as tf.Tensor<R>; // [..., out]
+    const y = b ? fastLinear(flat, w as tf.Tensor2D, b as tf.Tensor1D) : matMul(flat, w as tf.Tensor2D); // [N, out]
+    return y.reshape([...lead, outDim]) as tf.Tensor<R>; // [..., out]
   });
 }
 
@@ -130,18 +139,20 @@ export function checkSeqs(where: string, seqs: tf.Tensor, maxLen: number): void 
   if (t < 1 || t > maxLen) throw new Error(`${where}: sequence length ${t} must be in [1, maxLen=${maxLen}]`);
 }
 
-/** Layer norm over the last axis: x [..., D], gain and bias [D]; switched to blocks.ts' version once it lands. */
+/** Layer norm over the last axis (fused kernel of lib/train/ops.ts): x [..., D], gain and bias [D]. */
 export function layerNorm<R extends tf.Rank>(x: tf.Tensor<R>, gain: tf.Tensor1D, bias: tf.Tensor1D, eps: number): tf.Tensor<R> {
   return tf.tidy(() => {
-    const { mean, variance } = tf.moments(x, -1, true); // [..., 1]
-    const xhat = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))); // [..., D]
-    return tf.add(tf.mul(xhat, gain), bias) as tf.Tensor<R>;
+    const D = x.shape[x.rank - 1] as number;
+    return fastLayerNorm(x.reshape([-1, D]) as tf.Tensor2D, gain, bias, eps).reshape(x.shape) as tf.Tensor<R>; // [..., D]
   });
 }
 
-/** Exact GELU, x·Φ(x) = 0.5·x·(1 + erf(x / √2)) (FMLP-Rec's activation). */
+/**
+ * GELU (fused kernel of lib/train/ops.ts, tanh approximation). FMLP-Rec's code uses the erf form;
+ * the two differ by < 1e-3 everywhere.
+ */
 export function gelu<R extends tf.Rank>(x: tf.Tensor<R>): tf.Tensor<R> {
-  return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2)))) as tf.Tensor<R>);
+  return fastGelu(x);
 }
 
 /**

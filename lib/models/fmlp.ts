@@ -39,7 +39,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ForwardOptions, SeqModel } from './types';
-import { VariableBuilder, checkInt, checkRate, checkSeqs, countParams, dropout, gelu, layerNorm, linear, paddingMask, positionIds } from './baseline-ops';
+import { VariableBuilder, checkInt, checkRate, checkSeqs, countParams, dropout, embed, gelu, layerNorm, linear, paddingMask, positionIds } from './baseline-ops';
 import { causalConvDft } from './baseline-dft';
 
 /** FMLP-Rec hyper-parameters (JSON-serializable). */
@@ -145,8 +145,8 @@ function encode(p: FmlpParams, c: FmlpConfig, seqs: tf.Tensor2D, opts: ForwardOp
   checkSeqs('fmlp.encode', seqs, c.maxLen);
   return tf.tidy(() => {
     const mask = paddingMask(seqs); // [B, T, 1]
-    const items = tf.gather(p.itemEmb, seqs.cast('int32')); // [B, T, D]
-    const pos = tf.gather(p.posEmb, positionIds(seqs)); // [B, T, D]
+    const items = embed(p.itemEmb as tf.Tensor2D, seqs); // [B, T, D]
+    const pos = embed(p.posEmb as tf.Tensor2D, positionIds(seqs)); // [B, T, D]
     let x = applyNorm(tf.add(items, pos), p.embNorm, c.layerNormEps) as tf.Tensor3D;
     x = dropout(x, c.dropout, opts, 0);
     p.blocks.forEach((b, l) => {

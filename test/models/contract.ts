@@ -7,6 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import type { ForwardOptions, SeqModel } from '../../lib/models/types';
+import { registerTrainingKernels } from '../../lib/train/wasm-kernels';
+
+// The models use lib/train/ops.ts' fused kernels; initBackend registers them, tests do it here.
+registerTrainingKernels();
 
 /** Builds a small model: 20 items, maxLen >= 10, the rest chosen by the model's test. */
 export type MakeModel = (seed: number) => SeqModel;
