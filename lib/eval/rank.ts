@@ -50,6 +50,12 @@ export function rankOfTarget(row: Float32Array, target: number, mask?: Uint8Arra
   const t = target - 1;
   const ts = mask && mask[target] ? -Infinity : scoreKey(row[t]);
   let rank = 0;
+  if (!mask && ts !== -Infinity) {
+    // Fast path: a NaN score compares false, which is right for a target above -Infinity.
+    for (let j = 0; j < t; j++) if (row[j] >= ts) rank++; // smaller ids win ties
+    for (let j = t + 1; j < numItems; j++) if (row[j] > ts) rank++;
+    return rank;
+  }
   for (let j = 0; j < numItems; j++) {
     const s = mask && mask[j + 1] ? -Infinity : scoreKey(row[j]);
     if (s > ts || (s === ts && j < t)) rank++;
@@ -77,13 +83,24 @@ function siftDown(keys: Float64Array, items: Int32Array, size: number, pos: numb
   }
 }
 
+/** Move entry `pos` up while it is worse than its parent (the root holds the worst). */
+function siftUp(keys: Float64Array, items: Int32Array, pos: number): void {
+  while (pos > 0) {
+    const parent = (pos - 1) >> 1;
+    if (!isWorse(keys[pos], items[pos], keys[parent], items[parent])) return;
+    const k = keys[pos]; keys[pos] = keys[parent]; keys[parent] = k;
+    const it = items[pos]; items[pos] = items[parent]; items[parent] = it;
+    pos = parent;
+  }
+}
+
 /**
  * The k best item ids of a score row, best first, in the ranking order of this file
  * (score desc, id asc; NaN as -Infinity; masked items as -Infinity). Returns min(k, I) ids.
  * One pass with a bounded heap whose root is the worst kept item: items are visited in id
  * order, so a newcomer enters only when its score is strictly above the root's. Cost
- * O(I + m log k) for m heap entries (m <= I, usually a few hundred), then O(k log k) to order
- * the result; no full sort.
+ * O(I + m log k) for m heap replacements (m <= I; about k ln(I/k), a few hundred, when scores
+ * are unrelated to ids), then O(k log k) to order the result; no full sort.
  * @throws RangeError when k is not a positive integer or the mask has the wrong length
  * @example topKItems(new Float32Array([0.5, 0.9, 0.5]), 2) // Int32Array [2, 1]
  */
@@ -94,29 +111,24 @@ export function topKItems(row: Float32Array, k: number, mask?: Uint8Array): Int3
   const cap = Math.min(k, numItems);
   const keys = new Float64Array(cap);
   const items = new Int32Array(cap);
-  let size = 0;
-  for (let j = 0; j < numItems; j++) {
-    const s = mask && mask[j + 1] ? -Infinity : scoreKey(row[j]);
-    if (size < cap) {
-      // Fill phase: append, then sift up towards the root (the worst).
-      let pos = size++;
-      keys[pos] = s;
-      items[pos] = j + 1;
-      while (pos > 0) {
-        const parent = (pos - 1) >> 1;
-        if (!isWorse(keys[pos], items[pos], keys[parent], items[parent])) break;
-        const kk = keys[pos]; keys[pos] = keys[parent]; keys[parent] = kk;
-        const it = items[pos]; items[pos] = items[parent]; items[parent] = it;
-        pos = parent;
-      }
-    } else if (s > keys[0]) {
-      // Equal score with a larger id would rank below the root: strictly greater only.
+  // 1. Fill the heap with the first `cap` items.
+  for (let j = 0; j < cap; j++) {
+    keys[j] = mask && mask[j + 1] ? -Infinity : scoreKey(row[j]);
+    items[j] = j + 1;
+    siftUp(keys, items, j);
+  }
+  // 2. Visit the rest in id order: a newcomer enters only when STRICTLY above the root (an
+  //    equal score has a larger id, so it ranks below). NaN > x is false: NaN never enters.
+  for (let j = cap; j < numItems; j++) {
+    const s = row[j];
+    if (s > keys[0] && !(mask && mask[j + 1])) {
       keys[0] = s;
       items[0] = j + 1;
-      siftDown(keys, items, size, 0);
+      siftDown(keys, items, cap, 0);
     }
   }
-  const order = Array.from({ length: size }, (_, i) => i);
+  // 3. Order the kept items best first.
+  const order = Array.from({ length: cap }, (_, i) => i);
   order.sort((a, b) => (keys[b] - keys[a]) || (items[a] - items[b]) || 0);
   return Int32Array.from(order, (i) => items[i]);
 }
