@@ -50,7 +50,7 @@ async function loadJsonLines(file: string, b: InteractionBuilder): Promise<void>
     } catch (err) {
       return b.bad(file, line, `invalid JSON (${(err as Error).message})`, fix);
     }
-    if (typeof review !== 'object' || review === null) return b.bad(file, line, 'the line is not a JSON object', fix);
+    if (typeof review !== 'object' || review === null || Array.isArray(review)) return b.bad(file, line, 'the line is not a JSON object', fix);
     const { reviewerID, asin, unixReviewTime } = review as Record<string, unknown>;
     if (typeof reviewerID !== 'string' || reviewerID === '') return b.bad(file, line, 'missing or empty "reviewerID" (user id)', fix);
     if (typeof asin !== 'string' || asin === '') return b.bad(file, line, 'missing or empty "asin" (item id)', fix);
