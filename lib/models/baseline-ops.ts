@@ -154,15 +154,3 @@ export function layerNorm<R extends tf.Rank>(x: tf.Tensor<R>, gain: tf.Tensor1D,
 export function gelu<R extends tf.Rank>(x: tf.Tensor<R>): tf.Tensor<R> {
   return fastGelu(x);
 }
-
-/**
- * Position of each slot counted from the sequence's first item: [B, T] -> [B, T] int32,
- * max(0, t - numPadding). A left-padded sequence gets the same positions however long T is.
- */
-export function positionIds(seqs: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => {
-    const T = seqs.shape[1];
-    const numPad = tf.sub(T, tf.notEqual(seqs, 0).cast('int32').sum(1, true)); // [B, 1]
-    return tf.relu(tf.sub(tf.range(0, T, 1, 'int32').expandDims(0), numPad)).cast('int32') as tf.Tensor2D; // [B, T]
-  });
-}

@@ -24,8 +24,9 @@
  * The DFTs are real cos/sin matrix products, not tf.rfft, because tfjs-wasm has no FFT kernel.
  * The filter has the same number of degrees of freedom per channel as the paper's (T real
  * numbers; the paper's T/2+1 complex weights lose the imaginary parts at DC and Nyquist).
- * Padding slots are zeroed before every filter, and positions count from the first item
- * (`positionIds`), so a sequence's outputs do not depend on how much left padding precedes it.
+ * Positions are slot-aligned from the right as in LSRM (slot t of a length-T input gets position
+ * maxLen - T + t; with T = maxLen that is the authors' slot index). Padding slots are zeroed
+ * before every filter, so a sequence's outputs do not depend on how much left padding precedes it.
  *
  * Defaults and Table V (ML-20M, about 26.4K items, T = 50):
  *   paper: n_layer 2, d_model 64, 1.69M emb, 167.6K non-emb.
@@ -39,7 +40,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ForwardOptions, SeqModel } from './types';
-import { VariableBuilder, checkInt, checkRate, checkSeqs, countParams, dropout, embed, gelu, layerNorm, linear, paddingMask, positionIds } from './baseline-ops';
+import { VariableBuilder, checkInt, checkRate, checkSeqs, countParams, dropout, embed, gelu, layerNorm, linear, paddingMask } from './baseline-ops';
 import { causalConvDft } from './baseline-dft';
 
 /** FMLP-Rec hyper-parameters (JSON-serializable). */
@@ -144,10 +145,11 @@ function block(b: FmlpBlock, c: FmlpConfig, x: tf.Tensor3D, mask: tf.Tensor3D, o
 function encode(p: FmlpParams, c: FmlpConfig, seqs: tf.Tensor2D, opts: ForwardOptions): tf.Tensor3D {
   checkSeqs('fmlp.encode', seqs, c.maxLen);
   return tf.tidy(() => {
+    const T = seqs.shape[1];
     const mask = paddingMask(seqs); // [B, T, 1]
     const items = embed(p.itemEmb as tf.Tensor2D, seqs); // [B, T, D]
-    const pos = embed(p.posEmb as tf.Tensor2D, positionIds(seqs)); // [B, T, D]
-    let x = applyNorm(tf.add(items, pos), p.embNorm, c.layerNormEps) as tf.Tensor3D;
+    const pos = tf.slice(p.posEmb, [c.maxLen - T, 0], [T, c.dim]); // [T, D], slot-aligned as in LSRM
+    let x = applyNorm(tf.add(items, pos), p.embNorm, c.layerNormEps) as tf.Tensor3D; // [B, T, D]
     x = dropout(x, c.dropout, opts, 0);
     p.blocks.forEach((b, l) => {
       x = block(b, c, x, mask, opts, 1 + 2 * l); // [B, T, D]

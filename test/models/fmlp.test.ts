@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { createFmlp, fmlpConfig, FMLP_DEFAULTS } from '../../lib/models/fmlp';
 import { causalConvDft, dftMatrix, idftMatrix } from '../../lib/models/baseline-dft';
-import { positionIds } from '../../lib/models/baseline-ops';
 import { contractTests, maxAbsDiff, NUM_ITEMS } from './contract';
 
 contractTests('fmlp', (seed) => createFmlp({ numItems: NUM_ITEMS, maxLen: 10, dim: 8, numLayers: 2, innerSize: 16, dropout: 0.2 }, seed), { tol: 2e-5 });
@@ -63,12 +62,6 @@ test('fmlp filter: errors on a short kernel or a channel mismatch', () => {
   assert.throws(() => causalConvDft(x, tf.zeros([4, 2]) as tf.Tensor2D), /kernel has 4 lags, need >= T=5/);
   assert.throws(() => causalConvDft(x, tf.zeros([5, 3]) as tf.Tensor2D), /kernel has 3 channels, x has 2/);
   x.dispose();
-});
-
-test('fmlp: positions count from the first item', () => {
-  const seqs = tf.tensor2d([[0, 0, 4, 5], [1, 2, 3, 4], [0, 0, 0, 9]], undefined, 'int32');
-  assert.deepEqual(positionIds(seqs).arraySync(), [[0, 0, 0, 1], [0, 1, 2, 3], [0, 0, 0, 0]]);
-  seqs.dispose();
 });
 
 test('fmlp: parameter counts (hand-computed) and Table V', () => {
