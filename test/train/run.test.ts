@@ -1,0 +1,101 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadRun, trainRun, type RunConfigInput, type RunDeps } from '../../lib/train/run';
+import type { CurveRow } from '../../lib/train/train';
+import { tinyEvaluate, tinyLoss, tinyModel, tinySplit } from './tiny';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'lsrm-run-'));
+const deps: Partial<RunDeps> = {
+  prepare: async () => tinySplit(30, 20, 15, 1),
+  buildModel: (spec, numItems, train) => tinyModel(numItems, spec.dim, spec.maxLen, train.seed),
+  lossFn: tinyLoss,
+  evaluate: tinyEvaluate,
+};
+const config: RunConfigInput = {
+  data: { source: 'synthetic:smoke', core: 0 },
+  model: { kind: 'lsrm', numLayers: 1, dim: 8, numHeads: 1, maxLen: 5 },
+  train: { epochs: 3, batchSize: 16, lrPeak: 0.05, patience: 1, seed: 5 },
+};
+const readJson = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
+const noWall = (c: CurveRow[]) => c.map(({ wallMs: _, ...r }) => r);
+
+test('trainRun writes config, curve, checkpoint/, last/ and result.json', async () => {
+  const dir = tmp();
+  const epochs: number[] = [];
+  const r = await trainRun(config, dir, { deps, onEpoch: (row) => epochs.push(row.epoch) });
+  assert.deepEqual(epochs, [1, 2, 3]);
+  assert.deepEqual(readdirSync(dir).sort(), ['checkpoint', 'config.json', 'curve.json', 'last', 'result.json']);
+  assert.deepEqual(readdirSync(join(dir, 'checkpoint')).sort(), ['info.json', 'weights.bin', 'weights.json']);
+  assert.deepEqual(readdirSync(join(dir, 'last')).sort(), ['best.bin', 'best.json', 'optimizer.bin', 'optimizer.json', 'state.json', 'weights.bin', 'weights.json']);
+  const saved = readJson(join(dir, 'config.json'));
+  assert.equal(saved.train.weightDecay, 1e-8, 'defaults are filled in');
+  assert.equal(readJson(join(dir, 'curve.json')).length, 3);
+  assert.equal(readJson(join(dir, 'checkpoint', 'info.json')).epoch, r.bestEpoch);
+  assert.deepEqual(readJson(join(dir, 'result.json')), r);
+  assert.ok(r.metrics.valid.loss > 0 && r.metrics.test.loss > 0);
+  assert.equal(r.env.backend, 'cpu');
+  assert.match(r.env.nodeVersion, /^v\d+/);
+  assert.equal(r.data.numUsers, 30);
+  // The best model's validation loss is the best curve row's.
+  const curve: CurveRow[] = readJson(join(dir, 'curve.json'));
+  assert.equal(r.metrics.valid.loss, curve[r.bestEpoch - 1].validLoss);
+});
+
+test('trainRun: killed after epoch 1, the same call resumes and ends bit-identical', async () => {
+  const full = tmp();
+  const r = await trainRun(config, full, { deps });
+  const crashed = tmp();
+  await assert.rejects(trainRun(config, crashed, { deps, onEpoch: (row) => { if (row.epoch === 1) throw new Error('SIGKILL'); } }), /SIGKILL/);
+  assert.equal(existsSync(join(crashed, 'result.json')), false);
+  assert.equal(readJson(join(crashed, 'last', 'state.json')).epoch, 1);
+  const logs: string[] = [];
+  const r2 = await trainRun(config, crashed, { deps, log: (m) => logs.push(m) });
+  assert.match(logs[0], /resuming after epoch 1 \(step 6\)/);
+  assert.deepEqual(r2.metrics, r.metrics);
+  assert.deepEqual([r2.bestEpoch, r2.switchEpoch, r2.steps], [r.bestEpoch, r.switchEpoch, r.steps]);
+  assert.deepEqual(noWall(readJson(join(crashed, 'curve.json'))), noWall(readJson(join(full, 'curve.json'))));
+  for (const f of ['checkpoint/weights.bin', 'last/weights.bin', 'last/optimizer.bin']) {
+    assert.deepEqual(readFileSync(join(crashed, f)), readFileSync(join(full, f)), f);
+  }
+});
+
+test('trainRun: a finished run is loaded, not retrained; another config is refused', async () => {
+  const dir = tmp();
+  const r = await trainRun(config, dir, { deps });
+  const noData = { ...deps, prepare: async () => { throw new Error('must not load data'); } };
+  const logs: string[] = [];
+  assert.deepEqual(await trainRun(config, dir, { deps: noData, log: (m) => logs.push(m) }), r);
+  assert.match(logs[0], /finished already/);
+  const other = { ...config, train: { ...config.train, lrPeak: 0.01 } };
+  await assert.rejects(trainRun(other, dir, { deps }), (e: Error) => {
+    assert.equal(e.name, 'DataError');
+    assert.equal(e.message, `${dir} already holds a finished run with a different config (differs in train.lrPeak). Fix: choose another output directory, or delete ${dir} to replace that run.`);
+    return true;
+  });
+});
+
+test('trainRun: a started run with another config is refused too', async () => {
+  const dir = tmp();
+  await assert.rejects(trainRun(config, dir, { deps, onEpoch: () => { throw new Error('stop'); } }), /stop/);
+  const other = { ...config, model: { ...config.model, dim: 16 } };
+  await assert.rejects(trainRun(other, dir, { deps }), /already holds a started run with a different config \(differs in model.dim\)/);
+});
+
+test('loadRun: rebuilds the data and the best model; errors say what to do', async () => {
+  const dir = tmp();
+  const r = await trainRun(config, dir, { deps });
+  const run = await loadRun(dir, deps);
+  const { metrics } = await tinyEvaluate(run.model, run.split, { split: 'test' });
+  assert.deepEqual(metrics, r.metrics.test);
+  assert.deepEqual(run.result, r);
+  assert.equal(run.config.train.epochs, 3);
+  run.model.dispose();
+  const empty = tmp();
+  await assert.rejects(loadRun(empty, deps), /holds no run \(no config.json\)/);
+  const started = tmp();
+  await assert.rejects(trainRun(config, started, { deps: { ...deps, lossFn: () => { throw new Error('x'); } } }), /x/);
+  await assert.rejects(loadRun(started, deps), /has no checkpoint yet \(no epoch finished\). Fix: run the same `lsrm train` command to resume it/);
+});
