@@ -9,11 +9,12 @@
 import type { SeqModel } from '../models/types';
 import type { EvalSplit, LeaveOneOutSplit } from '../types';
 import { initBackend } from '../train/backend';
+import { loadRun } from '../train/run';
 import { EVAL_DEFAULTS, evaluateModel, type EvalResult } from '../eval/evaluate';
 import { writeTopK } from '../eval/topk';
 import { intOption, stringOption, UsageError, type Command, type OptionValues } from './command';
 
-/** What `loadRun(dir)` of lib/train/run.ts gives back (the fields eval needs). */
+/** The fields of lib/train/run.ts `loadRun(dir)` that eval needs (tests pass a fake loader). */
 export interface LoadedRun {
   readonly model: SeqModel;
   readonly split: LeaveOneOutSplit;
@@ -40,14 +41,6 @@ Full-ranking evaluation of a trained run: every item is a candidate (no sampled 
 Prints HR@5, HR@10, HR@50, NDCG@5, NDCG@10, NDCG@50, Coverage@10, Coverage@50 and the mean
 cross-entropy of the target (testLoss for --split test, validLoss for --split valid).
 Coverage divides by the number of real items (RecBole divides by items + 1).`;
-
-/** The training helper's loader, resolved when the command runs (lib/train/run.ts). */
-async function defaultLoader(dir: string): Promise<LoadedRun> {
-  // A lazy require keeps `lsrm --help` fast and this file compiling while run.ts is written.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require('../train/run') as { loadRun(dir: string): Promise<LoadedRun> };
-  return mod.loadRun(dir);
-}
 
 /** The printed metrics: the 'loss' key renamed after the split. */
 export function reportMetrics(result: EvalResult, split: EvalSplit): Record<string, number> {
@@ -113,7 +106,7 @@ async function runEval(load: RunLoader, io: CommandIo, values: OptionValues): Pr
 }
 
 /** Build the command around a run loader (tests pass a fake one). */
-export function makeEvalCommand(load: RunLoader = defaultLoader, io?: CommandIo): Command {
+export function makeEvalCommand(load: RunLoader = loadRun, io?: CommandIo): Command {
   const streams: CommandIo = io ?? { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
   return {
     name: 'eval',
