@@ -12,7 +12,8 @@
  * (chooseBatchSize), so 138k users x 27k items never materialise at once.
  * Choices: no masking of seen items by default (RecBole does not mask for sequential models);
  * the loss is always over all I items, unmasked. Ranks and top-k lists follow rank.ts
- * (score desc, id asc, NaN as -Infinity).
+ * (score desc, id asc, NaN as -Infinity); a NaN score makes that user's loss (and the mean)
+ * NaN, so a broken model shows in the loss rather than hiding in the ranks.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { SeqModel } from '../models/types';

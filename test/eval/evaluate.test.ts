@@ -115,6 +115,19 @@ test('matches the brute-force reference on a random model, with ties, any batch 
   }
 });
 
+test('a NaN score ranks as -Infinity and makes the loss NaN', async () => {
+  // Item 5's output row is [NaN, 0]: its score is NaN for every user.
+  // u1 (h = [0, 1]): scores [0, 1, 1, 0, NaN, -1], target 6: items 1-4 ahead, item 5 (NaN) behind -> 4
+  const table = TABLE.map((row, i) => (i === 5 ? [NaN, 0] : row));
+  const model = fakeModel(HIDDEN, table);
+  const r = await evaluateModel(model, split, { split: 'valid', users: Int32Array.of(1), topk: 6 });
+  assert.equal(r.ranks[0], 4);
+  assert.deepEqual(Array.from(r.topk!), [2, 3, 1, 4, 6, 5]);
+  assert.ok(Number.isNaN(r.losses[0]));
+  assert.ok(Number.isNaN(r.metrics.loss));
+  model.dispose();
+});
+
 test('metric keys are exactly the paper set for the default ks; k > item count works', async () => {
   const model = fakeModel(HIDDEN, TABLE);
   const r = await evaluateModel(model, split, { split: 'test' });
