@@ -4,5 +4,6 @@
  */
 import type { Command } from './command';
 import { evalCommand } from './eval';
+import { trainCommand } from './train';
 
-export const COMMANDS: Command[] = [evalCommand];
+export const COMMANDS: Command[] = [evalCommand, trainCommand];

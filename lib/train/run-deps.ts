@@ -1,7 +1,7 @@
 /**
  * What a run directory is built from, by default: data from a source spec through the paper's
- * protocol (iterative k-core, chronological sequences, leave-one-out; III-C, III-D), a model from
- * the explicit MODELS map with the layer-wise dropout rates of the TrainConfig, the full-softmax
+ * protocol (iterative k-core, chronological sequences, leave-one-out; III-C, III-D), a model of
+ * one of the MODELS kinds (LSRM with the layer-wise dropout rates of the TrainConfig), the full-softmax
  * next-item loss and full-ranking evaluation.
  *
  * Dropout (paper III-B1): the rates come from layerDropoutRates(numLayers, ...) with shape
@@ -15,8 +15,11 @@ import { toSequences } from '../data/sequences';
 import { splitLeaveOneOut } from '../data/split';
 import { deriveSeed } from '../data/rng';
 import { evaluateModel } from '../eval/evaluate';
-import { MODELS, type ModelKind } from '../models';
-import { LSRM_DEFAULTS } from '../models/lsrm';
+import type { ModelKind } from '../models';
+import { createCaser } from '../models/caser';
+import { createFmlp } from '../models/fmlp';
+import { createGru4Rec } from '../models/gru4rec';
+import { createLsrm, LSRM_DEFAULTS } from '../models/lsrm';
 import type { SeqModel } from '../models/types';
 import type { LeaveOneOutSplit } from '../types';
 import { layerDropoutRates } from './dropout';
@@ -57,12 +60,27 @@ export function dropoutRatesOf(numLayers: number, train: TrainConfig): number[] 
   return layerDropoutRates(numLayers, { bottom: train.dropoutBottom, top: train.dropoutTop, shape: train.layerwiseDropout ? 'linear' : 'fixed' });
 }
 
-/** Build the model of a spec (seeded from the run seed). */
+/**
+ * Build the model of a spec (seeded from the run seed). Layer-wise dropout is an LSRM technique:
+ * the baselines keep their own (RecBole) dropout defaults and ignore numHeads.
+ */
 export function buildModel(spec: ModelSpec, numItems: number, train: TrainConfig): SeqModel {
-  const dropout = dropoutRatesOf(spec.numLayers, train);
-  const { kind, ...shape } = spec;
-  const config = { ...LSRM_DEFAULTS, ...shape, numItems, dropout, embDropout: spec.embDropout ?? dropout[0] };
-  return MODELS[kind](config, deriveSeed(train.seed, INIT_STREAM));
+  const seed = deriveSeed(train.seed, INIT_STREAM);
+  const { kind, numLayers, dim, numHeads, maxLen } = spec;
+  switch (kind) {
+    case 'lsrm': {
+      const dropout = dropoutRatesOf(numLayers, train);
+      return createLsrm({ ...LSRM_DEFAULTS, numItems, maxLen, dim, numLayers, numHeads, dropout, embDropout: spec.embDropout ?? dropout[0] }, seed);
+    }
+    case 'gru4rec':
+      return createGru4Rec({ numItems, maxLen, dim, numLayers }, seed);
+    case 'fmlp':
+      return createFmlp({ numItems, maxLen, dim, numLayers }, seed);
+    case 'caser':
+      return createCaser({ numItems, maxLen, dim }, seed);
+    default:
+      throw new Error(`buildModel: unknown model kind '${kind satisfies never}'`);
+  }
 }
 
 /** The real pipeline. */
