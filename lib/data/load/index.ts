@@ -5,10 +5,10 @@
  * order) plus counts of skipped malformed rows and duplicate (user, item, time) rows.
  */
 import { DataError } from '../../errors';
-import type { Interactions } from '../../types';
 import { findDataset } from '../datasets';
 import { ensureDataset } from '../download';
 import { isAmazonMix, parseSourceSpec, type SourceSpec } from '../source';
+import { generateSynthetic, SYNTHETIC_PRESETS, type SyntheticConfig } from '../synthetic';
 import { loadAmazon } from './amazon';
 import { loadAtomic } from './atomic';
 import { loadCsv } from './csv';
@@ -64,25 +64,15 @@ export async function loadDataset(name: string, opts: LoadOptions = {}): Promise
   return entry.kind === 'movielens' ? loadMovieLens(file, opts) : loadAmazon(file, opts);
 }
 
-/** The contract of lib/data/synthetic.ts, loaded lazily so loaders do not depend on it. */
-interface SyntheticModule {
-  generateSynthetic(config: unknown): Interactions | { interactions: Interactions };
-  SYNTHETIC_PRESETS: Record<string, unknown>;
-}
-
-/** Generate a synthetic dataset from a named preset (default: 'default' or the first preset). */
-function loadSynthetic(preset: string | undefined): LoadResult {
-  let mod: SyntheticModule;
-  try {
-    mod = require('../synthetic') as SyntheticModule;
-  } catch (err) {
-    throw new DataError(`synthetic data is unavailable (${(err as Error).message}). Fix: build lib/data/synthetic.ts.`);
+/**
+ * Generate synthetic data from a named preset of lib/data/synthetic.ts (default: 'default').
+ * @throws DataError for an unknown preset name
+ */
+function loadSynthetic(preset: string = 'default'): LoadResult {
+  const presets: Record<string, SyntheticConfig> = SYNTHETIC_PRESETS;
+  const config = presets[preset];
+  if (config === undefined) {
+    throw new DataError(`unknown synthetic preset "${preset}". Fix: use one of ${Object.keys(presets).join(', ')} (e.g. synthetic:smoke).`);
   }
-  const names = Object.keys(mod.SYNTHETIC_PRESETS);
-  const name = preset ?? (names.includes('default') ? 'default' : names[0]);
-  const config = mod.SYNTHETIC_PRESETS[name];
-  if (config === undefined) throw new DataError(`unknown synthetic preset "${name}". Fix: use one of ${names.join(', ')}.`);
-  const out = mod.generateSynthetic(config);
-  const interactions = 'interactions' in out ? out.interactions : out;
-  return { interactions, skippedRows: 0, duplicateRows: 0, warnings: [], files: [] };
+  return { interactions: generateSynthetic(config), skippedRows: 0, duplicateRows: 0, warnings: [], files: [] };
 }

@@ -29,3 +29,11 @@ test('unknown dataset names and bad specs reject with a DataError', async () => 
   await assert.rejects(loadDataset('ml-2m'), (e: unknown) => e instanceof DataError && /unknown dataset "ml-2m"/.test(e.message));
   await assert.rejects(loadSource('nope:x'), (e: unknown) => e instanceof DataError && /unknown source/.test(e.message));
 });
+
+test('synthetic specs use the presets of lib/data/synthetic.ts', async () => {
+  const r = await loadSource('synthetic:smoke');
+  assert.equal(r.interactions.numUsers, 300); // SYNTHETIC_PRESETS.smoke.numUsers
+  assert.equal(r.interactions.numItems, 200);
+  assert.equal(r.skippedRows, 0);
+  await assert.rejects(loadSource('synthetic:huge'), (e: unknown) => e instanceof DataError && /unknown synthetic preset "huge".*smoke/.test(e.message));
+});
