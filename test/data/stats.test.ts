@@ -98,3 +98,11 @@ test('formatStats prints every figure and PAPER_TABLE_2 has the paper values', (
   assert.deepEqual(PAPER_TABLE_2['MovieLens-20M'], { users: 138493, items: 26427, interactions: 18476840 });
   assert.deepEqual(PAPER_TABLE_2['Amazon (mix)'], { users: 367710, items: 240320, interactions: 21787957 });
 });
+
+test('datasetStats takes testUsers from a given split', () => {
+  const seqs = toSequences(fixture());
+  const split = splitLeaveOneOut(seqs);
+  const fake = { ...split, test: Int32Array.from([1, 1, 1, 0]) }; // 3 targets: proves it is used
+  assert.equal(datasetStats(seqs, fake).testUsers, 3);
+  assert.equal(datasetStats(seqs, split).testUsers, 1);
+});
