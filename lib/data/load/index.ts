@@ -3,6 +3,13 @@
  * and `loadDataset(name)` fetches a named public dataset once (lib/data/download.ts) and loads it.
  * Both return a LoadResult: columnar Interactions (users 0-based, items 1-based, rows in file
  * order) plus counts of skipped malformed rows and duplicate (user, item, time) rows.
+ *
+ * Rules shared by every loader:
+ * - malformed row: DataError naming file:line, the problem and the fix; `lenient: true` skips it
+ *   (assigning no ids) and counts it in skippedRows;
+ * - duplicates: a row repeating an earlier (user, item, time) triple is dropped under
+ *   `duplicates: 'first'` (default) or kept under 'keep'; duplicateRows counts them either way;
+ * - ratings are ignored (implicit feedback); times are numeric (unix seconds in every known source).
  */
 import { DataError } from '../../errors';
 import { findDataset } from '../datasets';

@@ -36,7 +36,7 @@ export interface LoadOptions {
   readonly dataRoot?: string;
   /** Named datasets: replace each download URL's origin+folder with this base (tests, mirrors). */
   readonly baseUrl?: string;
-  /** Progress messages (downloads, long parses); default writes to stderr. false = silent. */
+  /** Named datasets: download progress lines; default writes to stderr. false = silent. */
   readonly progress?: boolean | ((message: string) => void);
 }
 
