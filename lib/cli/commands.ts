@@ -3,7 +3,8 @@
  * and appending it here.
  */
 import type { Command } from './command';
+import { dataCommand } from './data';
 import { evalCommand } from './eval';
 import { trainCommand } from './train';
 
-export const COMMANDS: Command[] = [evalCommand, trainCommand];
+export const COMMANDS: Command[] = [dataCommand, evalCommand, trainCommand];
