@@ -26,7 +26,12 @@ export interface DownloadOptions {
   readonly baseUrl?: string;
   /** Progress lines: default stderr; false = silent; or a function. */
   readonly progress?: boolean | ((message: string) => void);
+  /** Abort a download when no byte arrives for this long (default 60 s). */
+  readonly stallMs?: number;
 }
+
+/** Default stall timeout of a download. */
+export const DEFAULT_STALL_MS = 60_000;
 
 /** Name of the checksum record inside each dataset folder. */
 export const CHECKSUM_FILE = '.sha256';
@@ -82,37 +87,48 @@ function offlineError(url: string, reason: string, entry: DatasetEntry, dir: str
   return new DataError(`could not download ${url} (${reason}). Fix: if this machine is offline, download that URL elsewhere and ${by}; then run again.`);
 }
 
-/** Stream `url` into `dest`, returning its SHA-256; reports progress about every 10%. */
-async function fetchToFile(url: string, dest: string, entry: DatasetEntry, dir: string, say: (m: string) => void): Promise<string> {
-  let res: Response;
-  try {
-    res = await fetch(url);
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw offlineError(url, cause?.code ?? cause?.message ?? (err as Error).message, entry, dir);
-  }
-  if (!res.ok || !res.body) throw offlineError(url, `HTTP ${res.status} ${res.statusText}`.trim(), entry, dir);
-  const total = Number(res.headers.get('content-length')) || entry.remote.bytes || 0;
-  const hash = createHash('sha256');
+/** Reports download progress about every 10% (every 10 MB when the size is unknown). */
+function progressReporter(fileName: string, total: number, say: (m: string) => void): (got: number) => void {
+  const step = total > 0 ? total / 10 : 10e6;
+  let next = step;
+  return (got) => {
+    if (got < next) return;
+    next = (Math.floor(got / step) + 1) * step;
+    const of = total > 0 ? ` / ${(total / 1e6).toFixed(1)} MB (${Math.floor((100 * got) / total)}%)` : ' MB';
+    say(`  ${fileName}: ${(got / 1e6).toFixed(1)}${of}`);
+  };
+}
+
+/** Stream `url` into `dest`, returning its SHA-256. Aborts if no byte arrives for `stallMs`. */
+async function fetchToFile(url: string, dest: string, entry: DatasetEntry, dir: string, opts: DownloadOptions, say: (m: string) => void): Promise<string> {
+  const stallMs = opts.stallMs ?? DEFAULT_STALL_MS;
+  const abort = new AbortController();
+  let timer = setTimeout(() => abort.abort(), stallMs);
   const fd = openSync(dest, 'w');
   let got = 0;
-  let nextReport = 0.1;
   try {
+    const res = await fetch(url, { signal: abort.signal });
+    if (!res.ok || !res.body) throw offlineError(url, `HTTP ${res.status} ${res.statusText}`.trim(), entry, dir);
+    const report = progressReporter(entry.remote.fileName, Number(res.headers.get('content-length')) || entry.remote.bytes || 0, say);
+    const hash = createHash('sha256');
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      clearTimeout(timer);
+      timer = setTimeout(() => abort.abort(), stallMs);
       writeSync(fd, chunk);
       hash.update(chunk);
       got += chunk.length;
-      if (total > 0 && got / total >= nextReport) {
-        say(`  ${entry.remote.fileName}: ${(got / 1e6).toFixed(1)} / ${(total / 1e6).toFixed(1)} MB (${Math.floor((100 * got) / total)}%)`);
-        nextReport = Math.floor((10 * got) / total) / 10 + 0.1;
-      }
+      report(got);
     }
+    return hash.digest('hex');
   } catch (err) {
-    throw offlineError(url, `connection lost after ${got} bytes: ${(err as Error).message}`, entry, dir);
+    if (err instanceof DataError) throw err;
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const why = abort.signal.aborted ? `no data for ${stallMs / 1000} s` : cause?.code ?? cause?.message ?? (err as Error).message;
+    throw offlineError(url, got > 0 ? `connection lost after ${got} bytes: ${why}` : why, entry, dir);
   } finally {
+    clearTimeout(timer);
     closeSync(fd);
   }
-  return hash.digest('hex');
 }
 
 /** The expected hash of the archive: the registry's, else one recorded earlier, else undefined. */
@@ -165,7 +181,7 @@ async function obtainArchive(entry: DatasetEntry, dir: string, opts: DownloadOpt
   say(`downloading ${url} -> ${archive}`);
   const tmp = join(dir, `.${entry.remote.fileName}.${process.pid}.part`);
   try {
-    const actual = await fetchToFile(url, tmp, entry, dir, say);
+    const actual = await fetchToFile(url, tmp, entry, dir, opts, say);
     checkHash(actual, expected, entry.remote.fileName, url, `The download is corrupt or the file changed upstream; nothing was kept. Fix: run again; if it persists, download it by hand and extract it so that ${join(dir, entry.loadPath)} exists (its hash is then recorded on first use).`);
     renameSync(tmp, archive);
     return actual;

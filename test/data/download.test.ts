@@ -140,3 +140,18 @@ test('remoteUrl keeps the registry URL unless a base is given', () => {
   assert.equal(remoteUrl(e), 'https://files.example.invalid/ml-test.zip');
   assert.equal(remoteUrl(e, 'http://mirror/x//'), 'http://mirror/x/ml-test.zip');
 });
+
+test('a server that stops sending is abandoned after stallMs with a DataError', async (t) => {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-length': '1000' });
+    res.write('partial'); // then nothing more
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  t.after(() => server.closeAllConnections?.() ?? undefined);
+  t.after(() => server.close());
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const root = tempDir();
+  await assert.rejects(ensureDataset(zipEntry(), { dataRoot: root, baseUrl: base, progress: false, stallMs: 300 }), (e: unknown) =>
+    e instanceof DataError && e.message.includes(`could not download ${base}/ml-test.zip (connection lost after 7 bytes: no data for 0.3 s)`));
+  assert.deepEqual(readdirSync(join(root, 'ml-test')), []); // the partial temp file is removed
+});
