@@ -91,12 +91,13 @@ async function runTrain(v: OptionValues): Promise<number> {
   err(`train: ${config.data.source}, ${config.model.kind} L=${config.model.numLayers} d=${config.model.dim}, backend ${backend.name}${backend.warning ? ` (${backend.warning})` : ''}\n`);
   let bar: Progress | undefined;
   let barEpoch = 0;
+  let epochStart = Date.now();
   const result = await trainRun(config, out, {
     log: (m) => err(`train: ${m}\n`),
     onStep: (s) => {
       if (s.epoch !== barEpoch) {
         barEpoch = s.epoch;
-        bar = createProgress({ stream: process.stderr, label: `epoch ${s.epoch}` });
+        bar = createProgress({ stream: process.stderr, label: `epoch ${s.epoch}`, startMs: epochStart });
       }
       bar!.update(s.batch, s.batchesPerEpoch, `loss ${s.loss.toFixed(4)}`);
     },
@@ -104,6 +105,7 @@ async function runTrain(v: OptionValues): Promise<number> {
       const text = `train ${row.trainLoss.toFixed(4)} valid ${row.validLoss.toFixed(4)} NDCG@10 ${row.validNdcg10.toFixed(4)} lr ${row.lr.toExponential(2)} ${row.optimizer}`;
       if (bar) bar.finish(text);
       else err(`epoch ${row.epoch} ${text}\n`);
+      epochStart = Date.now();
     },
   });
   process.stdout.write(v.json === true ? JSON.stringify(result, null, 2) + '\n' : formatResult(result));

@@ -20,6 +20,8 @@ export interface ProgressOptions {
   readonly intervalMs?: number;
   /** Clock (tests pass a fake one). */
   readonly now?: () => number;
+  /** When the work started (default: now), e.g. before the first unit ran. */
+  readonly startMs?: number;
 }
 
 export interface Progress {
@@ -60,7 +62,7 @@ export function createProgress(opts: ProgressOptions): Progress {
   const width = opts.width ?? 24;
   const intervalMs = opts.intervalMs ?? 10_000;
   const isTTY = opts.stream.isTTY === true;
-  const start = now();
+  const start = opts.startMs ?? now();
   let lastDraw = -Infinity;
   let last = '';
   return {

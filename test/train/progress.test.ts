@@ -30,6 +30,14 @@ test('plain (non-TTY) output: a line per interval and at the end, with rate and 
   ]);
 });
 
+test('startMs: the rate counts from the given start, so the first step has one', () => {
+  let t = 3000;
+  const { out, stream } = sink(false);
+  const p = createProgress({ stream, width: 2, startMs: 1000, now: () => t });
+  p.update(1, 2); // 1 step in 2 s: 0.5 step/s = 2.0 s/step, ETA 2 s
+  assert.deepEqual(out, ['[#.] 1/2 2.0 s/step ETA 2s\n']);
+});
+
 test('TTY output: redrawn in place, slow steps shown as s/step', () => {
   let t = 0;
   const { out, stream } = sink(true);
