@@ -72,3 +72,15 @@ test('toSequences matches a brute-force stable sort of row objects', () => {
     assert.deepEqual([...s.times], expected.map((e) => e.r[2]));
   }
 });
+
+test('toSequences: fractional, negative and huge times take the comparator path, same rule', () => {
+  const rng = makeRng(4);
+  const draws = [() => rng.int(5) / 2, () => rng.int(7) - 3, () => 2 ** 31 + rng.int(3), () => rng.int(4)];
+  for (const draw of draws) {
+    const rows = Array.from({ length: 150 }, () => [rng.int(4), 1 + rng.int(9), draw()]);
+    const s = toSequences(make(rows, 4, 9));
+    const expected = rows.map((r, idx) => ({ r, idx })).sort((a, b) => a.r[0] - b.r[0] || a.r[2] - b.r[2]);
+    assert.deepEqual([...s.items], expected.map((e) => e.r[1]));
+    assert.deepEqual([...s.times], expected.map((e) => e.r[2]));
+  }
+});
