@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { DatasetEntry } from '../../lib/data/datasets';
 import { CHECKSUM_FILE, ensureDataset, readChecksums, remoteUrl } from '../../lib/data/download';
 import { loadDataset } from '../../lib/data/load/index';
+import { loadMovieLens } from '../../lib/data/load/movielens';
 import { DataError } from '../../lib/errors';
 import { rawRows, tempDir } from './load/tmp';
 import { makeZip } from './zip-writer';
@@ -62,6 +63,11 @@ test('first use downloads, verifies, extracts and records hashes; second use doe
   assert.match(said[0], new RegExp(`downloading ${base}/ml-test.zip`));
   assert.match(said[said.length - 1], /ready: .*u\.data/);
   assert.equal(hits.get('/files/ml-test.zip'), 1);
+  // The extracted folder loads with genres: item 10 -> Action, item 20 -> Comedy (first set flag).
+  const x = (await loadMovieLens(dir)).interactions;
+  assert.deepEqual(rawRows(x), [['1', '10', 100], ['1', '20', 101], ['2', '10', 102]]);
+  assert.deepEqual(x.vocab.domains, ['Action', 'Comedy']);
+  assert.deepEqual(Array.from(x.vocab.itemDomain!), [-1, 0, 1]);
   assert.equal(await ensureDataset(entry, { dataRoot: root, baseUrl: base, progress: false }), path);
   assert.equal(hits.get('/files/ml-test.zip'), 1);
   // A later edit of a tracked file is caught on the next use.
@@ -154,4 +160,18 @@ test('a server that stops sending is abandoned after stallMs with a DataError', 
   await assert.rejects(ensureDataset(zipEntry(), { dataRoot: root, baseUrl: base, progress: false, stallMs: 300 }), (e: unknown) =>
     e instanceof DataError && e.message.includes(`could not download ${base}/ml-test.zip (connection lost after 7 bytes: no data for 0.3 s)`));
   assert.deepEqual(readdirSync(join(root, 'ml-test')), []); // the partial temp file is removed
+});
+
+test("loadDataset mixes '+'-joined Amazon datasets by user, one domain per category", async (t) => {
+  const { server, base } = await serve(new Map([
+    ['/files/Software.csv', { status: 200, body: 's1,u1,5.0,100\n' }],
+    ['/files/Books.csv', { status: 200, body: 'b1,u1,5.0,90\nb2,u2,4.0,95\n' }],
+  ]));
+  t.after(() => server.close());
+  const r = await loadDataset('amazon-Software+amazon-Books', { dataRoot: tempDir(), baseUrl: base, progress: false });
+  // Files in the order given: Software rows first, then Books; u1 is shared.
+  assert.deepEqual(rawRows(r.interactions), [['u1', 's1', 100], ['u1', 'b1', 90], ['u2', 'b2', 95]]);
+  assert.equal(r.interactions.numUsers, 2);
+  assert.deepEqual(r.interactions.vocab.domains, ['Software', 'Books']);
+  assert.deepEqual(Array.from(r.interactions.vocab.itemDomain!), [-1, 0, 1, 1]);
 });
