@@ -25,10 +25,14 @@ export interface LadderRung {
   readonly batchSize: number;
 }
 
-/** Where a scale's data comes from: a synthetic preset, or a source spec with its k-core. */
-export type DataChoice =
-  | { readonly kind: 'synthetic'; readonly preset: 'smoke' | 'default' | 'cpu' }
-  | { readonly kind: 'source'; readonly spec: string; readonly kCore: number; readonly label: string };
+/** Where a scale's data comes from: a source spec (lib/data/source.ts) and its k-core. */
+export interface DataChoice {
+  /** e.g. 'synthetic:smoke', 'ml-20m', 'amazon:data/amazon-2018' (a folder mixed by user). */
+  readonly spec: string;
+  /** K of the iterative k-core on users and items (lib/data/pipeline.ts; paper: 30 for Amazon); 0 = none. */
+  readonly core: number;
+  readonly label: string;
+}
 
 /** A scale preset. JSON-serializable, so it can be part of a run's cache key. */
 export interface ScalePreset {
@@ -49,14 +53,14 @@ export const SCALES: Readonly<Record<ScaleName, ScalePreset>> = {
   smoke: {
     name: 'smoke',
     summary: 'embedded synthetic smoke data (300 users), 1-2 layer models with d 8..16; seconds (tests, CI)',
-    data: [{ kind: 'synthetic', preset: 'smoke' }],
+    data: [{ spec: 'synthetic:smoke', core: 0, label: 'Synthetic (smoke)' }],
     maxLen: 20,
     ladder: [rung(1, 8, 1, 2, 32), rung(2, 16, 2, 2, 32)],
   },
   cpu: {
     name: 'cpu',
     summary: 'synthetic cpu data (30,000 users, millions of interactions), ladder d 16..256; minutes to hours on a CPU',
-    data: [{ kind: 'synthetic', preset: 'cpu' }],
+    data: [{ spec: 'synthetic:cpu', core: 0, label: 'Synthetic (cpu)' }],
     maxLen: 50,
     ladder: [rung(1, 16, 1, 10, 128), rung(2, 32, 2, 10, 128), rung(2, 64, 2, 10, 128), rung(4, 128, 4, 8, 128), rung(4, 256, 8, 6, 128)],
   },
@@ -64,8 +68,8 @@ export const SCALES: Readonly<Record<ScaleName, ScalePreset>> = {
     name: 'paper',
     summary: "the paper's data (MovieLens-20M, Amazon 2018 mixed, 30-core) and Table IV's ladder up to 0.8B; needs a GPU",
     data: [
-      { kind: 'source', spec: 'ml-20m', kCore: 5, label: 'MovieLens-20M' },
-      { kind: 'source', spec: 'amazon-2018', kCore: 30, label: 'Amazon (mix)' },
+      { spec: 'ml-20m', core: 5, label: 'MovieLens-20M' },
+      { spec: 'amazon:data/amazon-2018', core: 30, label: 'Amazon (mix)' },
     ],
     maxLen: 50,
     ladder: TABLE_IV.map((r) => rung(r.numLayers, r.dim, r.numHeads, r.epochs, r.batchSize)),

@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError } from '../errors';
 import { writeJsonAtomic } from '../util/atomic';
+import { runsDir } from './paths';
 
 /** A JSON value: what a config, a metric record or a curve point may hold. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -51,7 +52,7 @@ export interface RunResult<C, M, P> extends RunRecord<C, M, P> {
 
 /** Options of runOrLoad. */
 export interface StoreOptions {
-  /** Root folder of the store. Default 'runs'. */
+  /** Root folder of the store. Default runsDir(): $LSRM_RUNS_DIR or <project>/runs. */
   readonly dir?: string;
   /** Progress messages (default: none). */
   readonly log?: (msg: string) => void;
@@ -162,7 +163,7 @@ export async function runOrLoad<C, M, P = never>(
 ): Promise<RunResult<C, M, P>> {
   checkExperiment(experiment);
   const key = runKey(config);
-  const path = join(opts.dir ?? 'runs', experiment, `${key}.json`);
+  const path = join(opts.dir ?? runsDir(), experiment, `${key}.json`);
   const wanted = stableStringify(config);
   if (existsSync(path)) {
     const rec = loadRun<C, M, P>(path);

@@ -4,7 +4,7 @@
  * and staleSources() lists lib/ files changed after the last build.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 /** What a notebook prints to show which build it runs. */
 export interface BuildStamp {
@@ -21,10 +21,13 @@ export function buildStamp(): BuildStamp {
   return { version, moduleDir: __dirname, builtAt: statSync(__filename).mtime.toISOString() };
 }
 
-/** One line for a notebook's first cell. */
-export function buildStampLine(): string {
+/**
+ * One line for a notebook's first cell, naming the build folder relative to `from`:
+ * 'lsrm-lab 0.1.0, build of 2026-01-01T00:00:00.000Z (../dist)' from notebooks/.
+ */
+export function buildStampLine(from: string = process.cwd()): string {
   const s = buildStamp();
-  return `lsrm-lab ${s.version}, build of ${s.builtAt} (${s.moduleDir})`;
+  return `lsrm-lab ${s.version}, build of ${s.builtAt} (${relative(from, dirname(s.moduleDir)) || '.'})`;
 }
 
 function newestMtime(dir: string, ext: string): { path: string; mtimeMs: number } | undefined {

@@ -3,7 +3,8 @@
  * plus <id>.csv and <id>.md for tables. PNGs need Chromium; without one the HTML (and the
  * CSV/Markdown) are still written and the result says why the PNG is missing.
  */
-import { join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
+import { figuresDir } from '../experiments/paths';
 import { writeFileAtomic } from '../util/atomic';
 import { figureHtml, findChrome, htmlPage, NO_BROWSER_HINT, renderPng } from './export';
 import { toCsv, toHtmlTable, toMarkdown, type Column, type Row, type TableOptions } from './table';
@@ -11,7 +12,7 @@ import type { Figure } from './theme';
 
 /** Where and how to save. */
 export interface SaveOptions {
-  /** Output folder, created if missing. Default 'figures'. */
+  /** Output folder, created if missing. Default figuresDir(): $LSRM_FIGURES_DIR or <project>/figures. */
   readonly dir?: string;
   /** Render a PNG (default true). */
   readonly png?: boolean;
@@ -60,7 +61,7 @@ async function writePng(html: string, path: string, opts: SaveOptions, size: { w
 /** Write figures/<id>.html (interactive, offline) and figures/<id>.png. */
 export async function saveFigure(fig: Figure, id: string, opts: SaveOptions = {}): Promise<SavedFiles> {
   checkFigureId(id);
-  const dir = opts.dir ?? 'figures';
+  const dir = opts.dir ?? figuresDir();
   const titleObj = fig.layout.title as { text?: string } | undefined;
   const html = figureHtml(fig, titleObj?.text ?? id);
   const htmlPath = join(dir, `${id}.html`);
@@ -77,11 +78,20 @@ export async function saveTable(
   opts: SaveOptions & TableOptions = {},
 ): Promise<SavedFiles> {
   checkFigureId(id);
-  const dir = opts.dir ?? 'figures';
+  const dir = opts.dir ?? figuresDir();
   const files = { csv: join(dir, `${id}.csv`), md: join(dir, `${id}.md`), html: join(dir, `${id}.html`) };
   writeFileAtomic(files.csv, toCsv(rows, columns));
   writeFileAtomic(files.md, toMarkdown(rows, columns, opts));
   const html = htmlPage(opts.title ?? id, toHtmlTable(rows, columns, opts), false);
   writeFileAtomic(files.html, html);
-  return { ...files, ...(await writePng(html, join(dir, `${id}.png`), opts, { width: 900, height: 400 }, false)) };
+  return { ...files, ...(await writePng(html, join(dir, `${id}.png`), opts, { width: 1400, height: 400 }, false)) };
+}
+
+/** One line naming what a save wrote, e.g. 'figures/table-4-configs.{csv,md,html,png}'. */
+export function describeSaved(saved: SavedFiles, from: string = process.cwd()): string {
+  const stem = basename(saved.html, '.html');
+  const dir = relative(from, dirname(saved.html)) || '.';
+  const exts = (['csv', 'md', 'html', 'png'] as const).filter((k) => saved[k] !== undefined);
+  const skipped = saved.pngSkipped ? ` (no PNG: ${saved.pngSkipped})` : '';
+  return `${join(dir, stem)}.{${exts.join(',')}}${skipped}`;
 }

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { sep } from 'node:path';
 import { plotlyDiv, plotlySource } from './export';
-import type { SavedFiles } from './save';
+import { saveFigure, saveTable, type SaveOptions, type SavedFiles } from './save';
 import { toHtmlTable, toMarkdown, type Column, type Row, type TableOptions } from './table';
 import type { Figure } from './theme';
 
@@ -49,4 +49,23 @@ export function showTable(rows: readonly Row[], columns: readonly Column[], opts
   const display = kernelDisplay();
   if (display) display.html(toHtmlTable(rows, columns, opts));
   else process.stdout.write(toMarkdown(rows, columns, opts));
+}
+
+/** Save a figure to figures/<id>.{html,png} and show it; returns the files written. */
+export async function publishFigure(fig: Figure, id: string, opts: SaveOptions = {}): Promise<SavedFiles> {
+  const saved = await saveFigure(fig, id, opts);
+  showFigure(fig, saved);
+  return saved;
+}
+
+/** Save a table to figures/<id>.{csv,md,html,png} and show it; returns the files written. */
+export async function publishTable(
+  rows: readonly Row[],
+  columns: readonly Column[],
+  id: string,
+  opts: SaveOptions & TableOptions = {},
+): Promise<SavedFiles> {
+  const saved = await saveTable(rows, columns, id, opts);
+  showTable(rows, columns, opts);
+  return saved;
 }

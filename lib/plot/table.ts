@@ -111,7 +111,7 @@ export function escapeHtml(s: string): string {
 const TABLE_CSS =
   'border-collapse:collapse;font-family:Helvetica,Arial,sans-serif;font-size:13px;color:#222;';
 const TH_CSS = 'border-bottom:2px solid #444;padding:4px 10px;background:#f3f3f3;';
-const TD_CSS = 'border-bottom:1px solid #ddd;padding:4px 10px;';
+const TD_CSS = 'border-bottom:1px solid #ddd;padding:4px 10px;white-space:nowrap;';
 
 /** An HTML <table> fragment with inline styles (renders the same in a notebook and a page). */
 export function toHtmlTable(rows: readonly Row[], columns: readonly Column[], opts: TableOptions = {}): string {

@@ -26,7 +26,8 @@ test('presets: names match keys, heads divide d, JSON-serializable', () => {
 
 test('smoke is tiny (d 8..16, 1-2 layers), cpu spans d 16..256, paper is Table IV', () => {
   assert.ok(SCALES.smoke.ladder.every((r) => r.dim >= 8 && r.dim <= 16 && r.numLayers <= 2));
-  assert.deepEqual(SCALES.smoke.data, [{ kind: 'synthetic', preset: 'smoke' }]);
+  assert.deepEqual(SCALES.smoke.data.map((d) => d.spec), ['synthetic:smoke']);
+  assert.deepEqual(SCALES.paper.data.map((d) => [d.label, d.core]), [['MovieLens-20M', 5], ['Amazon (mix)', 30]]);
   const cpuDims = SCALES.cpu.ladder.map((r) => r.dim);
   assert.deepEqual([Math.min(...cpuDims), Math.max(...cpuDims)], [16, 256]);
   assert.deepEqual(

@@ -86,6 +86,6 @@ test('with Chromium: figure and table PNGs at 2x pixel density', { skip: HAS_CHR
   assert.deepEqual(pngSize(fig.png!), [(720 + 16) * 2, (440 + 16) * 2]);
   const tab = await saveTable(ROWS, COLS, 'tab', { dir });
   const [w, h] = pngSize(tab.png!);
-  assert.ok(w > 100 && h > 50 && w < 900 && h < 400, `table png ${w}x${h}`);
+  assert.ok(w > 100 && h > 50 && w < 1400 && h < 400, `table png ${w}x${h}`);
   assert.ok(existsSync(join(dir, 'tab.csv')));
 });

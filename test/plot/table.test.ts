@@ -72,7 +72,7 @@ test('toMarkdown: title, aligned header (numbers right), formatted cells, note',
 test('escapeHtml and toHtmlTable escape cell text, labels, title and note', () => {
   assert.equal(escapeHtml(`<a href="x">&'`), '&lt;a href=&quot;x&quot;&gt;&amp;&#39;');
   const html = toHtmlTable([{ name: '<b>', users: 1000, density: 0.1 }], [{ key: 'name', label: 'A&B' }, ...COLS.slice(1)], { title: 'T<1>', note: 'n"' });
-  assert.ok(html.includes('<td style="border-bottom:1px solid #ddd;padding:4px 10px;text-align:left">&lt;b&gt;</td>'));
+  assert.ok(html.includes('<td style="border-bottom:1px solid #ddd;padding:4px 10px;white-space:nowrap;text-align:left">&lt;b&gt;</td>'));
   assert.ok(html.includes('text-align:right">1,000</td>'));
   assert.ok(html.includes('>A&amp;B</th>'));
   assert.ok(html.includes('>T&lt;1&gt;</caption>'));

@@ -1,0 +1,117 @@
+/**
+ * Table II (paper III-C): dataset statistics after preprocessing — #Users, #Items,
+ * #Interactions, plus average sequence length and density — for the datasets at hand (the
+ * embedded synthetic data by default, or any source spec), next to the paper's two rows.
+ * Each measured row is cached in runs/table-2/ (runOrLoad), keyed by the source spec, the
+ * k-core K and a version of the source (synthetic preset config, or file size and mtime).
+ */
+import { statSync } from 'node:fs';
+import { loadSource } from '../data/load/index';
+import { prepareData } from '../data/pipeline';
+import { parseSourceSpec } from '../data/source';
+import { PAPER_TABLE_2 } from '../data/stats';
+import { SYNTHETIC_PRESETS } from '../data/synthetic';
+import { formatCell, type Column, type Row } from '../plot/table';
+import type { DataChoice, ScalePreset } from './scale';
+import { runOrLoad, type StoreOptions } from './store';
+
+/** One dataset to measure: a source spec (lib/data/source.ts), its k-core K and a label. */
+export type Table2Source = DataChoice;
+
+/** One row of the table. */
+export interface Table2Row extends Row {
+  readonly dataset: string;
+  /** The source spec, or 'paper (Table II)'. */
+  readonly source: string;
+  /** k-core K (0 = none); null for the paper rows (30 for Amazon, see the paper). */
+  readonly core: number | null;
+  readonly users: number;
+  readonly items: number;
+  readonly interactions: number;
+  /** interactions / users. */
+  readonly avgSeqLen: number;
+  /** interactions / (users · items). */
+  readonly density: number;
+}
+
+/** The embedded default dataset (`synthetic:default`, what `lsrm reproduce` uses). */
+export const DEFAULT_SOURCE: Table2Source = { spec: 'synthetic:default', core: 0, label: 'Synthetic (default)' };
+
+/**
+ * The datasets Table II describes at a scale: the embedded default dataset, then the data
+ * the scale's experiments train on (scale.data). The smoke scale lists only its own tiny data.
+ */
+export function table2Sources(scale: ScalePreset): Table2Source[] {
+  const own = scale.data.map((d) => ({ ...d }));
+  if (scale.name === 'smoke' || own.some((d) => d.spec === DEFAULT_SOURCE.spec)) return own;
+  return [{ ...DEFAULT_SOURCE }, ...own];
+}
+
+/** The paper's rows, with average length and density derived from its counts. */
+export function paperTable2Rows(): Table2Row[] {
+  return Object.entries(PAPER_TABLE_2).map(([dataset, s]) => ({
+    dataset,
+    source: 'paper (Table II)',
+    core: null,
+    ...s,
+    avgSeqLen: s.interactions / s.users,
+    density: s.interactions / (s.users * s.items),
+  }));
+}
+
+/** What identifies the data behind a spec beyond its text (so a changed file is re-measured). */
+export function sourceVersion(spec: string): string {
+  const s = parseSourceSpec(spec);
+  if (s.kind === 'synthetic') {
+    const presets = SYNTHETIC_PRESETS as Record<string, unknown>;
+    return JSON.stringify(presets[s.preset ?? 'default'] ?? null);
+  }
+  if (s.kind === 'dataset') return s.name;
+  const st = statSync(s.path, { throwIfNoEntry: false });
+  return st ? `${st.size}:${Math.round(st.mtimeMs)}` : 'missing';
+}
+
+/** Load, preprocess (k-core, sequences, leave-one-out) and count one source; cached in runs/table-2/. */
+export async function measureSource(src: Table2Source, opts: StoreOptions = {}): Promise<Table2Row> {
+  const key = { spec: src.spec, core: src.core, version: sourceVersion(src.spec) };
+  const res = await runOrLoad(
+    'table-2',
+    key,
+    async () => {
+      const { interactions } = await loadSource(src.spec, { progress: opts.log ?? false });
+      const { stats } = prepareData({ interactions, core: src.core });
+      const { users, items, interactions: n, avgSeqLen, density } = stats;
+      return { metrics: { users, items, interactions: n, avgSeqLen, density } };
+    },
+    opts,
+  );
+  return { dataset: src.label, source: src.spec, core: src.core, ...res.metrics };
+}
+
+/** The measured rows (in the given order) followed by the paper's rows. */
+export async function table2Rows(sources: readonly Table2Source[], opts: StoreOptions = {}): Promise<Table2Row[]> {
+  const rows: Table2Row[] = [];
+  for (const s of sources) rows.push(await measureSource(s, opts));
+  return [...rows, ...paperTable2Rows()];
+}
+
+/** Columns of the exported table (the paper's three, then ours). */
+export const TABLE_2_COLUMNS: readonly Column[] = [
+  { key: 'dataset', label: 'Dataset' },
+  { key: 'users', label: '#Users' },
+  { key: 'items', label: '#Items' },
+  { key: 'interactions', label: '#Interactions' },
+  { key: 'avgSeqLen', label: 'Avg length', format: (v) => (typeof v === 'number' ? v.toFixed(1) : formatCell(v)) },
+  { key: 'density', label: 'Density', format: (v) => (typeof v === 'number' ? v.toExponential(2) : formatCell(v)) },
+  { key: 'core', label: 'k-core' },
+  { key: 'source', label: 'Source' },
+];
+
+/** Title and note of the exported table. */
+export const TABLE_2_TEXT = {
+  title: 'Table II: statistics of the datasets after preprocessing',
+  note:
+    'Preprocessing: iterative k-core on users and items (K in the k-core column; the paper uses 30 for Amazon), ' +
+    'per-user chronological sequences, leave-one-out split. Avg length = #Interactions / #Users; ' +
+    'density = #Interactions / (#Users · #Items). Paper rows as published; their last two columns are derived from the counts.',
+} as const;

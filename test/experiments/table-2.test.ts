@@ -1,0 +1,97 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSource } from '../../lib/data/load/index';
+import { SCALES } from '../../lib/experiments/scale';
+import { measureSource, paperTable2Rows, sourceVersion, table2Rows, table2Sources, TABLE_2_COLUMNS } from '../../lib/experiments/table-2';
+import { toCsv, toMarkdown } from '../../lib/plot/table';
+
+const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
+
+// 4 users, 4 items, 8 rows. With K = 2: d (1 row) and w (1 row) go; then c keeps only x and
+// z keeps only a, so both go; a and b keep x and y: 2 users, 2 items, 4 interactions.
+const INTER = [
+  'user_id:token\titem_id:token\ttimestamp:float',
+  'a\tx\t1', 'a\ty\t2', 'a\tz\t3',
+  'b\tx\t1', 'b\ty\t2',
+  'c\tx\t5', 'c\tw\t6',
+  'd\tz\t1',
+  '',
+].join('\n');
+
+function fixture(): string {
+  const path = join(tmp('lsrm-t2-data-'), 'tiny.inter');
+  writeFileSync(path, INTER);
+  return path;
+}
+
+test("paper rows: the published counts, with avg length and density derived", () => {
+  const [ml, amz] = paperTable2Rows();
+  assert.deepEqual([ml.dataset, ml.users, ml.items, ml.interactions], ['MovieLens-20M', 138_493, 26_427, 18_476_840]);
+  assert.deepEqual([amz.dataset, amz.users, amz.items, amz.interactions], ['Amazon (mix)', 367_710, 240_320, 21_787_957]);
+  // 18,476,840 / 138,493 = 133.41; / (138,493 · 26,427 = 3,659,954,511) = 0.0050484
+  assert.ok(Math.abs(ml.avgSeqLen - 133.4135) < 1e-4);
+  assert.ok(Math.abs(ml.density - 0.0050484) < 1e-7);
+  // 21,787,957 / 367,710 = 59.253; / (367,710 · 240,320) = 0.00024656
+  assert.ok(Math.abs(amz.avgSeqLen - 59.2531) < 1e-4);
+  assert.ok(Math.abs(amz.density - 0.00024656) < 1e-8);
+});
+
+test('measureSource applies the k-core and counts by hand-worked values', async () => {
+  const path = fixture();
+  const runs = tmp('lsrm-t2-runs-');
+  const k2 = await measureSource({ spec: `atomic:${path}`, core: 2, label: 'tiny' }, { dir: runs });
+  assert.deepEqual(k2, { dataset: 'tiny', source: `atomic:${path}`, core: 2, users: 2, items: 2, interactions: 4, avgSeqLen: 2, density: 1 });
+  // no filtering: 8 rows, 4 users, 4 items; 8/4 = 2 per user, 8/16 = 0.5 density
+  const k0 = await measureSource({ spec: `atomic:${path}`, core: 0, label: 'tiny' }, { dir: runs });
+  assert.deepEqual([k0.users, k0.items, k0.interactions, k0.avgSeqLen, k0.density], [4, 4, 8, 2, 0.5]);
+  assert.equal(readdirSync(join(runs, 'table-2')).length, 2, 'one cached result per (spec, core)');
+});
+
+test('measureSource loads its cached result; a changed file is measured again', async () => {
+  const path = fixture();
+  const runs = tmp('lsrm-t2-runs-');
+  const src = { spec: `atomic:${path}`, core: 0, label: 'tiny' };
+  const before = sourceVersion(src.spec);
+  await measureSource(src, { dir: runs });
+  const logs: string[] = [];
+  await measureSource(src, { dir: runs, log: (m) => logs.push(m) });
+  assert.ok(logs.some((m) => m.startsWith('loaded ')), logs.join('; '));
+  writeFileSync(path, INTER + 'e\tx\t9\n');
+  assert.notEqual(sourceVersion(src.spec), before);
+  const after = await measureSource(src, { dir: runs });
+  assert.deepEqual([after.users, after.interactions], [5, 9]);
+  assert.equal(readdirSync(join(runs, 'table-2')).length, 2);
+});
+
+test('synthetic smoke data: counts equal a brute-force count of the loaded rows (K = 0)', async () => {
+  const runs = tmp('lsrm-t2-runs-');
+  const [row] = await table2Rows(table2Sources(SCALES.smoke), { dir: runs });
+  const { interactions: x } = await loadSource('synthetic:smoke');
+  const users = new Set(x.user).size;
+  const items = new Set(x.item).size;
+  assert.deepEqual([row.dataset, row.users, row.items, row.interactions], ['Synthetic (smoke)', users, items, x.user.length]);
+  assert.ok(Math.abs(row.density - x.user.length / (users * items)) < 1e-12);
+});
+
+test('table2Rows puts measured rows first, then the paper; renders to csv and md', async () => {
+  const path = fixture();
+  const rows = await table2Rows([{ spec: `atomic:${path}`, core: 2, label: 'tiny' }], { dir: tmp('lsrm-t2-runs-') });
+  assert.deepEqual(rows.map((r) => r.dataset), ['tiny', 'MovieLens-20M', 'Amazon (mix)']);
+  const csv = toCsv(rows, TABLE_2_COLUMNS).split('\n');
+  assert.equal(csv[0], 'dataset,users,items,interactions,avgSeqLen,density,core,source');
+  assert.equal(csv[1], `tiny,2,2,4,2,1,2,atomic:${path}`);
+  assert.match(toMarkdown(rows, TABLE_2_COLUMNS), /\| MovieLens-20M \| 138,493 \| 26,427 \| 18,476,840 \| 133\.4 \| 5\.05e-3 \|  \| paper \(Table II\) \|/);
+});
+
+test('table2Sources: the default synthetic dataset, then the scale data (smoke: only its own)', () => {
+  assert.deepEqual(table2Sources(SCALES.smoke).map((s) => s.spec), ['synthetic:smoke']);
+  assert.deepEqual(table2Sources(SCALES.cpu).map((s) => s.spec), ['synthetic:default', 'synthetic:cpu']);
+  assert.deepEqual(table2Sources(SCALES.paper).map((s) => [s.label, s.core]), [['Synthetic (default)', 0], ['MovieLens-20M', 5], ['Amazon (mix)', 30]]);
+});
+
+test('a missing source file fails with the loader message', async () => {
+  await assert.rejects(measureSource({ spec: 'atomic:/nonexistent/x.inter', core: 0, label: 'x' }, { dir: tmp('lsrm-t2-runs-') }), /nonexistent\/x\.inter/);
+});
