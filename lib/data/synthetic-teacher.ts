@@ -190,20 +190,24 @@ function dot(v: Float64Array, row: number, q: Float64Array, k: number): number {
  * Writes log p(item) to s.logProb. Logits use the projections: g . (W h) / T = (W^T g / T) . h.
  */
 export function sampleNextItem(t: Teacher, h: Float64Array, prevDomain: number, rng: Rng, s: TeacherScratch): number {
-  const { m } = t;
+  const { m, numDomains, domainStart, clusterStart, clusterItems, domainProj, clusterProj, itemProj } = t;
   const z = s.z;
   s.logProb = 0;
-  for (let d = 0; d < t.numDomains; d++) z[d] = dot(t.domainProj, d, h, m) + t.domainLogPrior[d] + (d === prevDomain ? t.domainStickiness : 0);
-  const d = sampleSoftmax(z, t.numDomains, rng.next(), s);
-  const c0 = t.domainStart[d];
-  for (let c = c0; c < t.domainStart[d + 1]; c++) z[c - c0] = dot(t.clusterProj, c, h, m) + t.clusterLogPrior[c];
-  const c = c0 + sampleSoftmax(z, t.domainStart[d + 1] - c0, rng.next(), s);
-  const p0 = t.clusterStart[c];
-  for (let p = p0; p < t.clusterStart[c + 1]; p++) {
-    const i = t.clusterItems[p];
-    z[p - p0] = dot(t.itemProj, i, h, m) + t.itemLogPrior[i];
+  for (let d = 0; d < numDomains; d++) z[d] = dot(domainProj, d, h, m) + t.domainLogPrior[d] + (d === prevDomain ? t.domainStickiness : 0);
+  const d = sampleSoftmax(z, numDomains, rng.next(), s);
+  const c0 = domainStart[d];
+  const c1 = domainStart[d + 1];
+  const clusterLogPrior = t.clusterLogPrior;
+  for (let c = c0; c < c1; c++) z[c - c0] = dot(clusterProj, c, h, m) + clusterLogPrior[c];
+  const c = c0 + sampleSoftmax(z, c1 - c0, rng.next(), s);
+  const p0 = clusterStart[c];
+  const p1 = clusterStart[c + 1];
+  const itemLogPrior = t.itemLogPrior;
+  for (let p = p0; p < p1; p++) {
+    const i = clusterItems[p];
+    z[p - p0] = dot(itemProj, i, h, m) + itemLogPrior[i];
   }
-  return t.clusterItems[p0 + sampleSoftmax(z, t.clusterStart[c + 1] - p0, rng.next(), s)];
+  return clusterItems[p0 + sampleSoftmax(z, p1 - p0, rng.next(), s)];
 }
 
 /** h <- tanh(A h + B e_item), in place. */
