@@ -6,5 +6,8 @@ import type { Command } from './command';
 import { dataCommand } from './data';
 import { evalCommand } from './eval';
 import { trainCommand } from './train';
+import { figuresCommand } from './figures';
+import { reproduceCommand } from './reproduce';
+import { kernelCommand } from './kernel';
 
-export const COMMANDS: Command[] = [dataCommand, evalCommand, trainCommand];
+export const COMMANDS: Command[] = [dataCommand, evalCommand, trainCommand, figuresCommand, reproduceCommand, kernelCommand];

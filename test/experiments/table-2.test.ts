@@ -31,6 +31,7 @@ test("paper rows: the published counts, with avg length and density derived", ()
   const [ml, amz] = paperTable2Rows();
   assert.deepEqual([ml.dataset, ml.users, ml.items, ml.interactions], ['MovieLens-20M', 138_493, 26_427, 18_476_840]);
   assert.deepEqual([amz.dataset, amz.users, amz.items, amz.interactions], ['Amazon (mix)', 367_710, 240_320, 21_787_957]);
+  assert.deepEqual([ml.core, amz.core], [null, 30], 'III-C: 30-core for Amazon, nothing stated for MovieLens');
   // 18,476,840 / 138,493 = 133.41; / (138,493 · 26,427 = 3,659,954,511) = 0.0050484
   assert.ok(Math.abs(ml.avgSeqLen - 133.4135) < 1e-4);
   assert.ok(Math.abs(ml.density - 0.0050484) < 1e-7);
@@ -83,7 +84,11 @@ test('table2Rows puts measured rows first, then the paper; renders to csv and md
   const csv = toCsv(rows, TABLE_2_COLUMNS).split('\n');
   assert.equal(csv[0], 'dataset,users,items,interactions,avgSeqLen,density,core,source');
   assert.equal(csv[1], `tiny,2,2,4,2,1,2,atomic:${path}`);
-  assert.match(toMarkdown(rows, TABLE_2_COLUMNS), /\| MovieLens-20M \| 138,493 \| 26,427 \| 18,476,840 \| 133\.4 \| 5\.05e-3 \|  \| paper \(Table II\) \|/);
+  const md = toMarkdown(rows, TABLE_2_COLUMNS);
+  assert.match(md, /\| MovieLens-20M \| 138,493 \| 26,427 \| 18,476,840 \| 133\.4 \| 5\.05e-3 \|  \| paper \(Table II\) \|/);
+  assert.match(md, /\| Amazon \(mix\) \| 367,710 \| 240,320 \| 21,787,957 \| 59\.3 \| 2\.47e-4 \| 30 \| paper \(Table II\) \|/);
+  const none = await table2Rows([{ spec: `atomic:${path}`, core: 0, label: 'raw' }], { dir: tmp('lsrm-t2-runs-') });
+  assert.match(toMarkdown(none, TABLE_2_COLUMNS), /\| raw \| 4 \| 4 \| 8 \| 2\.0 \| 5\.00e-1 \| none \|/);
 });
 
 test('table2Sources: the default synthetic dataset, then the scale data (smoke: only its own)', () => {
