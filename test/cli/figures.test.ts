@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { figuresCommand, notebooksOf, selectFigures } from '../../lib/cli/figures';
 import { UsageError } from '../../lib/cli/command';
 import { FIGURES } from '../../lib/experiments/registry';
@@ -20,15 +21,8 @@ test('lsrm figures rejects an unknown scale before running anything', async () =
   await assert.rejects(figuresCommand.run({ scale: 'huge' }, []), (e: Error) => e instanceof UsageError && /unknown scale 'huge': use one of smoke, cpu, paper/.test(e.message));
 });
 
-test('lsrm figures --list prints id and notebook per line', async () => {
-  const out: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((s: string) => (out.push(s), true)) as typeof process.stdout.write;
-  try {
-    assert.equal(await figuresCommand.run({ list: true, only: 'table-4-configs' }, []), 0);
-  } finally {
-    process.stdout.write = write;
-  }
-  assert.equal(out.length, 1);
-  assert.match(out[0], /^table-4-configs\s+notebooks\/table-4-configs\.ipynb  Table IV/);
+test('lsrm figures --list prints id and notebook per line', () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'lib/cli.ts', 'figures', '--list', '--only', 'table-4-configs'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^table-4-configs\s+notebooks\/table-4-configs\.ipynb  Table IV[^\n]*\n$/);
 });
