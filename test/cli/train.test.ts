@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatResult, runConfigFromOptions, trainCommand } from '../../lib/cli/train';
+import type { RunResultFile } from '../../lib/train/run';
+
+test('runConfigFromOptions: flags map to the run config, defaults stay out', () => {
+  const c = runConfigFromOptions({ source: 'atomic:x.inter', core: '5', layers: '4', 'd-model': '128', heads: '4', epochs: '3', 'batch-size': '64', seed: '7', lr: '0.002', 'no-lad': true, 'no-switch': true });
+  assert.deepEqual(c.data, { source: 'atomic:x.inter', core: 5 });
+  assert.deepEqual(c.model, { kind: 'lsrm', numLayers: 4, dim: 128, numHeads: 4, maxLen: 50 });
+  assert.equal(c.train!.epochs, 3);
+  assert.equal(c.train!.batchSize, 64);
+  assert.equal(c.train!.lrPeak, 0.002);
+  assert.equal(c.train!.layerwiseDropout, false);
+  assert.equal(c.train!.switchOptimizer, false);
+  assert.equal(c.train!.seed, 7);
+  const d = runConfigFromOptions({ dataset: 'ml-1m' });
+  assert.equal(d.data.source, 'dataset:ml-1m');
+  assert.equal('epochs' in d.train!, false, 'no epochs key: train until validation stops improving');
+  assert.equal(d.train!.layerwiseDropout, true);
+  assert.equal(d.train!.switchOptimizer, true);
+});
+
+test('runConfigFromOptions: usage errors name the flag', () => {
+  assert.throws(() => runConfigFromOptions({}), /give exactly one of --source or --dataset/);
+  assert.throws(() => runConfigFromOptions({ source: 'a:b', dataset: 'ml-1m' }), /give exactly one of --source or --dataset/);
+  assert.throws(() => runConfigFromOptions({ source: 'a:b', model: 'bert' }), /--model takes one of lsrm, .*got 'bert'/);
+  assert.throws(() => runConfigFromOptions({ source: 'a:b', select: 'HR@10' }), /--select takes loss or NDCG@10, got 'HR@10'/);
+  assert.throws(() => runConfigFromOptions({ source: 'a:b', layers: 'two' }), /--layers takes an integer, got 'two'/);
+  return assert.rejects(trainCommand.run({ source: 'a:b' }, []), /--out DIR is required/);
+});
+
+test('formatResult: valid and test columns, then a summary line', () => {
+  const r = {
+    metrics: { valid: { 'NDCG@10': 0.1, loss: 5 }, test: { 'NDCG@10': 0.09, loss: 5.1 } },
+    bestEpoch: 4, switchEpoch: 3, epochs: 6, steps: 60, stoppedBy: 'patience', wallMs: 12_345,
+    env: { backend: 'wasm' },
+  } as unknown as RunResultFile;
+  assert.equal(formatResult(r), [
+    'metric       valid      test',
+    'NDCG@10     0.1000    0.0900',
+    'loss        5.0000    5.1000',
+    'best epoch 4 of 6 (patience), SGD from epoch 3, 12.3 s on wasm',
+  ].join('\n') + '\n');
+});
