@@ -210,6 +210,7 @@ export async function trainModel(model: SeqModel, split: LeaveOneOutSplit, confi
       const ep = trainEpoch(model, opt, windows, c, s.epoch, s.step, hooks);
       const { metrics } = await hooks.evaluate(model, split, { split: 'valid' });
       if (metrics[c.selectBy] === undefined) throw new Error(`trainModel: the evaluation returned no '${c.selectBy}' metric`);
+      if (!Number.isFinite(metrics[c.selectBy])) throw new Error(`training diverged at epoch ${s.epoch + 1}: validation ${c.selectBy} is ${metrics[c.selectBy]}; lower the learning rate (lrPeak ${c.lrPeak})`);
       const wallMs = s.wallMs + (Date.now() - t0);
       const row: CurveRow = { epoch: s.epoch + 1, step: ep.step, trainLoss: ep.trainLoss, validLoss: metrics.loss, validNdcg10: metrics['NDCG@10'], lr: ep.lr, optimizer: phase, wallMs };
       const next = nextState({ ...s, epoch: s.epoch + 1, step: ep.step, curve: [...s.curve, row], wallMs }, metrics[c.selectBy], metrics, c, opt);

@@ -141,6 +141,7 @@ test('trainModel: config errors, empty data and divergence have clear messages',
   const empty = tinySplit(3, 20, 3, 0); // 1 train item per user
   await assert.rejects(trainModel(model, empty, base, hooks), /no training targets/);
   await assert.rejects(trainModel(model, split, { ...base, epochs: 1 }, { lossFn: tinyLoss, evaluate: async () => ({ metrics: { 'NDCG@10': 0 } }) }), /the evaluation returned no 'loss' metric/);
+  await assert.rejects(trainModel(model, split, { ...base, epochs: 1 }, { lossFn: tinyLoss, evaluate: async () => ({ metrics: { loss: NaN, 'NDCG@10': 0 } }) }), /training diverged at epoch 1: validation loss is NaN; lower the learning rate \(lrPeak 0.05\)/);
   await assert.rejects(trainModel(model, split, { ...base, lrPeak: 1e30, epochs: 1 }, hooks), /training diverged at epoch 1, step \d+ \(loss (NaN|Infinity)\): lower the learning rate/);
   model.dispose();
 });
