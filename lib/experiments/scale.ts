@@ -52,14 +52,14 @@ const rung = (numLayers: number, dim: number, numHeads: number, epochs: number, 
 export const SCALES: Readonly<Record<ScaleName, ScalePreset>> = {
   smoke: {
     name: 'smoke',
-    summary: 'embedded synthetic smoke data (300 users), 1-2 layer models with d 8..16; seconds (tests, CI)',
+    summary: 'embedded synthetic smoke data (a few hundred users), 1-2 layer models with d 8..16; seconds (tests, CI)',
     data: [{ spec: 'synthetic:smoke', core: 0, label: 'Synthetic (smoke)' }],
     maxLen: 20,
     ladder: [rung(1, 8, 1, 2, 32), rung(2, 16, 2, 2, 32)],
   },
   cpu: {
     name: 'cpu',
-    summary: 'synthetic cpu data (30,000 users, millions of interactions), ladder d 16..256; minutes to hours on a CPU',
+    summary: 'synthetic cpu data (millions of interactions), ladder d 16..256; minutes to hours on a CPU',
     data: [{ spec: 'synthetic:cpu', core: 0, label: 'Synthetic (cpu)' }],
     maxLen: 50,
     ladder: [rung(1, 16, 1, 10, 128), rung(2, 32, 2, 10, 128), rung(2, 64, 2, 10, 128), rung(4, 128, 4, 8, 128), rung(4, 256, 8, 6, 128)],
