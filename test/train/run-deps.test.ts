@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildModel, dropoutRatesOf, prepareSplit } from '../../lib/train/run-deps';
+import { TRAIN_DEFAULTS } from '../../lib/train/train-config';
+
+const near = (a: readonly number[], b: number[]) => a.forEach((x, i) => assert.ok(Math.abs(x - b[i]) < 1e-12, `${a} vs ${b}`));
+
+test('dropoutRatesOf: LAD on = linear bottom -> top, off = the mean everywhere', () => {
+  near(dropoutRatesOf(3, TRAIN_DEFAULTS), [0.3, 0.2, 0.1]);
+  near(dropoutRatesOf(3, { ...TRAIN_DEFAULTS, layerwiseDropout: false }), [0.2, 0.2, 0.2]);
+  near(dropoutRatesOf(2, { ...TRAIN_DEFAULTS, dropoutBottom: 0.5, dropoutTop: 0.3 }), [0.5, 0.3]);
+});
+
+test('buildModel: LSRM gets the per-layer rates and the layer-0 rate on the embedding; seeded init', () => {
+  // One model at a time: LSRM names its tf.Variables globally (see the report on lsrm.ts).
+  const spec = { kind: 'lsrm' as const, numLayers: 2, dim: 8, numHeads: 2, maxLen: 5 };
+  const first = (m: ReturnType<typeof buildModel>) => Array.from([...m.variables.values()][0].dataSync());
+  const m = buildModel(spec, 12, TRAIN_DEFAULTS);
+  near(m.config.dropout as number[], [0.3, 0.1]);
+  assert.equal(m.config.embDropout, 0.3);
+  assert.equal(m.config.numItems, 12);
+  const w0 = first(m);
+  m.dispose();
+  const fixed = buildModel({ ...spec, embDropout: 0.05 }, 12, { ...TRAIN_DEFAULTS, layerwiseDropout: false });
+  near(fixed.config.dropout as number[], [0.2, 0.2]);
+  assert.equal(fixed.config.embDropout, 0.05);
+  fixed.dispose();
+  // Same seed -> same init; another seed -> another init.
+  const again = buildModel(spec, 12, TRAIN_DEFAULTS);
+  assert.deepEqual(first(again), w0);
+  again.dispose();
+  const other = buildModel(spec, 12, { ...TRAIN_DEFAULTS, seed: 1 });
+  assert.notDeepEqual(first(other), w0);
+  other.dispose();
+});
+
+test('buildModel: the baselines build from the same spec', () => {
+  for (const kind of ['gru4rec', 'fmlp', 'caser'] as const) {
+    const m = buildModel({ kind, numLayers: 1, dim: 8, numHeads: 1, maxLen: 5 }, 12, TRAIN_DEFAULTS);
+    assert.equal(m.kind, kind);
+    m.dispose();
+  }
+});
+
+test('prepareSplit: source -> k-core -> leave-one-out', async () => {
+  // Users a..c with 3 items each over items x,y,z, plus user d with one item w (dropped by 2-core,
+  // which also drops item w). Leave-one-out: train = first item, valid = second, test = third.
+  const dir = mkdtempSync(join(tmpdir(), 'lsrm-prep-'));
+  const file = join(dir, 'tiny.inter');
+  const rows = [['a', 'x', 1], ['a', 'y', 2], ['a', 'z', 3], ['b', 'y', 1], ['b', 'z', 2], ['b', 'x', 3], ['c', 'z', 1], ['c', 'x', 2], ['c', 'y', 3], ['d', 'w', 1]];
+  writeFileSync(file, 'user_id:token\titem_id:token\ttimestamp:float\n' + rows.map((r) => r.join('\t')).join('\n') + '\n');
+  const all = await prepareSplit({ source: `atomic:${file}`, core: 0 });
+  assert.equal(all.numUsers, 4);
+  const cored = await prepareSplit({ source: `atomic:${file}`, core: 2 });
+  assert.equal(cored.numUsers, 3);
+  assert.equal(cored.numItems, 3);
+  assert.equal(cored.train.items.length, 3);
+  const name = (i: number) => cored.vocab.itemIds[i];
+  assert.deepEqual(Array.from(cored.valid, name), ['y', 'z', 'x']);
+  assert.deepEqual(Array.from(cored.test, name), ['z', 'x', 'y']);
+});
