@@ -49,7 +49,9 @@ export interface Teacher {
   /** Derived for speed (same math): node vectors through W / T, so a logit is proj . h. */
   readonly domainProj: Float64Array; // [D, m]     W^T g_d / T
   readonly clusterProj: Float64Array; // [C, m]    W^T g_c' / T
-  readonly itemProj: Float64Array; // [N + 1, m]   W^T e_i / T
+  /** Item rows in clusterItems order (a cluster's rows are contiguous: cache-friendly). */
+  readonly posProj: Float64Array; // [N, m]   W^T e_{clusterItems[p]} / T
+  readonly posLogPrior: Float64Array; // [N]  log P_{clusterItems[p]}
   readonly itemInput: Float64Array; // [N + 1, m]  B e_i
 }
 
@@ -130,7 +132,10 @@ export function makeTeacher(config: TeacherConfig): Teacher {
   const itemLogPrior = new Float64Array(N + 1).fill(-Infinity);
   const byRank = shuffled(Int32Array.from({ length: N }, (_, j) => j + 1), rng); // byRank[r] = item of rank r
   byRank.forEach((item, r) => (itemLogPrior[item] = -config.popularityExponent * Math.log(r + 1)));
-  const clusterLogPrior = parentLogPrior(Float64Array.from(tree.clusterItems, (i) => itemLogPrior[i]), tree.clusterStart);
+  const posLogPrior = Float64Array.from(tree.clusterItems, (i) => itemLogPrior[i]);
+  const clusterLogPrior = parentLogPrior(posLogPrior, tree.clusterStart);
+  const posVec = new Float64Array(N * k);
+  tree.clusterItems.forEach((i, p) => posVec.set(itemVec.subarray(i * k, (i + 1) * k), p * k));
   const A = gaussian(m * m, config.memory / Math.sqrt(m), rng); // circular law: spectral radius ~ memory
   const B = gaussian(m * k, config.inputGain, rng); // |e| ~ 1, so (B e)_j ~ N(0, inputGain^2)
   const W = gaussian(k * m, 1 / Math.sqrt(m), rng); // (W h)_j ~ N(0, |h|^2 / m)
@@ -141,7 +146,8 @@ export function makeTeacher(config: TeacherConfig): Teacher {
     A, B, W, temperature: T, domainStickiness: config.domainStickiness,
     domainProj: projectRows(domainVec, k, W, m, true, 1 / T),
     clusterProj: projectRows(clusterVec, k, W, m, true, 1 / T),
-    itemProj: projectRows(itemVec, k, W, m, true, 1 / T),
+    posProj: projectRows(posVec, k, W, m, true, 1 / T),
+    posLogPrior,
     itemInput: projectRows(itemVec, k, B, m, false, 1),
   };
 }
@@ -190,7 +196,7 @@ function dot(v: Float64Array, row: number, q: Float64Array, k: number): number {
  * Writes log p(item) to s.logProb. Logits use the projections: g . (W h) / T = (W^T g / T) . h.
  */
 export function sampleNextItem(t: Teacher, h: Float64Array, prevDomain: number, rng: Rng, s: TeacherScratch): number {
-  const { m, numDomains, domainStart, clusterStart, clusterItems, domainProj, clusterProj, itemProj } = t;
+  const { m, numDomains, domainStart, clusterStart, clusterItems, domainProj, clusterProj, posProj, posLogPrior } = t;
   const z = s.z;
   s.logProb = 0;
   for (let d = 0; d < numDomains; d++) z[d] = dot(domainProj, d, h, m) + t.domainLogPrior[d] + (d === prevDomain ? t.domainStickiness : 0);
@@ -202,11 +208,7 @@ export function sampleNextItem(t: Teacher, h: Float64Array, prevDomain: number, 
   const c = c0 + sampleSoftmax(z, c1 - c0, rng.next(), s);
   const p0 = clusterStart[c];
   const p1 = clusterStart[c + 1];
-  const itemLogPrior = t.itemLogPrior;
-  for (let p = p0; p < p1; p++) {
-    const i = clusterItems[p];
-    z[p - p0] = dot(itemProj, i, h, m) + itemLogPrior[i];
-  }
+  for (let p = p0; p < p1; p++) z[p - p0] = dot(posProj, p, h, m) + posLogPrior[p];
   return clusterItems[p0 + sampleSoftmax(z, p1 - p0, rng.next(), s)];
 }
 
