@@ -7,18 +7,20 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FIGURES } from '../lib/experiments/registry';
 import { staleBuild } from '../lib/notebook/build';
-import { executeNotebook, formatCellError, JUPYTER_INSTALL_HINT, jupyterMissing } from '../lib/notebook/run';
+import { DEFAULT_PYTHON, executeNotebook, formatCellError, jupyterMissing } from '../lib/notebook/run';
 
 const ROOT = resolve(__dirname, '..');
 const NOTEBOOKS = readdirSync(join(ROOT, 'notebooks')).filter((f) => f.endsWith('.ipynb')).sort();
-const missing = jupyterMissing();
+// LSRM_JUPYTER_PYTHON points at another Python (e.g. a missing one, to check the skip logic).
+const python = process.env.LSRM_JUPYTER_PYTHON ?? DEFAULT_PYTHON;
+const missing = jupyterMissing(python);
 const required = process.env.LSRM_REQUIRE_NOTEBOOKS === '1';
-const skip = missing && !required ? `Jupyter is missing (${missing}); install it with: ${JUPYTER_INSTALL_HINT}` : false;
+const skip = missing && !required ? `Jupyter is missing: ${missing}` : false;
 if (skip) process.stderr.write(`notebooks: skipped: ${skip}\n`);
 
 interface Output { output_type: string; name?: string; text?: string | string[] }
@@ -30,7 +32,7 @@ function stdoutLines(executed: string): string[] {
 }
 
 test('Jupyter and the build are ready for the notebook tests', { skip }, () => {
-  assert.equal(missing, undefined, `LSRM_REQUIRE_NOTEBOOKS=1 but ${missing}. Install: ${JUPYTER_INSTALL_HINT}`);
+  assert.equal(missing, undefined, `LSRM_REQUIRE_NOTEBOOKS=1 but Jupyter is missing: ${missing}`);
   assert.equal(staleBuild(ROOT), undefined);
   assert.ok(NOTEBOOKS.length > 0, 'no notebooks found');
 });
@@ -39,7 +41,7 @@ for (const name of NOTEBOOKS) {
   test(`notebook ${name} runs headless at smoke scale on the current build`, { skip: skip || (missing ? 'Jupyter missing' : false) }, async () => {
     const figures = mkdtempSync(join(tmpdir(), 'lsrm-nbfig-'));
     const env = { LSRM_SCALE: 'smoke', LSRM_FIGURES_DIR: figures, LSRM_RUNS_DIR: mkdtempSync(join(tmpdir(), 'lsrm-nbruns-')) };
-    const run = await executeNotebook(join(ROOT, 'notebooks', name), { env, cellTimeoutSec: 300 });
+    const run = await executeNotebook(join(ROOT, 'notebooks', name), { env, cellTimeoutSec: 300, python });
     assert.ok(run.ok, formatCellError(run));
     // The notebook loaded this checkout's dist/: its first line is the stamp of dist/notebook/build.js.
     const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
@@ -53,3 +55,36 @@ for (const name of NOTEBOOKS) {
     process.stderr.write(`notebooks: ${name} ran in ${(run.wallMs / 1000).toFixed(1)} s\n`);
   });
 }
+
+test('showFigure/publishFigure in a kernel: plotly inlined once, the PNG displayed too', { skip: skip || (missing ? 'Jupyter missing' : false) }, async () => {
+  // A probe notebook two levels below the root (tmp/ is git-ignored), importing the build.
+  mkdirSync(join(ROOT, 'tmp'), { recursive: true });
+  const dir = mkdtempSync(join(ROOT, 'tmp', 'nbprobe-'));
+  const figures = mkdtempSync(join(tmpdir(), 'lsrm-nbfig-'));
+  const cells = [
+    "import { lineFigure, publishFigure, showFigure } from '../../dist/index';",
+    "const fig = lineFigure([{ name: 'a', x: [1, 2], y: [2, 1] }], { title: 'probe' });\nconst saved = await publishFigure(fig, 'probe');\nshowFigure(fig);",
+  ];
+  const nb = {
+    cells: cells.map((source, i) => ({ cell_type: 'code', id: `c${i}`, metadata: {}, execution_count: null, outputs: [], source })),
+    metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  writeFileSync(join(dir, 'probe.ipynb'), JSON.stringify(nb));
+  try {
+    const run = await executeNotebook(join(dir, 'probe.ipynb'), { env: { LSRM_FIGURES_DIR: figures }, outDir: dir, cellTimeoutSec: 120, python });
+    assert.ok(run.ok, formatCellError(run));
+    const out = JSON.parse(readFileSync(run.outPath, 'utf8')).cells[1].outputs as { output_type: string; data?: Record<string, string | string[]> }[];
+    const shown = out.filter((o) => o.output_type === 'display_data').map((o) => o.data!);
+    const html = shown.filter((d) => d['text/html']).map((d) => [d['text/html']].flat().join(''));
+    assert.equal(html.length, 2, 'publishFigure and showFigure each display HTML');
+    assert.ok(html[0].length > 1_000_000 && html[0].includes('Plotly.newPlot'), 'the first inlines plotly.js');
+    assert.ok(html[1].length < 10_000 && html[1].includes('Plotly.newPlot'), 'the second reuses window.Plotly');
+    const pngs = shown.filter((d) => d['image/png']);
+    if (existsSync(join(figures, 'probe.png'))) assert.equal(pngs.length, 1, 'the saved PNG is displayed');
+    assert.ok(existsSync(join(figures, 'probe.html')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
