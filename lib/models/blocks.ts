@@ -1,0 +1,133 @@
+/**
+ * Pre-LayerNorm decoder block (paper III-B, GPT-2 layout): causal multi-head self-attention with
+ * a key padding mask, then a GELU feed-forward of width 4·d, each inside a residual branch:
+ *   x = x + Dropout_l(Attn(LN1(x)));   x = x + Dropout_l(FFN(LN2(x)))
+ * Dropout_l is block l's rate (layer-wise adaptive dropout; the trainer sets the rates).
+ * Plain functions over explicit variables; every matMul goes through lib/train/ops (fast on wasm).
+ *
+ * Shapes: B batch, T sequence length, D model dim, H heads, K = D / H head dim, M = B·T tokens.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../data/rng';
+import { dropout, gelu, layerNorm, linear, matMul } from '../train/ops';
+
+/** Variables of one decoder block. */
+export interface BlockParams {
+  readonly ln1Gamma: tf.Variable<tf.Rank.R1>; // [D]
+  readonly ln1Beta: tf.Variable<tf.Rank.R1>; // [D]
+  readonly wQkv: tf.Variable<tf.Rank.R2>; // [D, 3D]
+  readonly bQkv: tf.Variable<tf.Rank.R1>; // [3D]
+  readonly wOut: tf.Variable<tf.Rank.R2>; // [D, D]
+  readonly bOut: tf.Variable<tf.Rank.R1>; // [D]
+  readonly ln2Gamma: tf.Variable<tf.Rank.R1>; // [D]
+  readonly ln2Beta: tf.Variable<tf.Rank.R1>; // [D]
+  readonly wUp: tf.Variable<tf.Rank.R2>; // [D, 4D]
+  readonly bUp: tf.Variable<tf.Rank.R1>; // [4D]
+  readonly wDown: tf.Variable<tf.Rank.R2>; // [4D, D]
+  readonly bDown: tf.Variable<tf.Rank.R1>; // [D]
+}
+
+/** The shape facts a block needs at run time. */
+export interface BlockContext {
+  readonly batch: number; // B
+  readonly len: number; // T
+  readonly numHeads: number; // H
+  /** Additive attention mask [B, 1, T, T]: 0 where allowed, MASKED where not. */
+  readonly mask: tf.Tensor4D;
+  /** Dropout rate of this block (0 when not training). */
+  readonly rate: number;
+  /** Seeds of this block's two dropout masks. */
+  readonly seeds: readonly [number, number];
+}
+
+/** Additive mask value; finite so a fully masked row (a padding query) stays finite. */
+export const MASKED = -1e9;
+
+/** Normal(0, std) values from a seeded rng. */
+export function normalArray(n: number, std: number, rng: Rng): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = rng.normal() * std;
+  return out;
+}
+
+/**
+ * Initialise a block like GPT-2: weights N(0, std), the two residual projections (wOut, wDown)
+ * N(0, std/√(2L)), biases 0, norm scales 1. Variables are registered in `vars` under `prefix.*`.
+ */
+export function initBlock(prefix: string, dim: number, numLayers: number, std: number, rng: Rng, vars: Map<string, tf.Variable>): BlockParams {
+  const D = dim;
+  const residualStd = std / Math.sqrt(2 * numLayers);
+  const v = <R extends tf.Rank>(name: string, values: Float32Array, shape: number[]): tf.Variable<R> => {
+    const variable = tf.variable(tf.tensor(values, shape as tf.ShapeMap[R]), true, `${prefix}.${name}`) as tf.Variable<R>;
+    vars.set(`${prefix}.${name}`, variable);
+    return variable;
+  };
+  const ones = (n: number) => new Float32Array(n).fill(1);
+  const zeros = (n: number) => new Float32Array(n);
+  return {
+    ln1Gamma: v('ln1.gamma', ones(D), [D]),
+    ln1Beta: v('ln1.beta', zeros(D), [D]),
+    wQkv: v('attn.wQkv', normalArray(D * 3 * D, std, rng), [D, 3 * D]),
+    bQkv: v('attn.bQkv', zeros(3 * D), [3 * D]),
+    wOut: v('attn.wOut', normalArray(D * D, residualStd, rng), [D, D]),
+    bOut: v('attn.bOut', zeros(D), [D]),
+    ln2Gamma: v('ln2.gamma', ones(D), [D]),
+    ln2Beta: v('ln2.beta', zeros(D), [D]),
+    wUp: v('ffn.wUp', normalArray(D * 4 * D, std, rng), [D, 4 * D]),
+    bUp: v('ffn.bUp', zeros(4 * D), [4 * D]),
+    wDown: v('ffn.wDown', normalArray(4 * D * D, residualStd, rng), [4 * D, D]),
+    bDown: v('ffn.bDown', zeros(D), [D]),
+  };
+}
+
+/**
+ * Additive attention mask from the input items: query slot i may attend key slot j iff j <= i
+ * (causal) and seqs[b, j] != 0 (key padding). seqs int32 [B, T] -> [B, 1, T, T].
+ */
+export function attentionMask(seqs: tf.Tensor2D): tf.Tensor4D {
+  const [B, T] = seqs.shape;
+  const items = seqs.dataSync();
+  const out = new Float32Array(B * T * T);
+  for (let b = 0; b < B; b++) {
+    for (let i = 0; i < T; i++) {
+      const row = (b * T + i) * T;
+      for (let j = 0; j < T; j++) out[row + j] = j > i || items[b * T + j] === 0 ? MASKED : 0;
+    }
+  }
+  return tf.tensor4d(out, [B, 1, T, T]);
+}
+
+/** [M, D] -> [B, H, T, K] */
+function splitHeads(x: tf.Tensor2D, c: BlockContext): tf.Tensor4D {
+  const D = x.shape[1];
+  const x4 = tf.reshape(x, [c.batch, c.len, c.numHeads, D / c.numHeads]); // [B, T, H, K]
+  return tf.transpose(x4, [0, 2, 1, 3]) as tf.Tensor4D; // [B, H, T, K]
+}
+
+/** Causal multi-head self-attention on normalised input xn [M, D] -> [M, D]. */
+export function selfAttention(xn: tf.Tensor2D, p: BlockParams, c: BlockContext): tf.Tensor2D {
+  const D = xn.shape[1];
+  const headDim = D / c.numHeads;
+  const qkv = linear(xn, p.wQkv as tf.Tensor2D, p.bQkv); // [M, 3D]
+  const [q, k, v] = tf.split(qkv, 3, 1).map((t) => splitHeads(t as tf.Tensor2D, c)); // 3 x [B, H, T, K]
+  const qs = tf.mul(q, 1 / Math.sqrt(headDim)); // [B, H, T, K], scaled dot product
+  const scores = tf.add(matMul(qs, k, false, true), c.mask); // [B, H, T, T]
+  const att = tf.softmax(scores); // [B, H, T, T], over keys
+  const o = matMul(att, v); // [B, H, T, K]
+  const merged = tf.reshape(tf.transpose(o, [0, 2, 1, 3]), [c.batch * c.len, D]) as tf.Tensor2D; // [M, D]
+  return linear(merged, p.wOut, p.bOut); // [M, D]
+}
+
+/** GELU feed-forward d -> 4d -> d on normalised input xn [M, D] -> [M, D]. */
+export function feedForward(xn: tf.Tensor2D, p: BlockParams): tf.Tensor2D {
+  const h = gelu(linear(xn, p.wUp, p.bUp)); // [M, 4D]
+  return linear(h, p.wDown, p.bDown); // [M, D]
+}
+
+/** One pre-LN block with dropout on both residual branches: x [M, D] -> [M, D]. */
+export function decoderBlock(x: tf.Tensor2D, p: BlockParams, c: BlockContext): tf.Tensor2D {
+  const a = dropout(selfAttention(layerNorm(x, p.ln1Gamma, p.ln1Beta), p, c), c.rate, c.seeds[0]); // [M, D]
+  const x1: tf.Tensor2D = tf.add(x, a); // [M, D]
+  const f = dropout(feedForward(layerNorm(x1, p.ln2Gamma, p.ln2Beta), p), c.rate, c.seeds[1]); // [M, D]
+  return tf.add(x1, f); // [M, D]
+}

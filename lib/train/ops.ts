@@ -1,0 +1,232 @@
+/**
+ * Fast differentiable ops of the training step. On tfjs-wasm a matMul with transposeA/B runs ten
+ * times slower than a plain one (DESIGN.md) and tfjs's own matMul gradient uses exactly those
+ * forms, so `matMul` here transposes one operand explicitly (the cheaper one) and calls a plain
+ * matMul, in the forward and in a custom gradient. The other ops run fused TypeScript kernels
+ * (fused-kernels.ts) on wasm and cpu, and plain tfjs ops on other backends (tensorflow).
+ *
+ * Shapes: M rows (tokens), K inner, N outputs, V table rows, n selected rows, C classes.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { hasTsKernels } from './kernel-util';
+
+type Grad = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] };
+type Save = (tensors: tf.Tensor[]) => void;
+
+/** tf.customGrad with the forward's own parameter list (tfjs types it as variadic Tensor[]). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function customGrad(f: (...args: any[]) => Grad): (...args: tf.Tensor[]) => tf.Tensor {
+  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...args: tf.Tensor[]) => tf.Tensor;
+}
+
+function run(name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, number> = {}): tf.Tensor[] {
+  const out = tf.engine().runKernel(name, inputs as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap);
+  return Array.isArray(out) ? (out as tf.Tensor[]) : [out as tf.Tensor];
+}
+
+/** Explicit 2-D transpose [M, N] -> [N, M] (a fused tiled kernel on wasm/cpu). */
+export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
+  if (!hasTsKernels()) return tf.transpose(x);
+  const f = customGrad(((a: tf.Tensor): Grad => ({
+    value: run('LsrmTranspose2D', { x: a })[0],
+    gradFunc: (dy) => run('LsrmTranspose2D', { x: dy })[0],
+  })));
+  return f(x) as tf.Tensor2D;
+}
+
+function size2(t: tf.Tensor2D): number {
+  return t.shape[0] * t.shape[1];
+}
+
+/** dA = dy·Bᵀ and dB = Aᵀ·dy with plain matMuls, each transposing whichever side moves fewer floats. */
+function plainMatMulGrads(dy: tf.Tensor2D, A: tf.Tensor2D, B: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
+  // dA [M, K]: transpose B (K·N floats), or compute (B·dyᵀ)ᵀ (M·N + K·M floats).
+  const dA: tf.Tensor2D = size2(B) <= size2(dy) + size2(A) ? tf.matMul(dy, transpose2d(B)) : transpose2d(tf.matMul(B, transpose2d(dy)));
+  // dB [K, N]: transpose A (M·K floats), or compute (dyᵀ·A)ᵀ (M·N + K·N floats).
+  const dB: tf.Tensor2D = size2(A) <= size2(dy) + size2(B) ? tf.matMul(transpose2d(A), dy) : transpose2d(tf.matMul(transpose2d(dy), A));
+  return [dA, dB];
+}
+
+const plainMatMul = customGrad(((A: tf.Tensor2D, B: tf.Tensor2D, save: Save): Grad => {
+  save([A, B]);
+  return {
+    value: tf.matMul(A, B), // [M, N]
+    gradFunc: (dy, [a, b]) => plainMatMulGrads(dy as tf.Tensor2D, a as tf.Tensor2D, b as tf.Tensor2D),
+  };
+})) as (A: tf.Tensor2D, B: tf.Tensor2D) => tf.Tensor2D;
+
+function bmm(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  return (hasTsKernels() ? run('LsrmBatchMatMul', { a, b })[0] : tf.matMul(a, b)) as tf.Tensor3D;
+}
+
+function transpose3d(x: tf.Tensor3D): tf.Tensor3D {
+  return tf.transpose(x, [0, 2, 1]);
+}
+
+/** Batched plain product [b, M, K]·[b, K, N]; gradients dA = dy·Bᵀ, dB = Aᵀ·dy with explicit transposes. */
+const plainBatchMatMul = customGrad((A: tf.Tensor3D, B: tf.Tensor3D, save: Save): Grad => {
+  save([A, B]);
+  return {
+    value: bmm(A, B), // [b, M, N]
+    gradFunc: (dy, [a, b]) => [bmm(dy as tf.Tensor3D, transpose3d(b as tf.Tensor3D)), bmm(transpose3d(a as tf.Tensor3D), dy as tf.Tensor3D)],
+  };
+}) as (A: tf.Tensor3D, B: tf.Tensor3D) => tf.Tensor3D;
+
+function batchedMatMul(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean): tf.Tensor {
+  const lead = a.shape.slice(0, -2);
+  const flat = (t: tf.Tensor) => tf.reshape(t, [-1, t.shape[t.rank - 2], t.shape[t.rank - 1]]) as tf.Tensor3D;
+  const A = transposeA ? transpose3d(flat(a)) : flat(a); // [b, M, K]
+  const B = transposeB ? transpose3d(flat(b)) : flat(b); // [b, K, N]
+  if (A.shape[0] !== B.shape[0]) throw new Error(`matMul: batch shapes of [${a.shape}] and [${b.shape}] differ (no broadcasting)`);
+  const y = plainBatchMatMul(A, B); // [b, M, N]
+  return tf.reshape(y, [...lead, y.shape[1], y.shape[2]]);
+}
+
+/**
+ * matMul whose forward and gradient never use tfjs's transposed matMul forms: transposes are
+ * explicit. Rank 2 runs XNNPACK's fast path on wasm; rank >= 3 (same leading dims on both sides)
+ * runs the SIMD batched kernel of wasm-simd.ts.
+ */
+export function matMul<T extends tf.Tensor>(a: T, b: tf.Tensor, transposeA = false, transposeB = false): T {
+  if (a.rank !== 2 || b.rank !== 2) return batchedMatMul(a, b, transposeA, transposeB) as T;
+  const A = transposeA ? transpose2d(a as unknown as tf.Tensor2D) : (a as unknown as tf.Tensor2D);
+  const B = transposeB ? transpose2d(b as tf.Tensor2D) : (b as tf.Tensor2D);
+  return plainMatMul(A, B) as unknown as T;
+}
+
+/** Column sums [M, N] -> [N] (the gradient of adding a [N] bias to every row). */
+export function colSum(x: tf.Tensor2D): tf.Tensor1D {
+  return (hasTsKernels() ? run('LsrmColSum', { x })[0] : tf.sum(x, 0)) as tf.Tensor1D;
+}
+
+/** x + b with b broadcast over rows: [M, N] + [N] -> [M, N]; db = column sums. */
+export const addBias = customGrad(((x: tf.Tensor2D, b: tf.Tensor1D): Grad => ({
+  value: tf.add(x, b),
+  gradFunc: (dy) => [dy, colSum(dy as tf.Tensor2D)],
+}))) as (x: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+
+/** Affine map x·W + b: [M, K], [K, N], [N] -> [M, N] (bias fused into the matMul). */
+export const linear = customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: Save): Grad => {
+  save([x, w]);
+  return {
+    value: tf.fused.matMul({ a: x, b: w, bias: b }), // [M, N]
+    gradFunc: (dy, [xs, ws]) => [...plainMatMulGrads(dy as tf.Tensor2D, xs as tf.Tensor2D, ws as tf.Tensor2D), colSum(dy as tf.Tensor2D)],
+  };
+})) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+
+/** Rows of a table: table [V, D], idx int32 [n] -> [n, D]; gradient = unsortedSegmentSum. */
+export function gatherRows(table: tf.Tensor2D, idx: tf.Tensor1D): tf.Tensor2D {
+  const V = table.shape[0];
+  // idx is saved (not closed over): the backward pass may run after the caller's tidy released it.
+  const f = customGrad((t: tf.Tensor2D, save: Save): Grad => {
+    save([idx]);
+    return {
+      value: hasTsKernels() ? run('LsrmGatherRows', { table: t, idx })[0] : tf.gather(t, idx),
+      gradFunc: (dy, [ix]) => tf.unsortedSegmentSum(dy, ix as tf.Tensor1D, V),
+    };
+  });
+  return f(table) as tf.Tensor2D;
+}
+
+/** Layer normalization over the last axis: x [M, D], gamma [D], beta [D] -> [M, D]. */
+export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps = 1e-5): tf.Tensor2D {
+  if (!hasTsKernels()) {
+    const { mean, variance } = tf.moments(x, -1, true);
+    return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), gamma), beta);
+  }
+  const f = customGrad(((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: Save): Grad => {
+    const [y, mean, rstd] = run('LsrmLayerNorm', { x: a, gamma: g, beta: b }, { eps });
+    save([a, g, mean, rstd]);
+    return {
+      value: y,
+      gradFunc: (dy, [xs, gs, m, r]) => run('LsrmLayerNormGrad', { dy, x: xs, gamma: gs, mean: m, rstd: r }),
+    };
+  }));
+  return f(x, gamma, beta) as tf.Tensor2D;
+}
+
+/**
+ * GELU, tanh approximation (as GPT-2): x·σ(u), u = 2√(2/π)(x + 0.044715x³). Any shape.
+ * The sigmoid is tfjs's (vectorised XNNPACK on wasm, where a JS exp loop is 20x slower); the
+ * custom gradient dx = dy·(s + x·s(1-s)·u'), u' = 2√(2/π)(1 + 3·0.044715x²), reuses s = σ(u).
+ */
+export function gelu<T extends tf.Tensor>(x: T): T {
+  const c = 2 * Math.sqrt(2 / Math.PI);
+  const a = 0.044715;
+  const f = customGrad((xs: tf.Tensor, save: Save): Grad => {
+    const x2 = tf.mul(xs, xs);
+    const s = tf.sigmoid(tf.mul(xs, tf.add(tf.mul(x2, c * a), c))); // σ(u)
+    save([xs, x2, s]);
+    return {
+      value: tf.mul(xs, s),
+      gradFunc: (dy, [xv, x2v, sv]) => {
+        const du = tf.add(tf.mul(x2v, 3 * c * a), c); // u'
+        const ds = tf.mul(sv, tf.sub(1, sv)); // σ'(u)
+        return tf.mul(dy, tf.add(sv, tf.mul(tf.mul(xv, ds), du)));
+      },
+    };
+  });
+  return f(x) as T;
+}
+
+/**
+ * Inverted dropout with a mask drawn from `seed` (mulberry32 inline, so a step reproduces):
+ * each element is kept with probability 1 - rate and scaled by 1 / (1 - rate).
+ */
+export function dropout<T extends tf.Tensor>(x: T, rate: number, seed: number): T {
+  if (!(rate >= 0 && rate < 1)) throw new Error(`dropout rate must be in [0, 1), got ${rate}`);
+  if (rate === 0) return x;
+  const mask = tf.tensor(dropoutMask(x.size, rate, seed), x.shape, 'float32');
+  return tf.mul(x, mask) as T;
+}
+
+/** The dropout mask: 0 or 1/(1-rate) per element, from a seeded mulberry32 stream. */
+export function dropoutMask(n: number, rate: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  const scale = 1 / (1 - rate);
+  const threshold = Math.floor(rate * 4294967296);
+  let a = (seed >>> 0) ^ 0x9e3779b9;
+  for (let i = 0; i < n; i++) {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = (t ^ (t >>> 14)) >>> 0 >= threshold ? scale : 0;
+  }
+  return out;
+}
+
+/**
+ * Per-row cross-entropy of a full softmax with integer labels, fused: logits [n, C], labels int32
+ * [n] in [0, C) -> [n]. Forward: softmax once, loss = -log p[y] (rows where p[y] underflows are
+ * recomputed from the logits). Gradient: dy_i·(softmax - indicator at y_i), no one-hot tensor.
+ */
+export function sparseSoftmaxCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
+  const f = customGrad(((z: tf.Tensor2D, save: Save): Grad => {
+    const p = tf.softmax(z); // [n, C]
+    save([p, labels]); // labels saved, not closed over (see gatherRows)
+    const loss = hasTsKernels() ? run('LsrmSoftmaxCE', { probs: p, logits: z, labels })[0] : referenceCE(z, labels);
+    return {
+      value: loss,
+      gradFunc: (dy, [ps, ys]) =>
+        hasTsKernels()
+          ? run('LsrmSubAtLabels', { x: tf.mul(ps, tf.expandDims(dy, 1)), labels: ys, values: dy })[0]
+          : referenceCEGrad(ps as tf.Tensor2D, ys as tf.Tensor1D, dy as tf.Tensor1D),
+    };
+  }));
+  return f(logits) as tf.Tensor1D;
+}
+
+function rowLabelIndices(labels: tf.Tensor1D): tf.Tensor2D {
+  const n = labels.shape[0];
+  return tf.stack([tf.range(0, n, 1, 'int32'), labels], 1) as tf.Tensor2D; // [n, 2]
+}
+
+/** logsumexp(z) - z[y] with plain tfjs ops (backends without our kernels). */
+function referenceCE(z: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
+  return tf.sub(tf.logSumExp(z, 1), tf.gatherND(z, rowLabelIndices(labels))) as tf.Tensor1D;
+}
+
+function referenceCEGrad(p: tf.Tensor2D, labels: tf.Tensor1D, dy: tf.Tensor1D): tf.Tensor2D {
+  const hit = tf.scatterND(rowLabelIndices(labels), dy, p.shape); // [n, C], dy_i at (i, y_i)
+  return tf.sub(tf.mul(p, tf.expandDims(dy, 1)), hit);
+}

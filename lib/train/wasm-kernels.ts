@@ -1,0 +1,53 @@
+/**
+ * Kernels that tfjs-backend-wasm 4.22 lacks but a training step needs, written in TypeScript over
+ * the wasm heap and registered with `tf.registerKernel` (DESIGN.md, "Compute backend").
+ * Found by running a full forward + backward pass of tfjs's own ops on wasm and collecting what
+ * throws "Kernel 'X' not registered for backend 'wasm'":
+ *   - UnsortedSegmentSum: the gradient of `tf.gather` (embedding lookup).
+ * (Dropout masks are drawn in JS, so RandomUniform is not needed.) Each kernel is tested against
+ * the cpu backend in test/train/wasm-kernels.test.ts. `registerTrainingKernels` also registers
+ * the project's fused kernels (fused-kernels.ts) for wasm and cpu.
+ */
+import type { TensorInfo } from '@tensorflow/tfjs';
+import { registerForBackends, size, toKernelFunc, withArrays, type TsKernel } from './kernel-util';
+import { registerFusedKernels } from './fused-kernels';
+
+/**
+ * UnsortedSegmentSum(x, segmentIds; numSegments): out[s, ...] = sum of x[i, ...] over i with
+ * segmentIds[i] = s. segmentIds has x's leading shape (any rank r); out is
+ * [numSegments, ...x.shape[r:]]. Ids outside [0, numSegments) are dropped, as TensorFlow does.
+ */
+export const unsortedSegmentSumKernel: TsKernel = (inputs, backend, attrs) => {
+  const { x, segmentIds } = inputs;
+  const numSegments = Number(attrs.numSegments);
+  const r = segmentIds.shape.length;
+  for (let k = 0; k < r; k++) {
+    if (segmentIds.shape[k] !== x.shape[k]) {
+      throw new Error(`UnsortedSegmentSum: segmentIds shape [${segmentIds.shape}] is not a prefix of x shape [${x.shape}]`);
+    }
+  }
+  const inner = size(x.shape.slice(r));
+  const outShape = [numSegments, ...x.shape.slice(r)];
+  const [out] = withArrays(backend, [x, segmentIds], [{ shape: outShape, dtype: x.dtype }], ([xs, ids], [o]) => {
+    o.fill(0);
+    const n = ids.length;
+    for (let i = 0; i < n; i++) {
+      const s = ids[i];
+      if (s < 0 || s >= numSegments) continue;
+      const src = i * inner;
+      const dst = s * inner;
+      for (let j = 0; j < inner; j++) o[dst + j] += xs[src + j];
+    }
+  });
+  return out as TensorInfo;
+};
+
+let registered = false;
+
+/** Register the missing wasm kernels and the fused kernels (idempotent). */
+export function registerTrainingKernels(): void {
+  if (registered) return;
+  registered = true;
+  registerForBackends('UnsortedSegmentSum', toKernelFunc(unsortedSegmentSumKernel), ['wasm']);
+  registerFusedKernels();
+}
