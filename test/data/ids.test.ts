@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalDecimal, canonicalDecimalBytes, IdMap } from '../../lib/data/ids';
+import { ByteKeyMap, canonicalDecimal, canonicalDecimalBytes, IdMap } from '../../lib/data/ids';
+import { makeRng } from '../../lib/data/rng';
 
 test('canonicalDecimal accepts only plain non-negative decimals without leading zeros', () => {
   assert.equal(canonicalDecimal('0'), 0);
@@ -57,4 +58,35 @@ test('the direct table grows past its initial size without losing ids', () => {
   const ids = [5, 5000, 70000, 1 << 20].map((n) => m.internNumber(n));
   assert.deepEqual(ids, [0, 1, 2, 3]);
   assert.deepEqual([5, 5000, 70000, 1 << 20].map((n) => m.internNumber(n)), [0, 1, 2, 3]);
+});
+
+test('ByteKeyMap: byte keys, growth past many rehashes, agreement with a Map<string, number>', () => {
+  const m = new ByteKeyMap();
+  const ref = new Map<string, number>();
+  const rng = makeRng(11);
+  for (let k = 0; k < 20000; k++) {
+    const key = `A${rng.int(9000).toString(36)}${rng.int(3) === 0 ? 'é' : ''}`;
+    const buf = Buffer.from(`,${key},`);
+    const got = m.get(buf, 1, buf.length - 1);
+    assert.equal(got, ref.get(key) ?? -1, key);
+    if (got < 0) {
+      m.set(buf, 1, buf.length - 1, ref.size);
+      ref.set(key, ref.size);
+    }
+  }
+  assert.equal(m.size, ref.size);
+  assert.ok(ref.size > 5000); // enough keys to force many table, entry and arena growths
+  assert.equal(m.get(Buffer.from(''), 0, 0), -1);
+});
+
+test('string ids: bytes and strings agree, raw strings are made once per id', () => {
+  const m = new IdMap(1);
+  const line = Buffer.from('B004LLIKVU,A31UBHTUUIFJUT,B004LLIKVU');
+  const a = m.internBytes(line, 0, 10);
+  assert.equal(m.internBytes(line, 26, 36), a);
+  assert.equal(m.internString('B004LLIKVU'), a);
+  const u = m.internString('A31UBHTUUIFJUT');
+  assert.equal(m.internBytes(line, 11, 25), u);
+  assert.equal(m.lookup('A31UBHTUUIFJUT'), u);
+  assert.deepEqual(m.rawIds(), ['', 'B004LLIKVU', 'A31UBHTUUIFJUT']);
 });

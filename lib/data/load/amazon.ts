@@ -2,7 +2,8 @@
  * Amazon Review Data 2018 (Ni, Li & McAuley, EMNLP 2019), two formats, each plain or gzip:
  * - rating-only CSV `<Category>.csv`: `item,user,rating,timestamp`, no header;
  * - 5-core JSON lines `<Category>_5.json(.gz)`: one review object per line, of which we read
- *   `reviewerID` (user), `asin` (item) and `unixReviewTime` (unix seconds).
+ *   `reviewerID` (user), `asin` (item) and `unixReviewTime` (unix seconds); these are read
+ *   from the bytes when that is unambiguous (./json-fields.ts), else with JSON.parse.
  * An item's domain is its category, taken from the file name (`All_Beauty_5.json.gz` ->
  * `All_Beauty`). A folder is loaded by mixing all its category files by user (paper III-C):
  * user and item ids are shared across files, files are read in sorted name order, rows keep
@@ -15,6 +16,7 @@ import { InteractionBuilder } from './builder';
 import { loadDelimited, quoteSnippet, type DelimitedSpec } from './delimited';
 import { delimiterBytes } from './fields';
 import { finishLoad } from './finish';
+import { makeReviewFields, readReviewFields } from './json-fields';
 import { forEachLine, requireFile } from './read';
 import type { LoadOptions, LoadResult } from './types';
 
@@ -42,8 +44,13 @@ export function amazonCategory(file: string): string {
 async function loadJsonLines(file: string, b: InteractionBuilder): Promise<void> {
   const fix = 'each line must be one JSON object with "reviewerID", "asin" and "unixReviewTime" (Amazon 2018 5-core); correct or delete this line';
   b.files.push(file);
+  const fast = makeReviewFields();
   await forEachLine(file, (buf, s, e, line) => {
     if (s === e) return;
+    if (readReviewFields(buf, s, e, fast)) {
+      b.push(b.users.internBytes(buf, fast.user.start, fast.user.end), b.items.internBytes(buf, fast.item.start, fast.item.end), fast.time);
+      return;
+    }
     let review: unknown;
     try {
       review = JSON.parse(buf.toString('utf8', s, e));
