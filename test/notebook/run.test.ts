@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_PYTHON, executeNotebook, formatCellError, jupyterMissing } from '../../lib/notebook/run';
+
+const python = process.env.LSRM_JUPYTER_PYTHON ?? DEFAULT_PYTHON;
+const missing = jupyterMissing(python);
+const skip = missing ? `Jupyter is missing: ${missing}` : false;
+
+/** A notebook of code cells (plus one markdown cell first, to check cell numbering). */
+function writeNotebook(cells: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lsrm-nbrun-'));
+  const path = join(dir, 'probe.ipynb');
+  const all = [{ cell_type: 'markdown', id: 'md', metadata: {}, source: '# probe' }].concat(
+    cells.map((source, i) => ({ cell_type: 'code', id: `c${i}`, metadata: {}, execution_count: null, outputs: [], source }) as never),
+  );
+  const nb = { cells: all, metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } }, nbformat: 4, nbformat_minor: 5 };
+  writeFileSync(path, JSON.stringify(nb));
+  return path;
+}
+
+test('jupyterMissing names the missing Python and the apt-get line', () => {
+  assert.equal(jupyterMissing('/nonexistent/python3'), '/nonexistent/python3 not found (apt-get install jupyter-nbconvert python3-nbclient python3-ipython)');
+});
+
+test('a type error stops the run: cell index, source and tslab message; env reaches the kernel; source untouched', { skip }, async () => {
+  const path = writeNotebook(["console.log('scale=' + process.env.LSRM_SCALE);", "const x: number = 'a';", "console.log('never');"]);
+  const before = readFileSync(path, 'utf8');
+  const outDir = mkdtempSync(join(tmpdir(), 'lsrm-nbout-'));
+  const run = await executeNotebook(path, { env: { LSRM_SCALE: 'smoke' }, outDir, python });
+  assert.equal(run.ok, false);
+  assert.equal(run.outPath, join(outDir, 'probe.ipynb'));
+  assert.deepEqual({ ...run.error, message: undefined }, { cell: 2, source: "const x: number = 'a';", message: undefined });
+  assert.match(run.error!.message, /Type 'string' is not assignable to type 'number'/);
+  assert.match(formatCellError(run), /probe\.ipynb: cell 2 failed:\n {4}const x: number = 'a';\n {2}1:7 - Type 'string'/);
+  const out = JSON.parse(readFileSync(run.outPath, 'utf8'));
+  assert.deepEqual(out.cells[1].outputs[0].text, ['scale=smoke\n']);
+  assert.deepEqual(out.cells[3].outputs, [], 'cells after the error do not run');
+  assert.equal(readFileSync(path, 'utf8'), before, 'the source notebook is not rewritten');
+});
+
+test('a runtime exception is reported with its message; a clean notebook is ok', { skip }, async () => {
+  const bad = await executeNotebook(writeNotebook(['const n = 1;', "throw new Error('boom in cell');"]), { python });
+  assert.equal(bad.ok, false);
+  assert.equal(bad.error!.cell, 2);
+  assert.match(bad.error!.message, /Error: boom in cell/);
+  const good = await executeNotebook(writeNotebook(['const n: number = 2;', 'await new Promise((r) => setTimeout(r, 10));\nconsole.log(n * 21);']), { python });
+  assert.equal(good.ok, true, formatCellError(good));
+  assert.equal(good.error, undefined);
+  assert.deepEqual(JSON.parse(readFileSync(good.outPath, 'utf8')).cells[2].outputs[0].text, ['42\n']);
+});
