@@ -62,11 +62,9 @@ export function gru4recConfig(input: { numItems: number } & Partial<Gru4RecConfi
 }
 
 interface GruLayer {
-  /** Input weights per gate r, z, n: [in, H] each. */
-  readonly wr: tf.Variable;
-  readonly wz: tf.Variable;
-  readonly wn: tf.Variable;
-  /** Recurrent weights of the three gates side by side: [H, 3H]. */
+  /** Input weights of the gates r, z, n side by side: [in, 3H]. */
+  readonly w: tf.Variable;
+  /** Recurrent weights of the gates r, z, n side by side: [H, 3H]. */
   readonly u: tf.Variable;
 }
 
@@ -84,13 +82,9 @@ function initParams(c: Gru4RecConfig, vb: VariableBuilder): Gru4RecParams {
   const layers: GruLayer[] = [];
   for (let l = 0; l < c.numLayers; l++) {
     const inDim = l === 0 ? D : H;
-    // PyTorch stores weight_ih as [3H, in]: Xavier over that whole matrix.
-    const gate = (g: string) => vb.uniform(`gru.${l}.w${g}`, [inDim, H], Math.sqrt(6 / (inDim + 3 * H)));
-    const wr = gate('r');
-    const wz = gate('z');
-    const wn = gate('n');
-    const u = vb.xavierUniform(`gru.${l}.u`, [H, 3 * H], H, 3 * H);
-    layers.push({ wr, wz, wn, u });
+    const w = vb.xavierUniform(`gru.${l}.w`, [inDim, 3 * H], inDim, 3 * H); // PyTorch's weight_ih_l, transposed
+    const u = vb.xavierUniform(`gru.${l}.u`, [H, 3 * H], H, 3 * H); // weight_hh_l, transposed
+    layers.push({ w, u });
   }
   const bound = 1 / Math.sqrt(H);
   const denseW = vb.uniform('dense.w', [H, D], bound);
@@ -99,38 +93,41 @@ function initParams(c: Gru4RecConfig, vb: VariableBuilder): Gru4RecParams {
 }
 
 /**
- * One GRU layer over all slots: x [B, T, in], mask [B, T, 1] -> [B, T, H].
- * The input projections of all slots are one matMul each; only h·U runs per step.
+ * One GRU layer over all slots, time-major: x [T·B, in] (rows t·B .. t·B+B-1 are slot t),
+ * mask [T·B, 1] -> [T·B, H]. The input projection of every slot is one matMul; only h·U runs
+ * per step, and each step reads its rows as one contiguous slice (tf.unstack is slow on wasm).
  */
-export function gruLayer(layer: GruLayer, x: tf.Tensor3D, mask: tf.Tensor3D, hidden: number): tf.Tensor3D {
+export function gruLayer(layer: GruLayer, x: tf.Tensor2D, mask: tf.Tensor2D, batch: number, hidden: number): tf.Tensor2D {
   return tf.tidy(() => {
-    const batch = x.shape[0];
-    const xr = tf.unstack(linear(x, layer.wr), 1) as tf.Tensor2D[]; // T x [B, H]
-    const xz = tf.unstack(linear(x, layer.wz), 1) as tf.Tensor2D[];
-    const xn = tf.unstack(linear(x, layer.wn), 1) as tf.Tensor2D[];
-    const m = tf.unstack(mask, 1) as tf.Tensor2D[]; // T x [B, 1]
-    let h: tf.Tensor2D = tf.zeros([batch, hidden]); // [B, H]
+    const H = hidden;
+    const T = x.shape[0] / batch;
+    const xg = matMul(x, layer.w as tf.Tensor2D); // [T·B, 3H]
+    let h: tf.Tensor2D = tf.zeros([batch, H]); // [B, H]
     const outs: tf.Tensor2D[] = [];
-    for (let t = 0; t < xr.length; t++) {
-      const [hr, hz, hn] = tf.split(matMul(h, layer.u as tf.Tensor2D), 3, 1); // 3 x [B, H]
-      const r = tf.sigmoid(tf.add(xr[t], hr));
-      const z = tf.sigmoid(tf.add(xz[t], hz));
-      const n = tf.tanh(tf.add(xn[t], tf.mul(r, hn)));
+    for (let t = 0; t < T; t++) {
+      const [xrz, xn] = tf.split(xg.slice([t * batch, 0], [batch, 3 * H]), [2 * H, H], 1); // [B, 2H], [B, H]
+      const [hrz, hn] = tf.split(matMul(h, layer.u as tf.Tensor2D), [2 * H, H], 1); // [B, 2H], [B, H]
+      const [r, z] = tf.split(tf.sigmoid(tf.add(xrz, hrz)), 2, 1); // [B, H] each
+      const n = tf.tanh(tf.add(xn, tf.mul(r, hn))); // [B, H]
       const hNew = tf.add(n, tf.mul(z, tf.sub(h, n))); // (1 - z) n + z h
-      h = tf.add(h, tf.mul(m[t], tf.sub(hNew, h))); // hold the state on padding slots
+      h = tf.add(h, tf.mul(mask.slice([t * batch, 0], [batch, 1]), tf.sub(hNew, h))); // hold the state on padding
       outs.push(h);
     }
-    return tf.stack(outs, 1) as tf.Tensor3D; // [B, T, H]
+    return tf.concat(outs, 0) as tf.Tensor2D; // [T·B, H]
   });
 }
 
 function encode(p: Gru4RecParams, c: Gru4RecConfig, seqs: tf.Tensor2D, opts: ForwardOptions): tf.Tensor3D {
   checkSeqs('gru4rec.encode', seqs, c.maxLen);
   return tf.tidy(() => {
-    const mask = paddingMask(seqs); // [B, T, 1]
-    let x = dropout(embedItems(p.itemEmb as tf.Tensor2D, seqs), c.dropout, opts, 0); // [B, T, D]
-    for (const layer of p.layers) x = gruLayer(layer, x, mask, c.hiddenSize); // [B, T, H]
-    return linear(x, p.denseW as tf.Tensor2D, p.denseB as tf.Tensor1D); // [B, T, D]
+    const [B, T] = seqs.shape;
+    const ids = tf.transpose(seqs); // [T, B]: time-major, transposing ints rather than floats
+    const mask = paddingMask(ids).reshape([T * B, 1]) as tf.Tensor2D; // [T·B, 1]
+    const emb = embedItems(p.itemEmb as tf.Tensor2D, ids).reshape([T * B, c.dim]) as tf.Tensor2D; // [T·B, D]
+    let x = dropout(emb, c.dropout, opts, 0); // [T·B, D]
+    for (const layer of p.layers) x = gruLayer(layer, x, mask, B, c.hiddenSize); // [T·B, H]
+    const out = linear(x, p.denseW, p.denseB).reshape([T, B, c.dim]); // [T, B, D]
+    return tf.transpose(out, [1, 0, 2]) as tf.Tensor3D; // [B, T, D]
   });
 }
 

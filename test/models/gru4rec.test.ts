@@ -21,7 +21,8 @@ test('gru4rec: matches a scalar GRU written from the equations (2 layers, paddin
   // Layer input per slot: the item embedding (zero for padding).
   let xs: number[][] = seq.map((it) => (it === 0 ? [0, 0, 0] : Array.from(emb.slice(it * 3, it * 3 + 3))));
   for (let l = 0; l < 2; l++) {
-    const [wr, wz, wn, u] = ['wr', 'wz', 'wn', 'u'].map((g) => v(`gru.${l}.${g}`));
+    const w = v(`gru.${l}.w`); // [in, 3H], gates r | z | n
+    const u = v(`gru.${l}.u`); // [H, 3H]
     let h = new Array(H).fill(0);
     const outs: number[][] = [];
     seq.forEach((it, t) => {
@@ -29,9 +30,9 @@ test('gru4rec: matches a scalar GRU written from the equations (2 layers, paddin
         const hr = vecMat(h, u, H, 0, 3 * H);
         const hz = vecMat(h, u, H, H, 3 * H);
         const hn = vecMat(h, u, H, 2 * H, 3 * H);
-        const r = vecMat(xs[t], wr, H).map((a, j) => sigmoid(a + hr[j]));
-        const z = vecMat(xs[t], wz, H).map((a, j) => sigmoid(a + hz[j]));
-        const n = vecMat(xs[t], wn, H).map((a, j) => Math.tanh(a + r[j] * hn[j]));
+        const r = vecMat(xs[t], w, H, 0, 3 * H).map((a, j) => sigmoid(a + hr[j]));
+        const z = vecMat(xs[t], w, H, H, 3 * H).map((a, j) => sigmoid(a + hz[j]));
+        const n = vecMat(xs[t], w, H, 2 * H, 3 * H).map((a, j) => Math.tanh(a + r[j] * hn[j]));
         h = n.map((nj, j) => (1 - z[j]) * nj + z[j] * h[j]);
       }
       outs.push(h);
@@ -72,6 +73,6 @@ test('gru4rec: config defaults and errors', () => {
   const m = createGru4Rec({ numItems: 5, dim: 4, hiddenSize: 3, numLayers: 1 }, 0);
   assert.equal(m.kind, 'gru4rec');
   assert.deepEqual(JSON.parse(JSON.stringify(m.config)), m.config);
-  assert.deepEqual([...m.variables.keys()], ['itemEmb', 'gru.0.wr', 'gru.0.wz', 'gru.0.wn', 'gru.0.u', 'dense.w', 'dense.b']);
+  assert.deepEqual([...m.variables.keys()], ['itemEmb', 'gru.0.w', 'gru.0.u', 'dense.w', 'dense.b']);
   m.dispose();
 });
