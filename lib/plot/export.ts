@@ -1,10 +1,13 @@
 /**
  * Export: a figure or table as a self-contained HTML page (plotly.js inlined, no network),
- * and that page rendered to PNG by headless Chromium through playwright-core. One browser
+ * and that page rendered to PNG by headless Chromium through playwright-core. In figure
+ * files plotly.js (4.8 MB) is inlined gzip-compressed as base64 and unpacked by the browser's
+ * DecompressionStream, which keeps each committed figures/<id>.html under 2 MiB. One browser
  * is shared per process and closed after a short idle time, so a burst of saves starts
  * Chromium once and a CLI process still exits on its own.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { escapeHtml } from './table';
 import { FIGURE_SIZE, type Figure } from './theme';
@@ -25,6 +28,7 @@ export const NO_BROWSER_HINT =
 
 const IDLE_CLOSE_MS = 1500;
 let plotlyCache: string | undefined;
+let plotlyGzipCache: string | undefined;
 let browserPromise: Promise<Browser> | undefined;
 let idleTimer: NodeJS.Timeout | undefined;
 
@@ -32,6 +36,25 @@ let idleTimer: NodeJS.Timeout | undefined;
 export function plotlySource(): string {
   plotlyCache ??= readFileSync(require.resolve('plotly.js-dist-min'), 'utf8');
   return plotlyCache;
+}
+
+/** plotly.js gzip-compressed (level 9, deterministic) as base64. */
+export function plotlyGzipBase64(): string {
+  plotlyGzipCache ??= gzipSync(plotlySource(), { level: 9 }).toString('base64');
+  return plotlyGzipCache;
+}
+
+/**
+ * A script that unpacks the compressed plotly.js and runs it; it sets window.lsrmPlotly to a
+ * promise of Plotly, which plotlyDiv waits for. Needs DecompressionStream (all current browsers).
+ */
+export function compressedPlotlyScript(): string {
+  return (
+    `<script>window.lsrmPlotly=(async function(){var b=atob("${plotlyGzipBase64()}"),u=new Uint8Array(b.length);` +
+    `for(var i=0;i<b.length;i++)u[i]=b.charCodeAt(i);` +
+    `var js=await new Response(new Blob([u]).stream().pipeThrough(new DecompressionStream('gzip'))).text();` +
+    `var s=document.createElement('script');s.text=js;document.head.appendChild(s);return window.Plotly;})();</script>`
+  );
 }
 
 /** The browser binary: $CHROME_PATH when set (it must exist), else the first known install. */
@@ -49,21 +72,23 @@ function scriptSafe(s: string): string {
 }
 
 /**
- * The <div> + <script> that draw `fig` with a global Plotly (which must be loaded before).
- * Sets body[data-ready] when drawn, which the PNG renderer waits for.
+ * The <div> + <script> that draw `fig` with plotly: window.lsrmPlotly when a compressed copy
+ * is unpacking, else the global Plotly (loaded before). Sets body[data-ready] when drawn,
+ * which the PNG renderer waits for.
  */
 export function plotlyDiv(fig: Figure, divId: string): string {
   const json = scriptSafe(JSON.stringify({ data: fig.data, layout: fig.layout }));
   return (
     `<div id="${escapeHtml(divId)}"></div>\n<script>(function(){var f=${json};` +
-    `Plotly.newPlot(${JSON.stringify(divId)},f.data,f.layout,{displaylogo:false,responsive:false})` +
+    `(window.lsrmPlotly||Promise.resolve(window.Plotly)).then(function(P){` +
+    `return P.newPlot(${JSON.stringify(divId)},f.data,f.layout,{displaylogo:false,responsive:false});})` +
     `.then(function(){document.body.setAttribute('data-ready','1');});})();</script>`
   );
 }
 
-/** A complete HTML page around `body`, optionally with plotly.js inlined in the head. */
+/** A complete HTML page around `body`, optionally with compressed plotly.js inlined in the head. */
 export function htmlPage(title: string, body: string, withPlotly: boolean): string {
-  const head = withPlotly ? `<script>${scriptSafe(plotlySource())}</script>\n` : '';
+  const head = withPlotly ? `${compressedPlotlyScript()}\n` : '';
   return (
     `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>\n${head}` +
     `<style>body{margin:16px;background:#fff}</style></head>\n<body>\n<div id="lsrm-root" style="display:inline-block;padding:8px;background:#fff">\n${body}\n</div>\n</body></html>\n`

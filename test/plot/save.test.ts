@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { closeBrowser, figureHtml, findChrome, plotlySource } from '../../lib/plot/export';
 import { lineFigure } from '../../lib/plot/figures';
 import { checkFigureId, saveFigure, saveTable } from '../../lib/plot/save';
@@ -34,7 +35,10 @@ function withEnv<T>(name: string, value: string | undefined, fn: () => Promise<T
 
 test('figureHtml is self-contained and a </script> in the data cannot end the script', () => {
   const html = figureHtml(FIG, 'My <title>');
-  assert.ok(html.includes(plotlySource()), 'plotly.js inlined');
+  // plotly.js is inlined gzip + base64: unpacking it gives the bundle back byte for byte
+  const b64 = /atob\("([A-Za-z0-9+/=]+)"\)/.exec(html)![1];
+  assert.equal(gunzipSync(Buffer.from(b64, 'base64')).toString('utf8'), plotlySource());
+  assert.ok(html.length < 2 * 1024 * 1024, `figure html is ${html.length} bytes, must stay under 2 MiB`);
   assert.ok(!/<script[^>]+src=/.test(html), 'no external script');
   assert.ok(html.includes('<title>My &lt;title&gt;</title>'));
   assert.ok(html.includes('"name":"a<\\/script><b>"'));
