@@ -58,7 +58,8 @@ export function initBlock(prefix: string, dim: number, numLayers: number, std: n
   const D = dim;
   const residualStd = std / Math.sqrt(2 * numLayers);
   const v = <R extends tf.Rank>(name: string, values: Float32Array, shape: number[]): tf.Variable<R> => {
-    const variable = tf.variable(tf.tensor(values, shape as tf.ShapeMap[R]), true, `${prefix}.${name}`) as tf.Variable<R>;
+    // No tfjs name: tfjs names are process-global, so two models would clash; `vars` holds ours.
+    const variable = tf.tidy(() => tf.variable(tf.tensor(values, shape as tf.ShapeMap[R]), true)) as tf.Variable<R>;
     vars.set(`${prefix}.${name}`, variable);
     return variable;
   };

@@ -80,7 +80,8 @@ function initParams(c: LsrmConfig, seed: number, vars: Map<string, tf.Variable>)
   const rng = makeRng(seed);
   const D = c.dim;
   const v = <R extends tf.Rank>(name: string, values: Float32Array, shape: number[]): tf.Variable<R> => {
-    const variable = tf.variable(tf.tensor(values, shape as tf.ShapeMap[R]), true, name) as tf.Variable<R>;
+    // No tfjs name: tfjs names are process-global, so two models would clash; `vars` holds ours.
+    const variable = tf.tidy(() => tf.variable(tf.tensor(values, shape as tf.ShapeMap[R]), true)) as tf.Variable<R>;
     vars.set(name, variable);
     return variable;
   };

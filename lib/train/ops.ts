@@ -8,7 +8,15 @@
  * Shapes: M rows (tokens), K inner, N outputs, V table rows, n selected rows, C classes.
  */
 import * as tf from '@tensorflow/tfjs';
-import { hasTsKernels } from './kernel-util';
+import { hasTsKernels as onKernelBackend } from './kernel-util';
+import { registerTrainingKernels } from './wasm-kernels';
+
+/** True when the active backend runs our TypeScript kernels (registering them on first use). */
+function hasTsKernels(): boolean {
+  if (!onKernelBackend()) return false;
+  registerTrainingKernels();
+  return true;
+}
 
 type Grad = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] };
 type Save = (tensors: tf.Tensor[]) => void;

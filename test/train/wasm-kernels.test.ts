@@ -1,0 +1,123 @@
+/**
+ * Each kernel we register for wasm, computed on wasm and compared with tfjs's own ops on the cpu
+ * backend (an independent implementation). Skipped, with the reason, only if wasm cannot load.
+ */
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../lib/train/backend';
+import { makeRng } from '../../lib/data/rng';
+import { createLsrm, LSRM_DEFAULTS } from '../../lib/models/lsrm';
+import { nextItemLoss } from '../../lib/train/loss';
+
+let wasmError: string | undefined;
+before(async () => {
+  try {
+    await initBackend('wasm');
+  } catch (err) {
+    wasmError = (err as Error).message;
+  }
+});
+
+const run = (name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, number> = {}) =>
+  tf.engine().runKernel(name, inputs as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor | tf.Tensor[];
+
+function randArray(n: number, seed: number): Float32Array {
+  const r = makeRng(seed);
+  return Float32Array.from({ length: n }, () => r.normal());
+}
+
+/** Run `onWasm` on wasm and `onCpu` (the reference) on cpu; compare flattened results. */
+async function compare(t: { skip: (m: string) => void }, what: string, onWasm: () => tf.Tensor | tf.Tensor[], onCpu: () => tf.Tensor | tf.Tensor[], tol = 1e-5) {
+  if (wasmError) return t.skip(`wasm backend could not load: ${wasmError}`);
+  await tf.setBackend('wasm');
+  const got = [onWasm()].flat().map((x) => Array.from(x.dataSync()));
+  await tf.setBackend('cpu');
+  const want = [onCpu()].flat().map((x) => Array.from(x.dataSync()));
+  await tf.setBackend('wasm');
+  assert.equal(got.length, want.length, `${what}: outputs`);
+  got.forEach((g, k) => {
+    assert.equal(g.length, want[k].length, `${what}[${k}] size`);
+    g.forEach((v, i) => assert.ok(Math.abs(v - want[k][i]) <= tol * (1 + Math.abs(want[k][i])), `${what}[${k}][${i}]: wasm ${v}, cpu ${want[k][i]}`));
+  });
+}
+
+test('UnsortedSegmentSum (gradient of gather) on wasm = tfjs cpu, incl. dropped ids and 2-D ids', async (t) => {
+  const x = () => tf.tensor2d(randArray(6 * 4, 1), [6, 4]);
+  const ids = () => tf.tensor1d([2, 0, 2, 5, -1, 1], 'int32'); // 5 and -1 are out of range for 3 segments
+  await compare(t, 'uss', () => tf.unsortedSegmentSum(x(), ids(), 3), () => tf.unsortedSegmentSum(x(), ids(), 3));
+  // 2-D segment ids (TensorFlow semantics; tfjs cpu handles only 1-D, so this one is worked by hand):
+  // x[0] = [1,2],[3,4],[5,6]; x[1] = [7,8],[9,10],[11,12]; ids [[0,1,1],[3,0,2]]
+  // seg 0 = [1,2] + [9,10] = [10,12]; seg 1 = [3,4] + [5,6] = [8,10]; seg 2 = [11,12]; seg 3 = [7,8]
+  const x3 = () => tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [2, 3, 2]);
+  const ids2 = () => tf.tensor2d([[0, 1, 1], [3, 0, 2]], undefined, 'int32');
+  await compare(t, 'uss 2-D ids', () => tf.unsortedSegmentSum(x3(), ids2() as unknown as tf.Tensor1D, 4), () => tf.tensor([10, 12, 8, 10, 11, 12, 7, 8]));
+  // plain tf.gather's gradient now runs on wasm
+  const g = () => tf.grads((a: tf.Tensor) => tf.sum(tf.gather(a, tf.tensor1d([1, 1, 0], 'int32'))))([x()])[0];
+  await compare(t, 'gather grad', g, g);
+});
+
+test('LsrmGatherRows, LsrmTranspose2D, LsrmColSum on wasm = tf.gather / tf.transpose / tf.sum on cpu', async (t) => {
+  const a = () => tf.tensor2d(randArray(37 * 5, 3), [37, 5]);
+  const idx = () => tf.tensor1d([36, 0, 4, 4], 'int32');
+  await compare(t, 'gatherRows', () => run('LsrmGatherRows', { table: a(), idx: idx() }), () => tf.gather(a(), idx()));
+  await compare(t, 'transpose', () => run('LsrmTranspose2D', { x: a() }), () => tf.transpose(a()));
+  const big = () => tf.tensor2d(randArray(70 * 33, 4), [70, 33]); // spans several 32x32 tiles
+  await compare(t, 'transpose tiles', () => run('LsrmTranspose2D', { x: big() }), () => tf.transpose(big()));
+  await compare(t, 'colSum', () => run('LsrmColSum', { x: big() }), () => tf.sum(big(), 0), 1e-4);
+});
+
+test('LsrmLayerNorm and LsrmLayerNormGrad on wasm = moments formula and its autodiff on cpu', async (t) => {
+  const x = () => tf.tensor2d(randArray(9 * 12, 5), [9, 12]);
+  const g = () => tf.tensor1d(randArray(12, 6));
+  const b = () => tf.tensor1d(randArray(12, 7));
+  const dy = () => tf.tensor2d(randArray(9 * 12, 8), [9, 12]);
+  const ref = (p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => {
+    const { mean, variance } = tf.moments(p, -1, true);
+    return tf.add(tf.mul(tf.div(tf.sub(p, mean), tf.sqrt(tf.add(variance, 1e-5))), q), r);
+  };
+  await compare(t, 'layerNorm', () => (run('LsrmLayerNorm', { x: x(), gamma: g(), beta: b() }, { eps: 1e-5 }) as tf.Tensor[])[0], () => ref(x(), g(), b()), 1e-4);
+  const wasmGrad = () => {
+    const [, mean, rstd] = run('LsrmLayerNorm', { x: x(), gamma: g(), beta: b() }, { eps: 1e-5 }) as tf.Tensor[];
+    return run('LsrmLayerNormGrad', { dy: dy(), x: x(), gamma: g(), mean, rstd });
+  };
+  const cpuGrad = () => tf.grads((p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => tf.sum(tf.mul(ref(p, q, r), dy())))([x(), g(), b()]);
+  await compare(t, 'layerNormGrad', wasmGrad, cpuGrad, 1e-3);
+});
+
+test('LsrmSoftmaxCE and LsrmSubAtLabels on wasm = logSumExp and softmax - onehot on cpu', async (t) => {
+  const z = () => tf.tensor2d(Float32Array.from(randArray(5 * 7, 9), (v, i) => (i === 3 ? 500 : v)), [5, 7]); // row 0: p[y] underflows
+  const y = () => tf.tensor1d([0, 6, 2, 2, 5], 'int32');
+  const ce = () => run('LsrmSoftmaxCE', { probs: tf.softmax(z()), logits: z(), labels: y() });
+  const ceRef = () => tf.sub(tf.logSumExp(z(), 1), tf.sum(tf.mul(z(), tf.oneHot(y(), 7)), 1));
+  await compare(t, 'softmaxCE', ce, ceRef, 1e-5);
+  const dy = () => tf.tensor1d([0.5, 1, 2, -1, 0.25]);
+  const sub = () => run('LsrmSubAtLabels', { x: tf.mul(tf.softmax(z()), tf.expandDims(dy(), 1)), labels: y(), values: dy() });
+  const subRef = () => tf.mul(tf.sub(tf.softmax(z()), tf.oneHot(y(), 7)), tf.expandDims(dy(), 1));
+  await compare(t, 'subAtLabels', sub, subRef, 1e-5);
+});
+
+test('LsrmBatchMatMul (SIMD) on wasm = tf.matMul on cpu for odd shapes and tails', async (t) => {
+  // N covers the 16-wide, 4-wide and scalar column loops; K = 1 and M = 1 edge cases.
+  for (const [b, m, k, n] of [[1, 1, 1, 1], [2, 3, 1, 5], [3, 4, 7, 16], [2, 5, 3, 37], [4, 50, 32, 50], [1, 2, 9, 20]]) {
+    const a = () => tf.tensor3d(randArray(b * m * k, 10 + n), [b, m, k]);
+    const c = () => tf.tensor3d(randArray(b * k * n, 20 + n), [b, k, n]);
+    await compare(t, `bmm ${b}x${m}x${k}x${n}`, () => run('LsrmBatchMatMul', { a: a(), b: c() }), () => tf.matMul(a(), c()), 1e-4);
+  }
+});
+
+test('a full LSRM training step (loss and every gradient) on wasm = on cpu', async (t) => {
+  if (wasmError) return t.skip(`wasm backend could not load: ${wasmError}`);
+  const cfg = { ...LSRM_DEFAULTS, numItems: 30, maxLen: 7, dim: 16, numLayers: 2, numHeads: 2, dropout: [0.3, 0.1], embDropout: 0.1 };
+  const model = createLsrm(cfg, 3);
+  const rows = [[0, 0, 1, 2, 3, 4, 5], [6, 7, 8, 9, 10, 11, 12], [0, 0, 0, 0, 0, 29, 30]];
+  const next = [[0, 0, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12, 13], [0, 0, 0, 0, 0, 30, 1]];
+  const step = () => {
+    const { value, grads } = tf.variableGrads(() =>
+      nextItemLoss(model, tf.tensor2d(rows, undefined, 'int32'), tf.tensor2d(next, undefined, 'int32'), { isTraining: true, seed: 5 }),
+    );
+    return [value, ...Object.keys(grads).sort().map((k) => grads[k])];
+  };
+  await compare(t, 'step', step, step, 2e-4);
+  model.dispose();
+});
