@@ -80,7 +80,7 @@ test('showFigure/publishFigure in a kernel: plotly inlined once, the PNG display
     const html = shown.filter((d) => d['text/html']).map((d) => [d['text/html']].flat().join(''));
     assert.equal(html.length, 2, 'publishFigure and showFigure each display HTML');
     assert.ok(html[0].length > 1_000_000 && html[0].includes('.newPlot("lsrm-fig-'), 'the first inlines plotly.js');
-    assert.ok(html[1].length < 10_000 && html[1].includes('.newPlot("lsrm-fig-'), 'the second reuses window.Plotly');
+    assert.ok(html[1].length < 10_000 && html[1].includes('.newPlot("lsrm-fig-'), 'the second reuses window.lsrmPlotly');
     const pngs = shown.filter((d) => d['image/png']);
     if (existsSync(join(figures, 'probe.png'))) assert.equal(pngs.length, 1, 'the saved PNG is displayed');
     assert.ok(existsSync(join(figures, 'probe.html')));

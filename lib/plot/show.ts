@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { sep } from 'node:path';
-import { plotlyDiv, plotlySource } from './export';
+import { compressedPlotlyScript, plotlyDiv } from './export';
 import { saveFigure, saveTable, type SaveOptions, type SavedFiles } from './save';
 import { toHtmlTable, toMarkdown, type Column, type Row, type TableOptions } from './table';
 import type { Figure } from './theme';
@@ -29,7 +29,7 @@ function kernelDisplay(): TslabDisplay | undefined {
 let plotlyShown = false;
 let divCounter = 0;
 
-/** Display a figure: interactive plotly (plotly.js inlined once per kernel) and its PNG if saved. */
+/** Display a figure: interactive plotly (plotly.js inlined once per kernel, ~2 MB) and its PNG if saved. */
 export function showFigure(fig: Figure, saved?: SavedFiles): void {
   const display = kernelDisplay();
   if (!display) {
@@ -37,8 +37,8 @@ export function showFigure(fig: Figure, saved?: SavedFiles): void {
     process.stdout.write(`[${title}: ${fig.data.length} traces${saved ? `, saved ${saved.png ?? saved.html}` : ''}]\n`);
     return;
   }
-  // Inline plotly.js only with the first figure: later outputs reuse window.Plotly.
-  const lib = plotlyShown ? '' : `<script>${plotlySource()}</script>`;
+  // Inline (compressed) plotly.js only with the first figure: later outputs reuse window.lsrmPlotly.
+  const lib = plotlyShown ? '' : compressedPlotlyScript();
   plotlyShown = true;
   display.html(`${lib}${plotlyDiv(fig, `lsrm-fig-${process.pid}-${++divCounter}`)}`);
   if (saved?.png) display.png(readFileSync(saved.png));
