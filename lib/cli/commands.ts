@@ -9,5 +9,7 @@ import { trainCommand } from './train';
 import { figuresCommand } from './figures';
 import { reproduceCommand } from './reproduce';
 import { kernelCommand } from './kernel';
+import { paramsCommand } from './params';
+import { benchCommand } from './bench';
 
-export const COMMANDS: Command[] = [dataCommand, evalCommand, trainCommand, figuresCommand, reproduceCommand, kernelCommand];
+export const COMMANDS: Command[] = [dataCommand, evalCommand, trainCommand, figuresCommand, reproduceCommand, kernelCommand, paramsCommand, benchCommand];

@@ -1,15 +1,16 @@
 /**
  * Next-item training loss (paper III-D): mean cross-entropy of a full softmax over items 1..I,
  * language-model style, at every slot whose target is not padding (no sampled negatives).
- * Only the hidden states at those slots reach the output layer (gather first, then one matMul),
- * and the softmax cross-entropy is fused with a custom gradient (lib/train/ops), so no one-hot
- * tensor and no logits at padding slots are ever built.
+ * Only the hidden states at those slots reach the output layer (gather first), and the output
+ * matMul and softmax cross-entropy are fused with a custom gradient (lib/train/softmax-ce.ts):
+ * no one-hot tensor, no logits at padding slots, and logits memory bounded by chunking rows.
  *
  * Shapes: B batch, T slots, D hidden, I items, n non-padding target slots.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ForwardOptions, SeqModel } from '../models/types';
-import { addBias, gatherRows, matMul, sparseSoftmaxCrossEntropy } from './ops';
+import { gatherRows } from './ops';
+import { outputCrossEntropy } from './softmax-ce';
 
 /** Flat slot indices (b·T + t) of non-zero targets, and their labels (target - 1). */
 export function targetSlots(targets: ArrayLike<number>): { slots: Int32Array; labels: Int32Array } {
@@ -48,8 +49,7 @@ export function nextItemLoss(model: SeqModel, inputs: tf.Tensor2D, targets: tf.T
     const h = tf.reshape(model.encode(inputs, opts), [B * T, D]) as tf.Tensor2D; // [B·T, D]
     const hSel = gatherRows(h, tf.tensor1d(slots, 'int32')); // [n, D]
     const w = tf.slice(table, [1, 0], [numItems, D]); // [I, D], padding row is never a candidate
-    let logits = matMul(hSel, w, false, true); // [n, I]
-    if (model.outputBias) logits = addBias(logits, tf.slice(model.outputBias(), [1], [numItems]) as tf.Tensor1D);
-    return tf.mean(sparseSoftmaxCrossEntropy(logits, tf.tensor1d(labels, 'int32'))) as tf.Scalar;
+    const bias = model.outputBias ? (tf.slice(model.outputBias(), [1], [numItems]) as tf.Tensor1D) : undefined; // [I]
+    return tf.mean(outputCrossEntropy(hSel, w, tf.tensor1d(labels, 'int32'), bias)) as tf.Scalar; // logits h·wᵀ chunked inside
   });
 }

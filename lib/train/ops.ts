@@ -4,6 +4,7 @@
  * forms, so `matMul` here transposes one operand explicitly (the cheaper one) and calls a plain
  * matMul, in the forward and in a custom gradient. The other ops run fused TypeScript kernels
  * (fused-kernels.ts) on wasm and cpu, and plain tfjs ops on other backends (tensorflow).
+ * The softmax cross-entropy ops are in softmax-ce.ts.
  *
  * Shapes: M rows (tokens), K inner, N outputs, V table rows, n selected rows, C classes.
  */
@@ -12,22 +13,23 @@ import { hasTsKernels as onKernelBackend } from './kernel-util';
 import { registerTrainingKernels } from './wasm-kernels';
 
 /** True when the active backend runs our TypeScript kernels (registering them on first use). */
-function hasTsKernels(): boolean {
+export function hasTsKernels(): boolean {
   if (!onKernelBackend()) return false;
   registerTrainingKernels();
   return true;
 }
 
-type Grad = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] };
-type Save = (tensors: tf.Tensor[]) => void;
+export type Grad = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] };
+export type Save = (tensors: tf.Tensor[]) => void;
 
 /** tf.customGrad with the forward's own parameter list (tfjs types it as variadic Tensor[]). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-function customGrad(f: (...args: any[]) => Grad): (...args: tf.Tensor[]) => tf.Tensor {
+export function customGrad(f: (...args: any[]) => Grad): (...args: tf.Tensor[]) => tf.Tensor {
   return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...args: tf.Tensor[]) => tf.Tensor;
 }
 
-function run(name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, number> = {}): tf.Tensor[] {
+/** Run a registered kernel by name; always returns the outputs as an array. */
+export function run(name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, number> = {}): tf.Tensor[] {
   const out = tf.engine().runKernel(name, inputs as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap);
   return Array.isArray(out) ? (out as tf.Tensor[]) : [out as tf.Tensor];
 }
@@ -201,40 +203,4 @@ export function dropoutMask(n: number, rate: number, seed: number): Float32Array
     out[i] = (t ^ (t >>> 14)) >>> 0 >= threshold ? scale : 0;
   }
   return out;
-}
-
-/**
- * Per-row cross-entropy of a full softmax with integer labels, fused: logits [n, C], labels int32
- * [n] in [0, C) -> [n]. Forward: softmax once, loss = -log p[y] (rows where p[y] underflows are
- * recomputed from the logits). Gradient: dy_i·(softmax - indicator at y_i), no one-hot tensor.
- */
-export function sparseSoftmaxCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
-  const f = customGrad(((z: tf.Tensor2D, save: Save): Grad => {
-    const p = tf.softmax(z); // [n, C]
-    save([p, labels]); // labels saved, not closed over (see gatherRows)
-    const loss = hasTsKernels() ? run('LsrmSoftmaxCE', { probs: p, logits: z, labels })[0] : referenceCE(z, labels);
-    return {
-      value: loss,
-      gradFunc: (dy, [ps, ys]) =>
-        hasTsKernels()
-          ? run('LsrmSubAtLabels', { x: tf.mul(ps, tf.expandDims(dy, 1)), labels: ys, values: dy })[0]
-          : referenceCEGrad(ps as tf.Tensor2D, ys as tf.Tensor1D, dy as tf.Tensor1D),
-    };
-  }));
-  return f(logits) as tf.Tensor1D;
-}
-
-function rowLabelIndices(labels: tf.Tensor1D): tf.Tensor2D {
-  const n = labels.shape[0];
-  return tf.stack([tf.range(0, n, 1, 'int32'), labels], 1) as tf.Tensor2D; // [n, 2]
-}
-
-/** logsumexp(z) - z[y] with plain tfjs ops (backends without our kernels). */
-function referenceCE(z: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
-  return tf.sub(tf.logSumExp(z, 1), tf.gatherND(z, rowLabelIndices(labels))) as tf.Tensor1D;
-}
-
-function referenceCEGrad(p: tf.Tensor2D, labels: tf.Tensor1D, dy: tf.Tensor1D): tf.Tensor2D {
-  const hit = tf.scatterND(rowLabelIndices(labels), dy, p.shape); // [n, C], dy_i at (i, y_i)
-  return tf.sub(tf.mul(p, tf.expandDims(dy, 1)), hit);
 }
