@@ -10,7 +10,7 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { registerForBackends, toKernelFunc, withArrays, type TsKernel } from './kernel-util';
-import { bmmFor } from './wasm-simd';
+import { simdFor } from './wasm-simd';
 
 const F32 = 'float32' as const;
 
@@ -168,10 +168,11 @@ const batchMatMul: TsKernel = (inputs, backend) => {
   if (b.shape[0] !== batch || b.shape[1] !== K) throw new Error(`batchMatMul: shapes [${a.shape}] and [${b.shape}] do not match`);
   const outShape = [batch, M, N];
   const wasm = backend as unknown as WasmHeap;
-  if (wasm.dataIdMap && wasm.wasm?.asm?.memory) {
+  const memory = wasm.wasm?.asm?.memory;
+  if (wasm.dataIdMap && memory) {
     const out = wasm.makeOutput(outShape, F32);
     const off = (t: TensorInfo) => wasm.dataIdMap.get(t.dataId).memoryOffset;
-    bmmFor(wasm.wasm.asm.memory)(off(a), off(b), off(out), batch, M, K, N);
+    simdFor(memory).bmm(off(a), off(b), off(out), batch, M, K, N);
     return out;
   }
   return withArrays(backend, [a, b], [{ shape: outShape, dtype: F32 }], ([x, y], [o]) => {
@@ -184,6 +185,36 @@ const batchMatMul: TsKernel = (inputs, backend) => {
           const bk = (t * K + k) * N;
           for (let j = 0; j < N; j++) o[ci + j] += av * y[bk + j];
         }
+      }
+    }
+  })[0];
+};
+
+/**
+ * LsrmMatMulTN(a [M, K], b [M, N]) -> aᵀ·b [K, N], the weight gradient of a linear layer, without
+ * transposing either operand (XNNPACK would repack the large b with a transpose on every call).
+ * On wasm: wasm-simd.ts's tn; on cpu: the same loop in JS.
+ */
+const matMulTN: TsKernel = (inputs, backend) => {
+  const { a, b } = inputs;
+  const [M, K] = a.shape;
+  const N = b.shape[1];
+  if (b.shape[0] !== M) throw new Error(`matMulTN: shapes [${a.shape}] and [${b.shape}] do not share rows`);
+  const wasm = backend as unknown as WasmHeap;
+  const memory = wasm.wasm?.asm?.memory;
+  if (wasm.dataIdMap && memory) {
+    const out = wasm.makeOutput([K, N], F32);
+    const off = (t: TensorInfo) => wasm.dataIdMap.get(t.dataId).memoryOffset;
+    new Float32Array(memory.buffer, off(out), K * N).fill(0);
+    simdFor(memory).tn(off(a), off(b), off(out), M, K, N);
+    return out;
+  }
+  return withArrays(backend, [a, b], [{ shape: [K, N], dtype: F32 }], ([x, y], [o]) => {
+    o.fill(0);
+    for (let m = 0; m < M; m++) {
+      for (let i = 0; i < K; i++) {
+        const av = x[m * K + i];
+        for (let j = 0; j < N; j++) o[i * N + j] += av * y[m * N + j];
       }
     }
   })[0];
@@ -204,6 +235,7 @@ const KERNELS: Record<string, TsKernel> = {
   LsrmSoftmaxCE: softmaxCE,
   LsrmSubAtLabels: subAtLabels,
   LsrmBatchMatMul: batchMatMul,
+  LsrmMatMulTN: matMulTN,
 };
 
 /** Register every fused kernel for wasm and cpu. */

@@ -52,9 +52,15 @@ function size2(t: tf.Tensor2D): number {
 function plainMatMulGrads(dy: tf.Tensor2D, A: tf.Tensor2D, B: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
   // dA [M, K]: transpose B (K·N floats), or compute (B·dyᵀ)ᵀ (M·N + K·M floats).
   const dA: tf.Tensor2D = size2(B) <= size2(dy) + size2(A) ? tf.matMul(dy, transpose2d(B)) : transpose2d(tf.matMul(B, transpose2d(dy)));
-  // dB [K, N]: transpose A (M·K floats), or compute (dyᵀ·A)ᵀ (M·N + K·N floats).
-  const dB: tf.Tensor2D = size2(A) <= size2(dy) + size2(B) ? tf.matMul(transpose2d(A), dy) : transpose2d(tf.matMul(transpose2d(dy), A));
+  // dB [K, N] = Aᵀ·dy: the fused TN kernel where available (no transposes); else transpose A
+  // (M·K floats) or compute (dyᵀ·A)ᵀ (M·N + K·N floats).
+  const dB: tf.Tensor2D = hasTsKernels() ? matMulTN(A, dy) : size2(A) <= size2(dy) + size2(B) ? tf.matMul(transpose2d(A), dy) : transpose2d(tf.matMul(transpose2d(dy), A));
   return [dA, dB];
+}
+
+/** aᵀ·b for a [M, K], b [M, N] -> [K, N], not differentiable (for use inside gradients). */
+export function matMulTN(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  return hasTsKernels() ? (run('LsrmMatMulTN', { a, b })[0] as tf.Tensor2D) : tf.matMul(transpose2d(a), b);
 }
 
 const plainMatMul = customGrad(((A: tf.Tensor2D, B: tf.Tensor2D, save: Save): Grad => {

@@ -12,7 +12,7 @@
  * Shapes: n rows (target slots), D hidden, I (= C) items/classes.
  */
 import * as tf from '@tensorflow/tfjs';
-import { addBias, colSum, customGrad, hasTsKernels, matMul, run, transpose2d, type Grad, type Save } from './ops';
+import { addBias, colSum, customGrad, hasTsKernels, matMul, matMulTN, run, transpose2d, type Grad, type Save } from './ops';
 
 /** Per-row losses from probabilities and logits: -log p[y] (exact logsumexp where p[y] underflows). */
 function ceLoss(p: tf.Tensor2D, z: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
@@ -72,13 +72,17 @@ export function outputCrossEntropy(h: tf.Tensor2D, w: tf.Tensor2D, labels: tf.Te
     const b = rest[0] as tf.Tensor1D | undefined;
     const wT = transpose2d(ww); // [D, I]
     const keep: tf.Tensor[] = [];
-    const losses = chunks.map(([r0, r1]) => {
-      const z = logitsOf(tf.slice(hh, [r0, 0], [r1 - r0, D]), wT, b);
-      const p = tf.softmax(z); // [rows, I]
-      if (chunks.length === 1) keep.push(p);
-      return ceLoss(p, z, tf.slice(labels, [r0], [r1 - r0]));
-    });
+    const losses = chunks.map(([r0, r1]) =>
+      // tidy per chunk: only the chunk's losses (and, unchunked, its softmax) outlive it
+      tf.tidy(() => {
+        const z = logitsOf(tf.slice(hh, [r0, 0], [r1 - r0, D]), wT, b);
+        const p = tf.softmax(z); // [rows, I]
+        if (chunks.length === 1) keep.push(tf.keep(p));
+        return ceLoss(p, z, tf.slice(labels, [r0], [r1 - r0]));
+      }),
+    );
     save([hh, ww, labels, ...keep, ...(b ? [b] : [])]);
+    keep.forEach((t) => t.dispose()); // save() holds its own reference
     return { value: chunks.length === 1 ? losses[0] : tf.concat(losses), gradFunc: (dy, saved) => backward(dy as tf.Tensor1D, saved) };
   };
   const backward = (dy: tf.Tensor1D, saved: tf.Tensor[]): tf.Tensor[] => {
@@ -89,14 +93,20 @@ export function outputCrossEntropy(h: tf.Tensor2D, w: tf.Tensor2D, labels: tf.Te
     let dwT: tf.Tensor2D = tf.zeros([D, I]);
     let db: tf.Tensor1D | undefined = b ? tf.zeros([I]) : undefined;
     const dh = chunks.map(([r0, r1]) => {
-      const hc = tf.slice(hh, [r0, 0], [r1 - r0, D]); // [rows, D]
-      const p = kept ?? tf.softmax(logitsOf(hc, wT, b)); // [rows, I], recomputed when chunked
-      const g = ceGrad(p, tf.slice(ys, [r0], [r1 - r0]), tf.slice(dy, [r0], [r1 - r0])); // [rows, I]
-      const next: tf.Tensor2D = tf.add(dwT, matMul(transpose2d(hc), g)); // [D, I]
+      const step = tf.tidy(() => {
+        const hc = tf.slice(hh, [r0, 0], [r1 - r0, D]); // [rows, D]
+        const p = kept ?? tf.softmax(logitsOf(hc, wT, b)); // [rows, I], recomputed when chunked
+        const g = ceGrad(p, tf.slice(ys, [r0], [r1 - r0]), tf.slice(dy, [r0], [r1 - r0])); // [rows, I]
+        const dbNext = db ? tf.add(db, colSum(g)) : undefined;
+        return { dhc: matMul(g, ww), dwNext: tf.add(dwT, matMulTN(hc, g)), ...(dbNext ? { dbNext } : {}) }; // [rows, D], [D, I]
+      });
       dwT.dispose();
-      dwT = next;
-      if (db) db = tf.add(db, colSum(g)) as tf.Tensor1D;
-      return matMul(g, ww); // [rows, D]
+      dwT = step.dwNext as tf.Tensor2D;
+      if (db) {
+        db.dispose();
+        db = step.dbNext as tf.Tensor1D;
+      }
+      return step.dhc as tf.Tensor2D;
     });
     const grads = [chunks.length === 1 ? dh[0] : tf.concat(dh), transpose2d(dwT)];
     return db ? [...grads, db] : grads;

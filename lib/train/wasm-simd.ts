@@ -9,6 +9,7 @@
  * writes tensors in place at their heap offsets (no copies).
  *
  * Shapes: A [batch, M, K], B [batch, K, N], C [batch, M, N], all float32, row-major.
+ * A second function, tn, computes weight gradients C = Aᵀ·B (see below).
  * The bytes follow the WebAssembly binary format (core spec 5.x, SIMD proposal opcodes).
  */
 
@@ -169,6 +170,85 @@ function bmmBody(): number[] {
   return [...uleb(code.length), ...code];
 }
 
+// tn(aPtr, bPtr, cPtr, M, K, N): C[K, N] += Aᵀ·B for A [M, K], B [M, N] (the caller zeroes C).
+// Rows of A and B are taken in chunks of TN_CHUNK so a chunk of B stays in cache while every row
+// of C is updated; A[m, i] is read as a scalar (stride K), so no explicit transpose is needed.
+const TN_CHUNK = 128;
+const [T_A, T_B, T_C, T_M, T_K, T_N] = [0, 1, 2, 3, 4, 5];
+const [M0, M1, TI, TJ, MI, TPA, TPB, TPC, T_ROW_B, T_ROW_A] = [6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+const TACC = [16, 17, 18, 19];
+const TS = 20;
+const TSACC = 21;
+
+/** Columns j..j+4·width of row i of C, accumulated over chunk rows m0..m1. */
+function tnVectorColumns(b: Body, width: number): void {
+  for (let w = 0; w < width; w++) b.get(TPC).get(TJ).i32(2).op(0x74).add().simd(V128_LOAD, 0x02, ...uleb(16 * w)).set(TACC[w]);
+  tnRowPointers(b);
+  b.whileLoop(
+    (c) => c.get(MI).get(M1).op(0x49), // m < m1
+    (c) => {
+      c.get(TPA).op(0x2a, 0x02, 0x00).simd(F32X4_SPLAT).set(TS); // s = splat(A[m, i])
+      for (let w = 0; w < width; w++) {
+        c.get(TACC[w]).get(TS).get(TPB).simd(V128_LOAD, 0x02, ...uleb(16 * w)).simd(F32X4_MUL).simd(F32X4_ADD).set(TACC[w]);
+      }
+      c.incBy(TPA, T_ROW_A).incBy(TPB, T_ROW_B).inc(MI, 1);
+    },
+  );
+  for (let w = 0; w < width; w++) b.get(TPC).get(TJ).i32(2).op(0x74).add().get(TACC[w]).simd(V128_STORE, 0x02, ...uleb(16 * w));
+  b.inc(TJ, 4 * width);
+}
+
+/** pa = &A[m0, i], pb = &B[m0, j], m = m0. */
+function tnRowPointers(b: Body): void {
+  b.get(T_A).get(M0).get(T_ROW_A).op(0x6c).add().get(TI).i32(2).op(0x74).add().set(TPA);
+  b.get(T_B).get(M0).get(T_ROW_B).op(0x6c).add().get(TJ).i32(2).op(0x74).add().set(TPB);
+  b.get(M0).set(MI);
+}
+
+function tnScalarColumn(b: Body): void {
+  b.get(TPC).get(TJ).i32(2).op(0x74).add().op(0x2a, 0x02, 0x00).set(TSACC);
+  tnRowPointers(b);
+  b.whileLoop(
+    (c) => c.get(MI).get(M1).op(0x49),
+    (c) => {
+      c.get(TSACC).get(TPA).op(0x2a, 0x02, 0x00).get(TPB).op(0x2a, 0x02, 0x00).op(0x94).op(0x92).set(TSACC);
+      c.incBy(TPA, T_ROW_A).incBy(TPB, T_ROW_B).inc(MI, 1);
+    },
+  );
+  b.get(TPC).get(TJ).i32(2).op(0x74).add().get(TSACC).op(0x38, 0x02, 0x00);
+  b.inc(TJ, 1);
+}
+
+function tnBody(): number[] {
+  const b = new Body();
+  b.get(T_N).i32(2).op(0x74).set(T_ROW_B);
+  b.get(T_K).i32(2).op(0x74).set(T_ROW_A);
+  b.i32(0).set(M0);
+  b.whileLoop(
+    (c) => c.get(M0).get(T_M).op(0x49), // m0 < M
+    (c) => {
+      // m1 = min(m0 + TN_CHUNK, M)
+      c.get(M0).i32(TN_CHUNK).add().get(T_M).get(M0).i32(TN_CHUNK).add().get(T_M).op(0x4d).op(0x1b).set(M1);
+      c.i32(0).set(TI);
+      c.whileLoop(
+        (d) => d.get(TI).get(T_K).op(0x49),
+        (d) => {
+          d.get(T_C).get(TI).get(T_ROW_B).op(0x6c).add().set(TPC);
+          d.i32(0).set(TJ);
+          d.whileLoop((e) => e.get(TJ).i32(16).add().get(T_N).op(0x4d), (e) => tnVectorColumns(e, 4));
+          d.whileLoop((e) => e.get(TJ).i32(4).add().get(T_N).op(0x4d), (e) => tnVectorColumns(e, 1));
+          d.whileLoop((e) => e.get(TJ).get(T_N).op(0x49), (e) => tnScalarColumn(e));
+          d.inc(TI, 1);
+        },
+      );
+      c.get(M1).set(M0);
+    },
+  );
+  const locals = [...uleb(3), ...uleb(10), I32, ...uleb(5), V128, ...uleb(1), F32];
+  const code = [...locals, ...b.bytes, 0x0b];
+  return [...uleb(code.length), ...code];
+}
+
 function section(id: number, payload: number[]): number[] {
   return [id, ...uleb(payload.length), ...payload];
 }
@@ -177,27 +257,32 @@ function name(s: string): number[] {
   return [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
 }
 
-/** The module's bytes: imports env.memory, exports bmm. */
+/** The module's bytes: imports env.memory, exports bmm and tn. */
 export function bmmModuleBytes(): Uint8Array<ArrayBuffer> {
-  const type = section(1, [1, 0x60, 7, I32, I32, I32, I32, I32, I32, I32, 0]);
+  const type = section(1, [2, 0x60, 7, I32, I32, I32, I32, I32, I32, I32, 0, 0x60, 6, I32, I32, I32, I32, I32, I32, 0]);
   const imports = section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 0x00]);
-  const funcs = section(3, [1, 0]);
-  const exports = section(7, [1, ...name('bmm'), 0x00, 0x00]);
-  const code = section(10, [1, ...bmmBody()]);
+  const funcs = section(3, [2, 0, 1]);
+  const exports = section(7, [2, ...name('bmm'), 0x00, 0x00, ...name('tn'), 0x00, 0x01]);
+  const code = section(10, [2, ...bmmBody(), ...tnBody()]);
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...imports, ...funcs, ...exports, ...code]);
 }
 
 export type BmmFn = (aPtr: number, bPtr: number, cPtr: number, batch: number, m: number, k: number, n: number) => void;
+export type TnFn = (aPtr: number, bPtr: number, cPtr: number, m: number, k: number, n: number) => void;
+export interface SimdKernels {
+  readonly bmm: BmmFn;
+  readonly tn: TnFn;
+}
 
-const instances = new WeakMap<WebAssembly.Memory, BmmFn>();
+const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
 
-/** The kernel bound to `memory` (compiled once per memory). */
-export function bmmFor(memory: WebAssembly.Memory): BmmFn {
-  let fn = instances.get(memory);
-  if (!fn) {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bmmModuleBytes() as Uint8Array<ArrayBuffer>), { env: { memory } });
-    fn = instance.exports.bmm as BmmFn;
-    instances.set(memory, fn);
+/** The kernels bound to `memory` (compiled once per memory). */
+export function simdFor(memory: WebAssembly.Memory): SimdKernels {
+  let k = instances.get(memory);
+  if (!k) {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bmmModuleBytes()), { env: { memory } });
+    k = { bmm: instance.exports.bmm as BmmFn, tn: instance.exports.tn as TnFn };
+    instances.set(memory, k);
   }
-  return fn;
+  return k;
 }

@@ -106,6 +106,15 @@ test('LsrmBatchMatMul (SIMD) on wasm = tf.matMul on cpu for odd shapes and tails
   }
 });
 
+test('LsrmMatMulTN (SIMD, chunked rows) on wasm = tf.matMul(aᵀ, b) on cpu', async (t) => {
+  // M spans several 128-row chunks plus a tail; N covers the 16-wide, 4-wide and scalar loops.
+  for (const [m, k, n] of [[1, 1, 1], [3, 2, 5], [300, 7, 37], [129, 16, 16], [257, 3, 20]]) {
+    const a = () => tf.tensor2d(randArray(m * k, 40 + n), [m, k]);
+    const b = () => tf.tensor2d(randArray(m * n, 50 + n), [m, n]);
+    await compare(t, `tn ${m}x${k}x${n}`, () => run('LsrmMatMulTN', { a: a(), b: b() }), () => tf.matMul(a(), b(), true, false), 1e-4);
+  }
+});
+
 test('a full LSRM training step (loss and every gradient) on wasm = on cpu', async (t) => {
   if (wasmError) return t.skip(`wasm backend could not load: ${wasmError}`);
   const cfg = { ...LSRM_DEFAULTS, numItems: 30, maxLen: 7, dim: 16, numLayers: 2, numHeads: 2, dropout: [0.3, 0.1], embDropout: 0.1 };
