@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ladderSummary, paperLadderRows, presetLadderRows, table4Rows, TABLE_4_COLUMNS } from '../../lib/experiments/table-4';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { toCsv, toMarkdown } from '../../lib/plot/table';
 
 test("the paper's rows: N = 12·L·d² equals every published #Paras", () => {
@@ -37,4 +39,9 @@ test('table4Rows = paper, smoke, cpu; summary lines; renders to csv and md', () 
   assert.equal(csv[7], 'smoke preset,,768,,1,8,1,2,32');
   const md = toMarkdown(rows, TABLE_4_COLUMNS);
   assert.match(md, /\| Table IV \(paper\) \| 829,440,000 \| 829,440,000 \| ✓ \| 48 \| 1,200 \| 24 \| 12 \| 256 \|/);
+});
+
+test('the committed figures/table-4-configs.csv matches the code (else: lsrm reproduce --only table-4-configs)', () => {
+  const committed = readFileSync(join(__dirname, '..', '..', 'figures', 'table-4-configs.csv'), 'utf8');
+  assert.equal(committed, toCsv(table4Rows(), TABLE_4_COLUMNS));
 });
