@@ -4,10 +4,15 @@
  * Found by running a full forward + backward pass of tfjs's own ops on wasm and collecting what
  * throws "Kernel 'X' not registered for backend 'wasm'":
  *   - UnsortedSegmentSum: the gradient of `tf.gather` (embedding lookup).
- * (Dropout masks are drawn in JS, so RandomUniform is not needed.) Each kernel is tested against
+ * (Dropout masks are drawn in JS, so RandomUniform is not needed.)
+ * One kernel is replaced for speed: wasm's Identity (tf.clone, and every tensor a custom gradient
+ * saves) copies the data; ours shares it by reference count, as wasm's Reshape and the cpu
+ * backend's Identity do (a 12,800 x 1,682 softmax saved for the backward pass was an 86 MB copy).
+ * Each kernel is tested against
  * the cpu backend in test/train/wasm-kernels.test.ts. `registerTrainingKernels` also registers
  * the project's fused kernels (fused-kernels.ts) for wasm and cpu.
  */
+import * as tf from '@tensorflow/tfjs';
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { registerForBackends, size, toKernelFunc, withArrays, type TsKernel } from './kernel-util';
 import { registerFusedKernels } from './fused-kernels';
@@ -42,6 +47,13 @@ export const unsortedSegmentSumKernel: TsKernel = (inputs, backend, attrs) => {
   return out as TensorInfo;
 };
 
+/** Identity by reference: the output shares the input's data (tensors are immutable). */
+export const shareIdentityKernel: tf.KernelFunc = ({ inputs, backend }) => {
+  const x = inputs.x as TensorInfo;
+  (backend as unknown as { incRef(id: object): void }).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+};
+
 let registered = false;
 
 /** Register the missing wasm kernels and the fused kernels (idempotent). */
@@ -49,5 +61,7 @@ export function registerTrainingKernels(): void {
   if (registered) return;
   registered = true;
   registerForBackends('UnsortedSegmentSum', toKernelFunc(unsortedSegmentSumKernel), ['wasm']);
+  if (tf.getKernel('Identity', 'wasm')) tf.unregisterKernel('Identity', 'wasm');
+  tf.registerKernel({ kernelName: 'Identity', backendName: 'wasm', kernelFunc: shareIdentityKernel });
   registerFusedKernels();
 }

@@ -57,6 +57,17 @@ test('UnsortedSegmentSum (gradient of gather) on wasm = tfjs cpu, incl. dropped 
   await compare(t, 'gather grad', g, g);
 });
 
+test('Identity on wasm shares data by reference count: a clone outlives its source', async (t) => {
+  if (wasmError) return t.skip(`wasm backend could not load: ${wasmError}`);
+  await tf.setBackend('wasm');
+  const a = tf.tensor1d([1, 2, 3]);
+  const c = tf.clone(a);
+  assert.equal((c as unknown as { dataId: object }).dataId, (a as unknown as { dataId: object }).dataId, 'same buffer, no copy');
+  a.dispose();
+  assert.deepEqual(Array.from(c.dataSync()), [1, 2, 3]);
+  c.dispose();
+});
+
 test('LsrmGatherRows, LsrmTranspose2D, LsrmColSum on wasm = tf.gather / tf.transpose / tf.sum on cpu', async (t) => {
   const a = () => tf.tensor2d(randArray(37 * 5, 3), [37, 5]);
   const idx = () => tf.tensor1d([36, 0, 4, 4], 'int32');
