@@ -22,6 +22,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ForwardOptions, ParamCounts, SeqModel } from './types';
+import { gruScan } from './baseline-gru-scan';
 import { VariableBuilder, checkInt, checkRate, checkSeqs, countParams, dropout, embedItems, linear, matMul } from './baseline-ops';
 
 /** GRU4Rec hyper-parameters (JSON-serializable). */
@@ -97,33 +98,17 @@ const HOLD_BIAS = 1e4;
 
 /**
  * One GRU layer over all slots, time-major: x [T·B, in] (rows t·B .. t·B+B-1 are slot t),
- * hold [T·B, 1] (1 at padding slots) -> [T·B, H].
- * Speed: the input projections of every slot are computed before the loop, which then runs
- * 13 ops per step (contiguous row slices, two matMuls, one split); tf.unstack is slow on wasm.
+ * hold [T·B, 1] (1 at padding slots) -> [T·B, H]. The input projections of all slots are one
+ * matMul; the recurrence is one op with a hand-written backward pass (baseline-gru-scan.ts).
  * Padding: HOLD_BIAS·hold on z's pre-activation makes z = 1, so h' = n + 1·(h - n) = h; from the
  * zero initial state that is exactly 0 through the left padding, and the gradient there is 0.
  */
 export function gruLayer(layer: GruLayer, x: tf.Tensor2D, hold: tf.Tensor2D, batch: number, hidden: number): tf.Tensor2D {
   return tf.tidy(() => {
     const H = hidden;
-    const T = x.shape[0] / batch;
-    const [w, u] = [layer.w as tf.Tensor2D, layer.u as tf.Tensor2D];
-    const xr = matMul(x, w.slice([0, 0], [-1, H])); // [T·B, H]
-    const xz = tf.add(matMul(x, w.slice([0, H], [-1, H])), tf.mul(hold, HOLD_BIAS)); // [T·B, H]
-    const xrz = tf.concat([xr, xz], 1); // [T·B, 2H]
-    const xn = matMul(x, w.slice([0, 2 * H], [-1, H])); // [T·B, H]
-    const uRz = u.slice([0, 0], [H, 2 * H]); // [H, 2H]
-    const uN = u.slice([0, 2 * H], [H, H]); // [H, H]
-    let h: tf.Tensor2D = tf.zeros([batch, H]); // [B, H]
-    const outs: tf.Tensor2D[] = [];
-    for (let t = 0; t < T; t++) {
-      const rz = tf.sigmoid(tf.add(xrz.slice([t * batch, 0], [batch, 2 * H]), matMul(h, uRz))); // [B, 2H]
-      const [r, z] = tf.split(rz, 2, 1); // [B, H] each
-      const n = tf.tanh(tf.add(xn.slice([t * batch, 0], [batch, H]), tf.mul(r, matMul(h, uN)))); // [B, H]
-      h = tf.add(n, tf.mul(z, tf.sub(h, n))); // (1 - z) n + z h
-      outs.push(h);
-    }
-    return tf.concat(outs, 0) as tf.Tensor2D; // [T·B, H]
+    const xg = matMul(x, layer.w as tf.Tensor2D); // [T·B, 3H], gates r | z | n
+    const zHold = tf.concat([tf.zeros([1, H]), tf.fill([1, H], HOLD_BIAS), tf.zeros([1, H])], 1); // [1, 3H]
+    return gruScan(tf.add(xg, tf.mul(hold, zHold)) as tf.Tensor2D, layer.u as tf.Tensor2D, batch); // [T·B, H]
   });
 }
 
