@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { FIGURES } from '../lib/experiments/registry';
 import { staleBuild } from '../lib/notebook/build';
 import { DEFAULT_PYTHON, executeNotebook, formatCellError, jupyterMissing } from '../lib/notebook/run';
@@ -53,6 +53,8 @@ for (const name of NOTEBOOKS) {
       if (f.kind === 'table') assert.ok(existsSync(join(figures, `${f.id}.csv`)), `${name} did not write ${f.id}.csv`);
     }
     process.stderr.write(`notebooks: ${name} ran in ${(run.wallMs / 1000).toFixed(1)} s\n`);
+    // Passed: remove the temp output (a failure keeps it for inspection; the message names it).
+    for (const d of [figures, env.LSRM_RUNS_DIR, dirname(run.outPath)]) rmSync(d, { recursive: true, force: true });
   });
 }
 
@@ -86,5 +88,6 @@ test('showFigure/publishFigure in a kernel: plotly inlined once, the PNG display
     assert.ok(existsSync(join(figures, 'probe.html')));
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    rmSync(figures, { recursive: true, force: true });
   }
 });
