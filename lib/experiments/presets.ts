@@ -1,0 +1,199 @@
+/**
+ * Model presets of Table III (ablation) and Table V (overall performance) per scale, the data
+ * they train on, and `trainPreset`, which trains one preset through the result store.
+ *
+ * Paper (Table V, III-B): SASRec = LSRM at L = 2, d = 64 (98.3K non-emb); GRU4Rec, FMLP-Rec and
+ * Caser at L = 2, d = 64; LSRM_wide = 2 layers, d = 1200 (34.56M non-emb); LSRM_deep = 48 layers,
+ * d = 1200 (0.83B). Table III: LSRM_l2 (2 x 64) and LSRM_l24 (24 x 512, Table IV), each trained
+ * with and without layer-wise adaptive dropout (LAD) and the Adam -> SGD switch (SO).
+ * Non-embedding parameters N = 12·L·d² for LSRM (lib/models/params.ts).
+ *
+ * Scaled-down counterparts keep the paper's contrasts: wide = 2 layers at a large d, deep = many
+ * layers at the same d; Table III's large model is deeper (and as wide or wider) than its small one.
+ * - smoke: tiny models on synthetic:smoke, 2 epochs: seconds (tests, CI).
+ * - cpu:   sized for MovieLens-100k on a 2-core CPU shared with other jobs (tfjs-wasm, one
+ *          process; measured per epoch on ml-100k at load 9-13: LSRM 2 x 64 12-40 s, GRU4Rec 53 s
+ *          and Caser 48 s at d = 64, FMLP 21 s). SASRec and the baselines at d = 32; wide 2 x 64
+ *          and deep 6 x 64 (aspect d/L 32 vs 10.7; the paper's 600 vs 25). Table III's small
+ *          model is SASRec's shape (2 x 32) and its large one LSRM_deep's (6 x 64), so their
+ *          "Both" runs are the Table V runs.
+ * - paper: the paper's shapes, MovieLens-20M.
+ *
+ * Runs are cached under runs/train/<key>.json (runOrLoad; checkpoints in runs/train/<key>.run/),
+ * keyed by the full run config plus the data file's version, so Table III's small "Both" run and
+ * Table V's SASRec run are one run when their configs are equal, and a second call loads.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { ModelKind } from '../models';
+import { initBackend } from '../train/backend';
+import type { CurveRow } from '../train/train';
+import type { TrainConfig } from '../train/train-config';
+import { normalizeRunConfig, trainRun, type RunConfig, type RunConfigInput, type RunDeps } from '../train/run';
+import { runsDir } from './paths';
+import type { DataChoice, ScaleName, ScalePreset } from './scale';
+import { runKey, runOrLoad, type RunResult, type StoreOptions } from './store';
+import { sourceVersion } from './table-2';
+
+/** One model of a table: its name in the paper, kind and shape. */
+export interface ModelPreset {
+  /** e.g. 'SASRec', 'LSRM_wide'. */
+  readonly label: string;
+  readonly kind: ModelKind;
+  readonly numLayers: number;
+  readonly dim: number;
+  /** Attention heads (LSRM only; the baselines ignore it). */
+  readonly numHeads: number;
+}
+
+/** The models and training budget of Tables III and V at one scale. */
+export interface TablePresets {
+  readonly sasrec: ModelPreset;
+  readonly gru4rec: ModelPreset;
+  readonly fmlp: ModelPreset;
+  readonly caser: ModelPreset;
+  readonly wide: ModelPreset;
+  readonly deep: ModelPreset;
+  /** Table III's small and large LSRM (paper: LSRM_l2 and LSRM_l24). */
+  readonly ablationSmall: ModelPreset;
+  readonly ablationLarge: ModelPreset;
+  /** Training settings shared by every run of both tables (TRAIN_DEFAULTS fill the rest). */
+  readonly train: Partial<TrainConfig>;
+}
+
+const m = (label: string, kind: ModelKind, numLayers: number, dim: number, numHeads: number): ModelPreset => ({ label, kind, numLayers, dim, numHeads });
+
+/** The baselines of Table V at a width d (paper: 2 layers, d = 64). */
+function baselines(dim: number): Pick<TablePresets, 'gru4rec' | 'fmlp' | 'caser'> {
+  return { gru4rec: m('GRU4Rec', 'gru4rec', 2, dim, 1), fmlp: m('FMLP-Rec', 'fmlp', 2, dim, 1), caser: m('Caser', 'caser', 2, dim, 1) };
+}
+
+/** Presets per scale (see the header for the reasons behind each size). */
+export const TABLE_PRESETS: Readonly<Record<ScaleName, TablePresets>> = {
+  smoke: {
+    sasrec: m('SASRec', 'lsrm', 2, 16, 2),
+    ...baselines(16),
+    wide: m('LSRM_wide', 'lsrm', 2, 32, 2),
+    deep: m('LSRM_deep', 'lsrm', 4, 32, 2),
+    ablationSmall: m('LSRM_l2', 'lsrm', 2, 16, 2),
+    ablationLarge: m('LSRM_l4', 'lsrm', 4, 16, 2),
+    train: { epochs: 2, batchSize: 32, patience: 1 },
+  },
+  cpu: {
+    sasrec: m('SASRec', 'lsrm', 2, 32, 2),
+    ...baselines(32),
+    wide: m('LSRM_wide', 'lsrm', 2, 64, 2),
+    deep: m('LSRM_deep', 'lsrm', 6, 64, 2),
+    ablationSmall: m('LSRM_l2', 'lsrm', 2, 32, 2),
+    ablationLarge: m('LSRM_l6', 'lsrm', 6, 64, 2),
+    // 10 steps/epoch on ml-100k at batch 256 (batch 64 cost ~3x more per epoch here); a raised
+    // peak rate and an 8-epoch cap fit the 12 distinct runs into ~90 min on the shared CPU.
+    train: { maxEpochs: 8, patience: 2, batchSize: 256, lrPeak: 3e-3 },
+  },
+  paper: {
+    sasrec: m('SASRec', 'lsrm', 2, 64, 2),
+    ...baselines(64),
+    wide: m('LSRM_wide', 'lsrm', 2, 1200, 24),
+    deep: m('LSRM_deep', 'lsrm', 48, 1200, 24),
+    ablationSmall: m('LSRM_l2', 'lsrm', 2, 64, 2),
+    ablationLarge: m('LSRM_l24', 'lsrm', 24, 512, 8),
+    train: { maxEpochs: 30, batchSize: 256 },
+  },
+};
+
+/** Data of Tables III and V when LSRM_DATA is not set: synthetic below paper scale. */
+const DEFAULT_DATA: Readonly<Record<ScaleName, DataChoice>> = {
+  smoke: { spec: 'synthetic:smoke', core: 0, label: 'Synthetic (smoke)' },
+  // 'synthetic:default' (5,000 users), not the scale's multi-million-row 'synthetic:cpu': these
+  // tables train 12 models to convergence, the scaling figures train one ladder.
+  cpu: { spec: 'synthetic:default', core: 0, label: 'Synthetic (default)' },
+  paper: { spec: 'ml-20m', core: 5, label: 'MovieLens-20M' },
+};
+
+/**
+ * The data of Tables III and V at a scale: LSRM_DATA (a source spec such as
+ * 'atomic:/path/ml-100k.inter', with LSRM_CORE as its k-core, default 0) when set, else the
+ * scale's synthetic default (paper scale: MovieLens-20M).
+ * @throws when LSRM_CORE is not a non-negative integer.
+ */
+export function tableData(scale: ScalePreset, env: Readonly<Record<string, string | undefined>> = process.env): DataChoice {
+  const spec = env.LSRM_DATA?.trim();
+  if (!spec) return { ...DEFAULT_DATA[scale.name] };
+  const core = Number(env.LSRM_CORE?.trim() || '0');
+  if (!Number.isInteger(core) || core < 0) throw new Error(`LSRM_CORE must be a non-negative integer, got '${env.LSRM_CORE}'`);
+  return { spec, core, label: dataLabel(spec) };
+}
+
+/** A readable name for a source spec: 'atomic:/x/ml-100k.inter' -> 'ml-100k'. */
+export function dataLabel(spec: string): string {
+  const colon = spec.indexOf(':');
+  const rest = colon < 0 ? spec : spec.slice(colon + 1);
+  if (spec.startsWith('synthetic')) return `Synthetic (${rest === spec ? 'default' : rest})`;
+  return basename(rest).replace(/\.(inter|csv|dat|data|json(\.gz)?)$/, '') || spec;
+}
+
+/** The run config of a preset on some data, with the scale's sequence length. */
+export function presetRunConfig(preset: ModelPreset, data: DataChoice, scale: ScalePreset, train: Partial<TrainConfig>): RunConfig {
+  const input: RunConfigInput = {
+    data: { source: data.spec, core: data.core },
+    model: { kind: preset.kind, numLayers: preset.numLayers, dim: preset.dim, numHeads: preset.numHeads, maxLen: scale.maxLen },
+    train,
+  };
+  return normalizeRunConfig(input);
+}
+
+/** What the store keeps of one trained run. */
+export interface PresetMetrics {
+  readonly valid: Record<string, number>;
+  readonly test: Record<string, number>;
+  readonly params: { readonly embedding: number; readonly nonEmbedding: number; readonly total: number };
+  readonly bestEpoch: number;
+  /** Epoch after which SGD took over (0 = never). */
+  readonly switchEpoch: number;
+  readonly epochs: number;
+  readonly stoppedBy: string;
+  /** Training wall time (ms), summed over resumed sessions. */
+  readonly trainMs: number;
+}
+
+/** The store key of a run: readable model fields, the run config and the data's version. */
+export function presetKey(config: RunConfig): Record<string, string | number | RunConfig> {
+  const { kind, numLayers, dim } = config.model;
+  return { model: kind, layers: numLayers, dim, source: config.data.source, version: sourceVersion(config.data.source), run: config };
+}
+
+/** Store options plus a per-epoch report while training. */
+export interface TrainPresetOptions extends StoreOptions {
+  onEpoch?(row: CurveRow): void;
+  /** Replace pieces of the run (tests: tiny data); they do not enter the store key. */
+  readonly deps?: Partial<RunDeps>;
+}
+
+/** Options of the table functions: which presets (default TABLE_PRESETS[scale.name]). */
+export interface TableRunOptions extends TrainPresetOptions {
+  readonly presets?: TablePresets;
+}
+
+/**
+ * Train a run config (or load its stored result): runOrLoad('train', presetKey(config)), with the
+ * run directory (checkpoints, resumable: a killed run continues after its last epoch) next to the
+ * result file.
+ */
+export async function trainPreset(config: RunConfig, opts: TrainPresetOptions = {}): Promise<RunResult<ReturnType<typeof presetKey>, PresetMetrics, CurveRow>> {
+  const key = presetKey(config);
+  const dir = join(opts.dir ?? runsDir(), 'train', `${runKey(key)}.run`);
+  return runOrLoad<ReturnType<typeof presetKey>, PresetMetrics, CurveRow>(
+    'train',
+    key,
+    async () => {
+      await initBackend(); // fastest available, or LSRM_BACKEND; only when something trains
+      const r = await trainRun(config, dir, { log: opts.log, onEpoch: opts.onEpoch, deps: opts.deps });
+      const curvePath = join(dir, 'curve.json');
+      const curve = existsSync(curvePath) ? (JSON.parse(readFileSync(curvePath, 'utf8')) as CurveRow[]) : [];
+      const { valid, test } = r.metrics;
+      const metrics: PresetMetrics = { valid, test, params: r.params, bestEpoch: r.bestEpoch, switchEpoch: r.switchEpoch, epochs: r.epochs, stoppedBy: r.stoppedBy, trainMs: r.wallMs };
+      return { metrics, curve };
+    },
+    opts,
+  );
+}

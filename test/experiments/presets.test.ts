@@ -1,0 +1,119 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { nonEmbeddingParams } from '../../lib/models/params';
+import { dataLabel, presetKey, presetRunConfig, tableData, TABLE_PRESETS, trainPreset } from '../../lib/experiments/presets';
+import { SCALE_NAMES, SCALES } from '../../lib/experiments/scale';
+import { TRAIN_DEFAULTS } from '../../lib/train/train-config';
+
+test('paper presets: the shapes of Table V and Table III', () => {
+  const p = TABLE_PRESETS.paper;
+  // Table V: LSRM_wide 2 x 1200, LSRM_deep 48 x 1200, SASRec 2 x 64; Table III: l2 = 2 x 64, l24 = 24 x 512.
+  assert.deepEqual([p.wide.numLayers, p.wide.dim, p.deep.numLayers, p.deep.dim], [2, 1200, 48, 1200]);
+  assert.deepEqual([p.sasrec.kind, p.sasrec.numLayers, p.sasrec.dim], ['lsrm', 2, 64]);
+  assert.deepEqual([p.ablationSmall.numLayers, p.ablationSmall.dim, p.ablationLarge.numLayers, p.ablationLarge.dim], [2, 64, 24, 512]);
+  // 12·2·1200² = 12·2·1,440,000 = 34,560,000 (Table V: 34.56M);
+  // 12·48·1,440,000 = 829,440,000 (Table V: 0.83B; Table IV's last row).
+  assert.equal(nonEmbeddingParams(p.wide.numLayers, p.wide.dim), 34_560_000);
+  assert.equal(nonEmbeddingParams(p.deep.numLayers, p.deep.dim), 829_440_000);
+  // 12·2·64² = 98,304 (Table V: 98.3K); 12·24·512² = 75,497,472 (Table IV).
+  assert.equal(nonEmbeddingParams(p.sasrec.numLayers, p.sasrec.dim), 98_304);
+  assert.equal(nonEmbeddingParams(p.ablationLarge.numLayers, p.ablationLarge.dim), 75_497_472);
+  for (const b of [p.gru4rec, p.fmlp, p.caser]) assert.deepEqual([b.numLayers, b.dim], [2, 64], b.label);
+  assert.deepEqual([p.gru4rec.kind, p.fmlp.kind, p.caser.kind], ['gru4rec', 'fmlp', 'caser']);
+});
+
+for (const name of SCALE_NAMES) {
+  test(`${name} presets keep the paper's contrasts`, () => {
+    const p = TABLE_PRESETS[name];
+    // Wide: 2 layers at a large width; deep: more layers at the same width.
+    assert.equal(p.wide.numLayers, 2);
+    assert.equal(p.deep.dim, p.wide.dim);
+    assert.ok(p.deep.numLayers > p.wide.numLayers);
+    assert.ok(p.wide.dim > p.sasrec.dim, 'wide is wider than SASRec');
+    // Aspect ratio d/L: wide's is larger than deep's by the layer ratio.
+    assert.equal((p.wide.dim / p.wide.numLayers) / (p.deep.dim / p.deep.numLayers), p.deep.numLayers / p.wide.numLayers);
+    // SASRec is LSRM with 2 layers; the baselines share its width.
+    assert.deepEqual([p.sasrec.kind, p.sasrec.numLayers], ['lsrm', 2]);
+    for (const b of [p.gru4rec, p.fmlp, p.caser]) assert.equal(b.dim, p.sasrec.dim, b.label);
+    // Table III: the large model is deeper, at least as wide, and has more non-embedding parameters.
+    assert.ok(p.ablationLarge.numLayers > p.ablationSmall.numLayers);
+    assert.ok(p.ablationLarge.dim >= p.ablationSmall.dim);
+    assert.ok(nonEmbeddingParams(p.ablationLarge.numLayers, p.ablationLarge.dim) > nonEmbeddingParams(p.ablationSmall.numLayers, p.ablationSmall.dim));
+    // Heads divide the width of every LSRM.
+    for (const m of [p.sasrec, p.wide, p.deep, p.ablationSmall, p.ablationLarge]) assert.equal(m.dim % m.numHeads, 0, m.label);
+    // The labels name the shape.
+    assert.equal(p.ablationSmall.label, `LSRM_l${p.ablationSmall.numLayers}`);
+    assert.equal(p.ablationLarge.label, `LSRM_l${p.ablationLarge.numLayers}`);
+  });
+}
+
+test('cpu presets: the documented sizes (SASRec 2 x 32, wide 2 x 64, deep 6 x 64; Table III = SASRec and deep)', () => {
+  const p = TABLE_PRESETS.cpu;
+  // 12·2·32² = 24,576; 12·2·64² = 98,304; 12·6·64² = 294,912.
+  assert.equal(nonEmbeddingParams(p.sasrec.numLayers, p.sasrec.dim), 24_576);
+  assert.equal(nonEmbeddingParams(p.wide.numLayers, p.wide.dim), 98_304);
+  assert.equal(nonEmbeddingParams(p.deep.numLayers, p.deep.dim), 294_912);
+  // Table III's models have the shapes of SASRec and LSRM_deep, so their "Both" runs are shared.
+  assert.deepEqual([p.ablationSmall.numLayers, p.ablationSmall.dim], [p.sasrec.numLayers, p.sasrec.dim]);
+  assert.deepEqual([p.ablationLarge.numLayers, p.ablationLarge.dim, p.ablationLarge.numHeads], [p.deep.numLayers, p.deep.dim, p.deep.numHeads]);
+});
+
+test('tableData: LSRM_DATA and LSRM_CORE choose the data, else the scale default', () => {
+  assert.deepEqual(tableData(SCALES.smoke, {}), { spec: 'synthetic:smoke', core: 0, label: 'Synthetic (smoke)' });
+  assert.equal(tableData(SCALES.cpu, {}).spec, 'synthetic:default');
+  assert.equal(tableData(SCALES.paper, {}).spec, 'ml-20m');
+  assert.deepEqual(tableData(SCALES.cpu, { LSRM_DATA: ' atomic:/d/ml-100k/ml-100k.inter ' }), { spec: 'atomic:/d/ml-100k/ml-100k.inter', core: 0, label: 'ml-100k' });
+  assert.equal(tableData(SCALES.cpu, { LSRM_DATA: 'csv:/d/x.csv', LSRM_CORE: '5' }).core, 5);
+  assert.equal(tableData(SCALES.cpu, { LSRM_DATA: '  ' }).spec, 'synthetic:default', 'blank = unset');
+  assert.throws(() => tableData(SCALES.cpu, { LSRM_DATA: 'csv:/x.csv', LSRM_CORE: '-1' }), /LSRM_CORE must be a non-negative integer, got '-1'/);
+  assert.throws(() => tableData(SCALES.cpu, { LSRM_DATA: 'csv:/x.csv', LSRM_CORE: '2.5' }), /LSRM_CORE must be a non-negative integer, got '2.5'/);
+});
+
+test('dataLabel: a short name of a source spec', () => {
+  assert.equal(dataLabel('atomic:/work/shared/data/ml-100k/ml-100k.inter'), 'ml-100k');
+  assert.equal(dataLabel('csv:/x/ratings.csv'), 'ratings');
+  assert.equal(dataLabel('movielens:data/ml-1m'), 'ml-1m');
+  assert.equal(dataLabel('synthetic:smoke'), 'Synthetic (smoke)');
+  assert.equal(dataLabel('synthetic'), 'Synthetic (default)');
+  assert.equal(dataLabel('ml-20m'), 'ml-20m');
+});
+
+test('presetRunConfig: the preset shape, the scale sequence length, TRAIN_DEFAULTS under the given settings', () => {
+  const c = presetRunConfig(TABLE_PRESETS.paper.deep, { spec: 'synthetic:smoke', core: 3, label: 's' }, SCALES.cpu, { maxEpochs: 4 });
+  assert.deepEqual(c.data, { source: 'synthetic:smoke', core: 3 });
+  assert.deepEqual(c.model, { kind: 'lsrm', numLayers: 48, dim: 1200, numHeads: 24, maxLen: SCALES.cpu.maxLen });
+  assert.deepEqual(c.train, { ...TRAIN_DEFAULTS, maxEpochs: 4 });
+  const key = presetKey(c);
+  assert.deepEqual([key.model, key.layers, key.dim, key.source], ['lsrm', 48, 1200, 'synthetic:smoke']);
+  assert.equal(typeof key.version, 'string', 'the data version is part of the key');
+});
+
+test('trainPreset: trains once through the store, the second call loads', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lsrm-presets-'));
+  const tiny = { label: 'tiny', kind: 'lsrm' as const, numLayers: 1, dim: 8, numHeads: 1 };
+  const config = presetRunConfig(tiny, { spec: 'synthetic:smoke', core: 0, label: 's' }, SCALES.smoke, { epochs: 1, batchSize: 64 });
+  const epochs: number[] = [];
+  const first = await trainPreset(config, { dir, onEpoch: (r) => epochs.push(r.epoch) });
+  assert.equal(first.isCached, false);
+  assert.deepEqual(epochs, [1]);
+  assert.equal(first.metrics.epochs, 1);
+  assert.equal(first.curve.length, 1, 'the learning curve is stored');
+  assert.ok(Number.isFinite(first.metrics.test.loss) && first.metrics.test.loss > 0);
+  // 1 layer, d = 8: 12·1·8² = 768 non-embedding parameters.
+  assert.equal(first.metrics.params.nonEmbedding, 768);
+  assert.ok(first.path.startsWith(join(dir, 'train')), first.path);
+  assert.ok(existsSync(join(dir, 'train', `${first.runKey}.run`, 'result.json')), 'the run directory sits next to the result');
+  const mtime = statSync(first.path).mtimeMs;
+  const second = await trainPreset(config, { dir, onEpoch: () => assert.fail('a stored run must not train') });
+  assert.equal(second.isCached, true);
+  assert.deepEqual(second.metrics, first.metrics);
+  assert.equal(statSync(first.path).mtimeMs, mtime, 'not rewritten');
+  assert.equal(readdirSync(join(dir, 'train')).filter((f) => f.endsWith('.json')).length, 1);
+  // A changed config is a new run.
+  const third = await trainPreset({ ...config, train: { ...config.train, seed: 1 } }, { dir });
+  assert.equal(third.isCached, false);
+  assert.notEqual(third.runKey, first.runKey);
+});

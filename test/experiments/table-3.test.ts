@@ -1,0 +1,82 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TABLE_PRESETS, type TablePresets } from '../../lib/experiments/presets';
+import { SCALES } from '../../lib/experiments/scale';
+import { ABLATION_VARIANTS, epochSummary, PAPER_TABLE_3, table3Columns, table3Rows, table3Text, variantTrain } from '../../lib/experiments/table-3';
+import { toCsv } from '../../lib/plot/table';
+
+/** A tiny RecBole atomic file: 24 users with 9 chronological interactions over 12 items. */
+export function tinyInter(prefix: string): string {
+  const lines = ['user_id:token\titem_id:token\ttimestamp:float'];
+  for (let u = 0; u < 24; u++) for (let t = 0; t < 9; t++) lines.push(`u${u}\ti${(u + 2 * t) % 12}\t${t}`);
+  const path = join(mkdtempSync(join(tmpdir(), prefix)), 'tiny.inter');
+  writeFileSync(path, lines.join('\n') + '\n');
+  return path;
+}
+
+/** Tiny presets (1- and 2-layer d = 4 LSRMs, one epoch) so eight runs take seconds. */
+export const TINY: TablePresets = {
+  ...TABLE_PRESETS.smoke,
+  ablationSmall: { label: 'LSRM_l1', kind: 'lsrm', numLayers: 1, dim: 4, numHeads: 1 },
+  ablationLarge: { label: 'LSRM_l2', kind: 'lsrm', numLayers: 2, dim: 4, numHeads: 1 },
+  train: { epochs: 1, batchSize: 64 },
+};
+
+test('the paper values of Table III, as published', () => {
+  assert.deepEqual(ABLATION_VARIANTS.map((v) => v.name), ['Both', 'w/o LAD', 'w/o SO', 'None']);
+  assert.deepEqual(PAPER_TABLE_3.Both, { small: 5.6249, large: 4.7182 });
+  assert.deepEqual(PAPER_TABLE_3['w/o LAD'], { small: 5.6127, large: 4.7296 });
+  assert.deepEqual(PAPER_TABLE_3['w/o SO'], { small: 5.6281, large: 4.723 });
+  assert.deepEqual(PAPER_TABLE_3.None, { small: 5.6013, large: 4.7504 });
+});
+
+test('variants switch exactly the two techniques; selection by validation loss', () => {
+  const flags = ABLATION_VARIANTS.map((v) => [v.layerwiseDropout, v.switchOptimizer]);
+  assert.deepEqual(flags, [[true, true], [false, true], [true, false], [false, false]]);
+  const t = variantTrain({ maxEpochs: 7, selectBy: 'NDCG@10' }, ABLATION_VARIANTS[1]);
+  assert.deepEqual(t, { maxEpochs: 7, selectBy: 'loss', layerwiseDropout: false, switchOptimizer: true });
+});
+
+test('epochSummary names the best epoch and the switch', () => {
+  const base = { valid: {}, test: {}, params: { embedding: 0, nonEmbedding: 0, total: 0 }, stoppedBy: 'patience', trainMs: 0 };
+  assert.equal(epochSummary({ ...base, bestEpoch: 7, epochs: 9, switchEpoch: 5 }), 'best 7 of 9, SGD after 5');
+  assert.equal(epochSummary({ ...base, bestEpoch: 3, epochs: 5, switchEpoch: 0 }), 'best 3 of 5');
+});
+
+test('columns name our models per scale and the paper models', () => {
+  const cols = table3Columns(SCALES.cpu);
+  const { ablationSmall: s, ablationLarge: l } = TABLE_PRESETS.cpu;
+  assert.deepEqual(cols.map((c) => c.key), ['variant', 'smallCe', 'largeCe', 'paperSmallCe', 'paperLargeCe', 'smallEpochs', 'largeEpochs']);
+  assert.equal(cols[1].label, `CE ours ${s.label}, ${s.numLayers}×${s.dim}`);
+  assert.equal(cols[2].label, `CE ours ${l.label}, ${l.numLayers}×${l.dim}`);
+  assert.equal(cols[1].format!(5.62491), '5.6249');
+  const text = table3Text(SCALES.cpu, { spec: 'atomic:/d/ml-100k.inter', core: 0, label: 'ml-100k' });
+  assert.match(text.note, /^Ours: ml-100k \(atomic:\/d\/ml-100k\.inter, no k-core\), scale cpu;/);
+});
+
+test('table3Rows: 8 tiny runs through the store, 4 rows; a second call loads', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lsrm-t3-'));
+  const data = { spec: `atomic:${tinyInter('lsrm-t3-data-')}`, core: 0, label: 'tiny' };
+  const trained: number[] = [];
+  const rows = await table3Rows(SCALES.smoke, data, { dir, presets: TINY, onEpoch: (r) => trained.push(r.epoch) });
+  assert.equal(trained.length, 8, 'two models x four variants, one epoch each');
+  assert.deepEqual(rows.map((r) => r.variant), ['Both', 'w/o LAD', 'w/o SO', 'None']);
+  for (const r of rows) {
+    // Cross-entropy over 12 items: positive, and near ln(12) = 2.48 after one epoch of a d = 4 model.
+    for (const ce of [r.smallCe, r.largeCe]) assert.ok(ce > 0 && ce < 5, `${r.variant}: ${ce}`);
+    assert.equal(r.paperSmallCe, PAPER_TABLE_3[r.variant].small);
+    assert.equal(r.largeEpochs, 'best 1 of 1');
+  }
+  // The 1-layer model's LAD and fixed dropout are the same rate (layerDropoutRates), but the
+  // configs differ, so the store holds 8 results.
+  assert.equal(readdirSync(join(dir, 'train')).filter((f) => f.endsWith('.json')).length, 8);
+  const again = await table3Rows(SCALES.smoke, data, { dir, presets: TINY, onEpoch: () => assert.fail('a stored run must not train') });
+  assert.deepEqual(again, rows);
+  const csv = toCsv(rows, table3Columns(SCALES.smoke, TINY)).split('\n');
+  assert.equal(csv.length, 1 + 4 + 1, 'header, 4 rows, final newline');
+  assert.equal(csv[0], 'variant,smallCe,largeCe,paperSmallCe,paperLargeCe,smallEpochs,largeEpochs');
+  assert.match(csv[1], /^Both,[0-9.]+,[0-9.]+,5\.6249,4\.7182,best 1 of 1,best 1 of 1$/);
+});

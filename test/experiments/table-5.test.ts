@@ -1,0 +1,113 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TABLE_PRESETS, type TablePresets } from '../../lib/experiments/presets';
+import { SCALES } from '../../lib/experiments/scale';
+import { formatCount, oursRow, PAPER_TABLE_5, table5Models, table5Rows, table5Text, TABLE_5_COLUMNS, TABLE_5_METRICS } from '../../lib/experiments/table-5';
+import { toCsv, toMarkdown } from '../../lib/plot/table';
+
+/** A tiny RecBole atomic file: 24 users with 9 chronological interactions over 12 items. */
+function tinyInter(): string {
+  const lines = ['user_id:token\titem_id:token\ttimestamp:float'];
+  for (let u = 0; u < 24; u++) for (let t = 0; t < 9; t++) lines.push(`u${u}\ti${(u + 3 * t) % 12}\t${t}`);
+  const path = join(mkdtempSync(join(tmpdir(), 'lsrm-t5-data-')), 'tiny.inter');
+  writeFileSync(path, lines.join('\n') + '\n');
+  return path;
+}
+
+/** Every model at d = 4, one epoch: six runs in seconds. */
+const TINY: TablePresets = {
+  sasrec: { label: 'SASRec', kind: 'lsrm', numLayers: 2, dim: 4, numHeads: 1 },
+  gru4rec: { label: 'GRU4Rec', kind: 'gru4rec', numLayers: 1, dim: 4, numHeads: 1 },
+  fmlp: { label: 'FMLP-Rec', kind: 'fmlp', numLayers: 1, dim: 4, numHeads: 1 },
+  caser: { label: 'Caser', kind: 'caser', numLayers: 2, dim: 4, numHeads: 1 },
+  wide: { label: 'LSRM_wide', kind: 'lsrm', numLayers: 2, dim: 8, numHeads: 1 },
+  deep: { label: 'LSRM_deep', kind: 'lsrm', numLayers: 3, dim: 8, numHeads: 1 },
+  ablationSmall: TABLE_PRESETS.smoke.ablationSmall,
+  ablationLarge: TABLE_PRESETS.smoke.ablationLarge,
+  train: { epochs: 1, batchSize: 64 },
+};
+
+test('the paper rows of Table V, as published', () => {
+  assert.deepEqual(Object.keys(PAPER_TABLE_5), ['SASRec', 'GRU4Rec', 'FMLP-Rec', 'Caser', 'LSRM_wide', 'LSRM_deep']);
+  const s = PAPER_TABLE_5.SASRec;
+  assert.deepEqual([s.numLayers, s.dim, s.dFf, s.embParams, s.nonEmbParams], [2, 64, 256, 1.69e6, 98.3e3]);
+  assert.deepEqual(TABLE_5_METRICS.map((k) => s[k]), [0.1463, 0.093, 0.2337, 0.1212, 0.5166, 0.1834]);
+  assert.deepEqual(TABLE_5_METRICS.map((k) => PAPER_TABLE_5.GRU4Rec[k]), [0.1559, 0.1007, 0.2466, 0.1281, 0.5267, 0.1965]);
+  assert.deepEqual(TABLE_5_METRICS.map((k) => PAPER_TABLE_5['FMLP-Rec'][k]), [0.1498, 0.0978, 0.2427, 0.1255, 0.5214, 0.1918]);
+  assert.deepEqual(TABLE_5_METRICS.map((k) => PAPER_TABLE_5.Caser[k]), [0.1407, 0.0877, 0.2219, 0.114, 0.5036, 0.1793]);
+  assert.deepEqual(TABLE_5_METRICS.map((k) => PAPER_TABLE_5.LSRM_wide[k]), [0.0595, 0.0384, 0.0976, 0.0506, 0.2639, 0.0865]);
+  assert.deepEqual(TABLE_5_METRICS.map((k) => PAPER_TABLE_5.LSRM_deep[k]), [0.2794, 0.1827, 0.3786, 0.2319, 0.6264, 0.2794]);
+  assert.deepEqual([PAPER_TABLE_5.Caser.embParams, PAPER_TABLE_5.Caser.nonEmbParams, PAPER_TABLE_5.Caser.dFf], [10.55e6, 703.7e3, null]);
+  assert.deepEqual([PAPER_TABLE_5.LSRM_deep.numLayers, PAPER_TABLE_5.LSRM_deep.dFf, PAPER_TABLE_5.LSRM_deep.nonEmbParams], [48, 4800, 0.83e9]);
+  for (const r of Object.values(PAPER_TABLE_5)) assert.equal(r.source, 'paper');
+});
+
+test('formatCount prints counts the way the paper does', () => {
+  assert.equal(formatCount(98_304), '98.3K');
+  assert.equal(formatCount(1_690_000), '1.69M');
+  assert.equal(formatCount(34_560_000), '34.6M');
+  assert.equal(formatCount(829_440_000), '829M');
+  assert.equal(formatCount(1_500_000_000), '1.5B');
+  assert.equal(formatCount(512), '512');
+  assert.equal(formatCount(null), '');
+});
+
+test('oursRow: d_ff = 4d for LSRM, none for the baselines; no layer count for Caser; every metric required', () => {
+  const test5 = { 'HR@5': 0.1, 'NDCG@5': 0.05, 'HR@10': 0.2, 'NDCG@10': 0.08, 'HR@50': 0.5, 'NDCG@50': 0.12, loss: 6 };
+  const params = { embedding: 1000, nonEmbedding: 24_576 };
+  const p = TABLE_PRESETS.cpu;
+  const s = oursRow(p.sasrec, test5, params);
+  assert.deepEqual([s.model, s.source, s.numLayers, s.dim, s.dFf, s.embParams, s.nonEmbParams, s['NDCG@10']], ['SASRec', 'ours', 2, 32, 128, 1000, 24_576, 0.08]);
+  assert.equal(oursRow(p.gru4rec, test5, params).dFf, null);
+  assert.equal(oursRow(p.caser, test5, params).numLayers, null);
+  const { 'HR@50': _, ...missing } = test5;
+  assert.throws(() => oursRow(p.fmlp, missing, params), /Table V: the FMLP-Rec run has no test metric HR@50/);
+});
+
+test('table5Models: the paper row order at every scale', () => {
+  for (const scale of Object.values(SCALES)) {
+    assert.deepEqual(table5Models(scale).map((m) => m.label), ['SASRec', 'GRU4Rec', 'FMLP-Rec', 'Caser', 'LSRM_wide', 'LSRM_deep']);
+  }
+});
+
+test('table5Rows: 6 tiny runs through the store, ours above the paper per model; a second call loads', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lsrm-t5-'));
+  const data = { spec: `atomic:${tinyInter()}`, core: 0, label: 'tiny' };
+  let epochs = 0;
+  const rows = await table5Rows(SCALES.smoke, data, { dir, presets: TINY, onEpoch: () => epochs++ });
+  assert.equal(epochs, 6);
+  assert.deepEqual(rows.map((r) => `${r.model}/${r.source}`), [
+    'SASRec/ours', 'SASRec/paper', 'GRU4Rec/ours', 'GRU4Rec/paper', 'FMLP-Rec/ours', 'FMLP-Rec/paper',
+    'Caser/ours', 'Caser/paper', 'LSRM_wide/ours', 'LSRM_wide/paper', 'LSRM_deep/ours', 'LSRM_deep/paper',
+  ]);
+  for (const r of rows.filter((x) => x.source === 'ours')) {
+    for (const k of TABLE_5_METRICS) assert.ok(r[k] >= 0 && r[k] <= 1, `${r.model} ${k} = ${r[k]}`);
+    // HR and NDCG grow with N; NDCG@N <= HR@N (a hit at rank r scores 1/log2(r+1) <= 1).
+    assert.ok(r['HR@5'] <= r['HR@10'] && r['HR@10'] <= r['HR@50'], r.model);
+    assert.ok(r['NDCG@10'] <= r['HR@10'] && r['NDCG@50'] <= r['HR@50'], r.model);
+    // 12 items: every test item is in the top 50, so HR@50 = 1.
+    assert.equal(r['HR@50'], 1, r.model);
+  }
+  // LSRM non-embedding parameters are 12·L·d²: 2·12·16 = 384 (SASRec), 12·2·64 = 1,536 (wide), 12·3·64 = 2,304 (deep).
+  const ours = Object.fromEntries(rows.filter((r) => r.source === 'ours').map((r) => [r.model, r]));
+  assert.deepEqual([ours.SASRec.nonEmbParams, ours.LSRM_wide.nonEmbParams, ours.LSRM_deep.nonEmbParams], [384, 1536, 2304]);
+  assert.deepEqual([ours.SASRec.dFf, ours.LSRM_deep.dFf, ours.GRU4Rec.dFf], [16, 32, null]);
+  assert.equal(readdirSync(join(dir, 'train')).filter((f) => f.endsWith('.json')).length, 6);
+  const again = await table5Rows(SCALES.smoke, data, { dir, presets: TINY, onEpoch: () => assert.fail('a stored run must not train') });
+  assert.deepEqual(again, rows);
+  const csv = toCsv(rows, TABLE_5_COLUMNS).split('\n');
+  assert.equal(csv[0], 'model,source,numLayers,dim,dFf,embParams,nonEmbParams,HR@5,NDCG@5,HR@10,NDCG@10,HR@50,NDCG@50');
+  assert.equal(csv.length, 1 + 12 + 1);
+  const md = toMarkdown(rows, TABLE_5_COLUMNS);
+  assert.match(md, /\| LSRM_deep \| paper \| 48 \| 1,200 \| 4,800 \| 31\.8M \| 830M \| 0\.2794 \| 0\.1827 \| 0\.3786 \| 0\.2319 \| 0\.6264 \| 0\.2794 \|/);
+  assert.match(md, /\| Caser \| ours \| - \| 4 \| - \|/);
+});
+
+test('table5Text names the data and scale of our rows', () => {
+  const t = table5Text(SCALES.cpu, { spec: 'atomic:/d/ml-100k.inter', core: 0, label: 'ml-100k' });
+  assert.match(t.note, /^Ours: ml-100k \(atomic:\/d\/ml-100k\.inter, no k-core\), scale cpu,/);
+  assert.match(table5Text(SCALES.paper, { spec: 'ml-20m', core: 5, label: 'MovieLens-20M' }).note, /\(ml-20m, 5-core\)/);
+});
