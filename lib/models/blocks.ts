@@ -15,8 +15,12 @@ import { dropout, gelu, layerNorm, linear, matMul } from '../train/ops';
 export interface BlockParams {
   readonly ln1Gamma: tf.Variable<tf.Rank.R1>; // [D]
   readonly ln1Beta: tf.Variable<tf.Rank.R1>; // [D]
-  readonly wQkv: tf.Variable<tf.Rank.R2>; // [D, 3D]
-  readonly bQkv: tf.Variable<tf.Rank.R1>; // [3D]
+  readonly wQ: tf.Variable<tf.Rank.R2>; // [D, D]
+  readonly bQ: tf.Variable<tf.Rank.R1>; // [D]
+  readonly wK: tf.Variable<tf.Rank.R2>; // [D, D]
+  readonly bK: tf.Variable<tf.Rank.R1>; // [D]
+  readonly wV: tf.Variable<tf.Rank.R2>; // [D, D]
+  readonly bV: tf.Variable<tf.Rank.R1>; // [D]
   readonly wOut: tf.Variable<tf.Rank.R2>; // [D, D]
   readonly bOut: tf.Variable<tf.Rank.R1>; // [D]
   readonly ln2Gamma: tf.Variable<tf.Rank.R1>; // [D]
@@ -68,8 +72,12 @@ export function initBlock(prefix: string, dim: number, numLayers: number, std: n
   return {
     ln1Gamma: v('ln1.gamma', ones(D), [D]),
     ln1Beta: v('ln1.beta', zeros(D), [D]),
-    wQkv: v('attn.wQkv', normalArray(D * 3 * D, std, rng), [D, 3 * D]),
-    bQkv: v('attn.bQkv', zeros(3 * D), [3 * D]),
+    wQ: v('attn.wQ', normalArray(D * D, std, rng), [D, D]),
+    bQ: v('attn.bQ', zeros(D), [D]),
+    wK: v('attn.wK', normalArray(D * D, std, rng), [D, D]),
+    bK: v('attn.bK', zeros(D), [D]),
+    wV: v('attn.wV', normalArray(D * D, std, rng), [D, D]),
+    bV: v('attn.bV', zeros(D), [D]),
     wOut: v('attn.wOut', normalArray(D * D, residualStd, rng), [D, D]),
     bOut: v('attn.bOut', zeros(D), [D]),
     ln2Gamma: v('ln2.gamma', ones(D), [D]),
@@ -109,8 +117,10 @@ function splitHeads(x: tf.Tensor2D, c: BlockContext): tf.Tensor4D {
 export function selfAttention(xn: tf.Tensor2D, p: BlockParams, c: BlockContext): tf.Tensor2D {
   const D = xn.shape[1];
   const headDim = D / c.numHeads;
-  const qkv = linear(xn, p.wQkv as tf.Tensor2D, p.bQkv); // [M, 3D]
-  const [q, k, v] = tf.split(qkv, 3, 1).map((t) => splitHeads(t as tf.Tensor2D, c)); // 3 x [B, H, T, K]
+  // three projections rather than one [D, 3D] split: a split and its concat gradient copy [M, 3D]
+  const q = splitHeads(linear(xn, p.wQ, p.bQ), c); // [B, H, T, K]
+  const k = splitHeads(linear(xn, p.wK, p.bK), c); // [B, H, T, K]
+  const v = splitHeads(linear(xn, p.wV, p.bV), c); // [B, H, T, K]
   const qs = tf.mul(q, 1 / Math.sqrt(headDim)); // [B, H, T, K], scaled dot product
   const scores = tf.add(matMul(qs, k, false, true), c.mask); // [B, H, T, T]
   const att = tf.softmax(scores); // [B, H, T, T], over keys

@@ -112,7 +112,10 @@ export function matMul<T extends tf.Tensor>(a: T, b: tf.Tensor, transposeA = fal
 
 /** Column sums [M, N] -> [N] (the gradient of adding a [N] bias to every row). */
 export function colSum(x: tf.Tensor2D): tf.Tensor1D {
-  return (hasTsKernels() ? run('LsrmColSum', { x })[0] : tf.sum(x, 0)) as tf.Tensor1D;
+  if (!hasTsKernels()) return tf.sum(x, 0);
+  if (tf.getBackend() !== 'wasm') return run('LsrmColSum', { x })[0] as tf.Tensor1D;
+  // On wasm, onesᵀ·x through the SIMD TN kernel: vectorised, unlike a JS loop.
+  return tf.reshape(matMulTN(tf.ones([x.shape[0], 1]), x), [x.shape[1]]);
 }
 
 /** x + b with b broadcast over rows: [M, N] + [N] -> [M, N]; db = column sums. */
