@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_PYTHON, executeNotebook, formatCellError, jupyterMissing } from '../../lib/notebook/run';
@@ -8,10 +8,17 @@ import { DEFAULT_PYTHON, executeNotebook, formatCellError, jupyterMissing } from
 const python = process.env.LSRM_JUPYTER_PYTHON ?? DEFAULT_PYTHON;
 const missing = jupyterMissing(python);
 const skip = missing ? `Jupyter is missing: ${missing}` : false;
+const temps: string[] = [];
+const tempDir = (prefix: string): string => {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(d);
+  return d;
+};
+after(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /** A notebook of code cells (plus one markdown cell first, to check cell numbering). */
 function writeNotebook(cells: string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), 'lsrm-nbrun-'));
+  const dir = tempDir('lsrm-nbrun-');
   const path = join(dir, 'probe.ipynb');
   const all = [{ cell_type: 'markdown', id: 'md', metadata: {}, source: '# probe' }].concat(
     cells.map((source, i) => ({ cell_type: 'code', id: `c${i}`, metadata: {}, execution_count: null, outputs: [], source }) as never),
@@ -28,7 +35,7 @@ test('jupyterMissing names the missing Python and the apt-get line', () => {
 test('a type error stops the run: cell index, source and tslab message; env reaches the kernel; source untouched', { skip }, async () => {
   const path = writeNotebook(["console.log('scale=' + process.env.LSRM_SCALE);", "const x: number = 'a';", "console.log('never');"]);
   const before = readFileSync(path, 'utf8');
-  const outDir = mkdtempSync(join(tmpdir(), 'lsrm-nbout-'));
+  const outDir = tempDir('lsrm-nbout-');
   const run = await executeNotebook(path, { env: { LSRM_SCALE: 'smoke' }, outDir, python });
   assert.equal(run.ok, false);
   assert.equal(run.outPath, join(outDir, 'probe.ipynb'));
@@ -42,11 +49,11 @@ test('a type error stops the run: cell index, source and tslab message; env reac
 });
 
 test('a runtime exception is reported with its message; a clean notebook is ok', { skip }, async () => {
-  const bad = await executeNotebook(writeNotebook(['const n = 1;', "throw new Error('boom in cell');"]), { python });
+  const bad = await executeNotebook(writeNotebook(['const n = 1;', "throw new Error('boom in cell');"]), { outDir: tempDir('lsrm-nbout-'), python });
   assert.equal(bad.ok, false);
   assert.equal(bad.error!.cell, 2);
   assert.match(bad.error!.message, /Error: boom in cell/);
-  const good = await executeNotebook(writeNotebook(['const n: number = 2;', 'await new Promise((r) => setTimeout(r, 10));\nconsole.log(n * 21);']), { python });
+  const good = await executeNotebook(writeNotebook(['const n: number = 2;', 'await new Promise((r) => setTimeout(r, 10));\nconsole.log(n * 21);']), { outDir: tempDir('lsrm-nbout-'), python });
   assert.equal(good.ok, true, formatCellError(good));
   assert.equal(good.error, undefined);
   assert.deepEqual(JSON.parse(readFileSync(good.outPath, 'utf8')).cells[2].outputs[0].text, ['42\n']);
