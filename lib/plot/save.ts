@@ -3,6 +3,7 @@
  * plus <id>.csv and <id>.md for tables. PNGs need Chromium; without one the HTML (and the
  * CSV/Markdown) are still written and the result says why the PNG is missing.
  */
+import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { figuresDir } from '../experiments/paths';
 import { writeFileAtomic } from '../util/atomic';
@@ -51,6 +52,7 @@ async function writePng(html: string, path: string, opts: SaveOptions, size: { w
   } catch (err) {
     reason = (err as Error).message;
   }
+  if (existsSync(path)) reason += `; the existing ${path} was left as it was and may be out of date`;
   if (opts.warn !== false && !warnedNoBrowser) {
     process.stderr.write(`figures: ${reason}\n`);
     warnedNoBrowser = true;

@@ -78,8 +78,13 @@ test('without a browser: HTML is still written and the result says why there is 
   const saved = await withEnv('CHROME_PATH', join(dir, 'no-chrome'), () => saveFigure(FIG, 'fig', { dir, warn: false }));
   assert.equal(saved.html, join(dir, 'fig.html'));
   assert.equal(saved.png, undefined);
-  assert.match(saved.pngSkipped!, /CHROME_PATH=.*no-chrome does not exist/);
+  assert.match(saved.pngSkipped!, /CHROME_PATH=.*no-chrome does not exist$/);
   assert.deepEqual(readdirSync(dir), ['fig.html']);
+  // an older PNG is kept, and the reason says it may be out of date
+  writeFileSync(join(dir, 'fig.png'), 'old');
+  const again = await withEnv('CHROME_PATH', join(dir, 'no-chrome'), () => saveFigure(FIG, 'fig', { dir, warn: false }));
+  assert.match(again.pngSkipped!, /does not exist; the existing .*fig\.png was left as it was and may be out of date$/);
+  assert.equal(readFileSync(join(dir, 'fig.png'), 'utf8'), 'old');
 });
 
 test('with Chromium: figure and table PNGs at 2x pixel density', { skip: HAS_CHROME ? false : 'no Chromium (apt-get install chromium)' }, async () => {
