@@ -11,9 +11,11 @@
  * `probeTensorflowGpu` asks TensorFlow which device a matMul ran on and the info carries a loud
  * warning with the fix.
  *
- * wasm threads: the threaded-SIMD build needs SharedArrayBuffer + Web Workers; tfjs-backend-wasm
- * 4.22 hard-codes WASM_HAS_MULTITHREAD_SUPPORT = false under Node (tfjs #3830), so Node runs the
- * single-threaded SIMD build. `BackendInfo.threads` reports what was loaded.
+ * wasm threads: tfjs-backend-wasm 4.22 hard-codes WASM_HAS_MULTITHREAD_SUPPORT = false under Node
+ * (tfjs #3830), so Node runs the single-threaded SIMD build. Forcing the flag (and setThreadsCount)
+ * was tried here on Node 20: initialisation fails with ERR_WORKER_PATH, because the threaded glue
+ * starts its pthread workers from a `blob:` URL, which Node's worker_threads reject. So wasm is
+ * single-threaded in Node; `BackendInfo.threads` reports what was loaded.
  */
 import * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';

@@ -86,3 +86,21 @@ test('no tensor leaks from outputCrossEntropy forward + backward (chunked)', () 
   });
   assert.equal(tf.memory().numTensors, before);
 });
+
+test('outputCrossEntropy gradient agrees with central finite differences (chunked)', () => {
+  const h = rand([3, 2], 50);
+  const w = rand([4, 2], 51);
+  const y = tf.tensor1d([3, 0, 1], 'int32');
+  const loss = (p: tf.Tensor, q: tf.Tensor) => tf.sum(outputCrossEntropy(p as tf.Tensor2D, q as tf.Tensor2D, y, undefined, 4)); // 1 row per chunk
+  const [dh, dw] = tf.grads(loss)([h, w]);
+  const eps = 1e-2;
+  const fd = (t: tf.Tensor, i: number, other: (x: tf.Tensor) => number) => {
+    const v = Float32Array.from(t.dataSync());
+    v[i] += eps;
+    const up = other(tf.tensor(v, t.shape));
+    v[i] -= 2 * eps;
+    return (up - other(tf.tensor(v, t.shape))) / (2 * eps);
+  };
+  for (let i = 0; i < 6; i++) assert.ok(Math.abs(fd(h, i, (x) => loss(x, w).dataSync()[0]) - dh.dataSync()[i]) < 1e-2, `dh[${i}]`);
+  for (let i = 0; i < 8; i++) assert.ok(Math.abs(fd(w, i, (x) => loss(h, x).dataSync()[0]) - dw.dataSync()[i]) < 1e-2, `dw[${i}]`);
+});
