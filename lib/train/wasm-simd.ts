@@ -180,8 +180,8 @@ const TACC = [16, 17, 18, 19];
 const TS = 20;
 const TSACC = 21;
 
-/** Columns j..j+4·width of row i of C, accumulated over chunk rows m0..m1. */
-function tnVectorColumns(b: Body, width: number): void {
+/** C[i, j..j+4·width) += Σ_{m in chunk} A[m, i]·B[m, j..j+4·width) (vector accumulators). */
+function tnVectorBody(b: Body, width: number): void {
   for (let w = 0; w < width; w++) b.get(TPC).get(TJ).i32(2).op(0x74).add().simd(V128_LOAD, 0x02, ...uleb(16 * w)).set(TACC[w]);
   tnRowPointers(b);
   b.whileLoop(
@@ -195,7 +195,6 @@ function tnVectorColumns(b: Body, width: number): void {
     },
   );
   for (let w = 0; w < width; w++) b.get(TPC).get(TJ).i32(2).op(0x74).add().get(TACC[w]).simd(V128_STORE, 0x02, ...uleb(16 * w));
-  b.inc(TJ, 4 * width);
 }
 
 /** pa = &A[m0, i], pb = &B[m0, j], m = m0. */
@@ -205,7 +204,8 @@ function tnRowPointers(b: Body): void {
   b.get(M0).set(MI);
 }
 
-function tnScalarColumn(b: Body): void {
+/** C[i, j] += Σ_{m in chunk} A[m, i]·B[m, j] (scalar tail column). */
+function tnScalarBody(b: Body): void {
   b.get(TPC).get(TJ).i32(2).op(0x74).add().op(0x2a, 0x02, 0x00).set(TSACC);
   tnRowPointers(b);
   b.whileLoop(
@@ -216,7 +216,24 @@ function tnScalarColumn(b: Body): void {
     },
   );
   b.get(TPC).get(TJ).i32(2).op(0x74).add().get(TSACC).op(0x38, 0x02, 0x00);
-  b.inc(TJ, 1);
+}
+
+/**
+ * One column block (width 4·w, or 1 scalar column when w = 0) for every row i of C. Columns are
+ * the outer loop so the chunk's strip of B (chunk rows x 64 bytes) stays in L1 across all K rows.
+ */
+function tnColumnBlock(b: Body, w: number): void {
+  b.i32(0).set(TI);
+  b.whileLoop(
+    (c) => c.get(TI).get(T_K).op(0x49), // i < K
+    (c) => {
+      c.get(T_C).get(TI).get(T_ROW_B).op(0x6c).add().set(TPC);
+      if (w > 0) tnVectorBody(c, w);
+      else tnScalarBody(c);
+      c.inc(TI, 1);
+    },
+  );
+  b.inc(TJ, w > 0 ? 4 * w : 1);
 }
 
 function tnBody(): number[] {
@@ -229,18 +246,10 @@ function tnBody(): number[] {
     (c) => {
       // m1 = min(m0 + TN_CHUNK, M)
       c.get(M0).i32(TN_CHUNK).add().get(T_M).get(M0).i32(TN_CHUNK).add().get(T_M).op(0x4d).op(0x1b).set(M1);
-      c.i32(0).set(TI);
-      c.whileLoop(
-        (d) => d.get(TI).get(T_K).op(0x49),
-        (d) => {
-          d.get(T_C).get(TI).get(T_ROW_B).op(0x6c).add().set(TPC);
-          d.i32(0).set(TJ);
-          d.whileLoop((e) => e.get(TJ).i32(16).add().get(T_N).op(0x4d), (e) => tnVectorColumns(e, 4));
-          d.whileLoop((e) => e.get(TJ).i32(4).add().get(T_N).op(0x4d), (e) => tnVectorColumns(e, 1));
-          d.whileLoop((e) => e.get(TJ).get(T_N).op(0x49), (e) => tnScalarColumn(e));
-          d.inc(TI, 1);
-        },
-      );
+      c.i32(0).set(TJ);
+      c.whileLoop((e) => e.get(TJ).i32(16).add().get(T_N).op(0x4d), (e) => tnColumnBlock(e, 4)); // j + 16 <= N
+      c.whileLoop((e) => e.get(TJ).i32(4).add().get(T_N).op(0x4d), (e) => tnColumnBlock(e, 1)); // j + 4 <= N
+      c.whileLoop((e) => e.get(TJ).get(T_N).op(0x49), (e) => tnColumnBlock(e, 0)); // j < N
       c.get(M1).set(M0);
     },
   );
