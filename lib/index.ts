@@ -29,6 +29,9 @@ export { FIGURES, findFigure, type FigureEntry } from './experiments/registry';
 export { runsDir, figuresDir } from './experiments/paths';
 export { table2Rows, table2Sources, measureSource, paperTable2Rows, DEFAULT_SOURCE, TABLE_2_COLUMNS, TABLE_2_TEXT, type Table2Row, type Table2Source } from './experiments/table-2';
 export { paperLadderRows, presetLadderRows, table4Rows, ladderSummary, TABLE_4_COLUMNS, TABLE_4_TEXT, type Table4Row } from './experiments/table-4';
+export { TABLE_PRESETS, tableData, dataLabel, trainPhrase, presetRunConfig, presetKey, trainPreset, type ModelPreset, type TablePresets, type PresetMetrics, type TrainPresetOptions, type TableRunOptions } from './experiments/presets';
+export { table3Rows, table3Summary, table3Columns, table3Text, table3Models, variantTrain, epochSummary, ABLATION_VARIANTS, PAPER_TABLE_3, type AblationVariant, type Table3Row } from './experiments/table-3';
+export { table5Rows, table5Summary, table5Models, table5Text, oursRow, formatCount, PAPER_TABLE_5, TABLE_5_COLUMNS, TABLE_5_METRICS, type Table5Row, type Table5Metric } from './experiments/table-5';
 
 // Plot: figure specs, tables, export, notebook display
 export { themedLayout, seriesColor, PALETTE, FIGURE_SIZE, type Figure, type Trace, type Layout, type LayoutOptions, type AxisOptions } from './plot/theme';

@@ -38,6 +38,22 @@ export const FIGURES: readonly FigureEntry[] = [
     experiment: 'lib/experiments/table-4.ts',
     isCheap: true,
   },
+  {
+    id: 'table-3-ablation',
+    kind: 'table',
+    title: 'Table III: ablation of layer-wise adaptive dropout and the Adam→SGD switch (test cross-entropy)',
+    notebook: 'notebooks/table-3-ablation.ipynb',
+    experiment: 'lib/experiments/table-3.ts',
+    isCheap: false,
+  },
+  {
+    id: 'table-5-overall',
+    kind: 'table',
+    title: 'Table V: overall performance of SASRec, GRU4Rec, FMLP-Rec, Caser, LSRM wide and deep',
+    notebook: 'notebooks/table-5-overall.ipynb',
+    experiment: 'lib/experiments/table-5.ts',
+    isCheap: false,
+  },
 ];
 
 /**

@@ -12,7 +12,7 @@
  */
 import { formatFixed, type Column, type Row } from '../plot/table';
 import type { TrainConfig } from '../train/train-config';
-import { presetRunConfig, TABLE_PRESETS, trainPreset, type ModelPreset, type TableRunOptions, type TablePresets, type PresetMetrics } from './presets';
+import { presetRunConfig, TABLE_PRESETS, trainPhrase, trainPreset, type ModelPreset, type TableRunOptions, type TablePresets, type PresetMetrics } from './presets';
 import type { DataChoice, ScalePreset } from './scale';
 
 /** One way of training: which techniques are on. */
@@ -114,13 +114,26 @@ export function table3Columns(scale: ScalePreset, presets: TablePresets = TABLE_
 }
 
 /** Title and note of the exported table, naming the data and scale that produced it. */
-export function table3Text(scale: ScalePreset, data: DataChoice): { title: string; note: string } {
+export function table3Text(scale: ScalePreset, data: DataChoice, presets: TablePresets = TABLE_PRESETS[scale.name]): { title: string; note: string } {
   return {
     title: 'Table III: ablation of layer-wise adaptive dropout (LAD) and the Adam→SGD switch (SO), test cross-entropy (lower is better)',
     note:
-      `Ours: ${data.label} (${data.spec}${data.core > 0 ? `, ${data.core}-core` : ', no k-core'}), scale ${scale.name}; ` +
+      `Ours: ${data.label} (${data.spec}${data.core > 0 ? `, ${data.core}-core` : ', no k-core'}), scale ${scale.name}, ${trainPhrase(presets.train)}; ` +
       'leave-one-out, full-softmax test cross-entropy of the best-by-validation-loss weights. ' +
       'w/o LAD = the mean dropout rate in every layer; w/o SO = Adam only. ' +
       'Paper: MovieLens-20M, as published (Table III). Losses of different datasets are not comparable in level, only in ordering.',
   };
+}
+
+/**
+ * One line per model: the variants ordered by our test CE (best first), and the paper's order,
+ * e.g. 'LSRM_l2: ours None < Both < w/o SO < w/o LAD; paper None < w/o LAD < Both < w/o SO'.
+ */
+export function table3Summary(rows: readonly Table3Row[], scale: ScalePreset, presets: TablePresets = TABLE_PRESETS[scale.name]): string[] {
+  const { small, large } = table3Models(scale, presets);
+  const order = (key: 'smallCe' | 'largeCe' | 'paperSmallCe' | 'paperLargeCe') => [...rows].sort((a, b) => a[key] - b[key]).map((r) => `${r.variant} ${r[key].toFixed(4)}`).join(' < ');
+  return [
+    `${small.label} (${small.numLayers}×${small.dim}): ours ${order('smallCe')}; paper LSRM_l2 ${order('paperSmallCe')}`,
+    `${large.label} (${large.numLayers}×${large.dim}): ours ${order('largeCe')}; paper LSRM_l24 ${order('paperLargeCe')}`,
+  ];
 }

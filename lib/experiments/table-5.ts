@@ -9,7 +9,7 @@
  * in the paper. #Paras (emb) and (non-emb) of our rows are the models' own counts (paramCounts).
  */
 import { formatCell, formatFixed, type Cell, type Column, type Row } from '../plot/table';
-import { presetRunConfig, TABLE_PRESETS, trainPreset, type ModelPreset, type TableRunOptions, type TablePresets } from './presets';
+import { presetRunConfig, TABLE_PRESETS, trainPhrase, trainPreset, type ModelPreset, type TableRunOptions, type TablePresets } from './presets';
 import type { DataChoice, ScalePreset } from './scale';
 
 /** The metrics of Table V, in the paper's column order. */
@@ -92,11 +92,11 @@ export async function table5Rows(scale: ScalePreset, data: DataChoice, opts: Tab
   return rows;
 }
 
-/** Parameter counts as the paper prints them: 98.3K, 1.69M, 0.83B (3 significant digits). */
+/** Parameter counts as the paper prints them: 98.3K, 180.3K, 34.56M (up to 4 significant digits). */
 export function formatCount(v: Cell): string {
   if (typeof v !== 'number' || !Number.isFinite(v)) return formatCell(v);
   const units: [number, string][] = [[1e9, 'B'], [1e6, 'M'], [1e3, 'K']];
-  for (const [base, unit] of units) if (Math.abs(v) >= base) return `${Number((v / base).toPrecision(3))}${unit}`;
+  for (const [base, unit] of units) if (Math.abs(v) >= base) return `${Number((v / base).toPrecision(4))}${unit}`;
   return String(v);
 }
 
@@ -113,12 +113,18 @@ export const TABLE_5_COLUMNS: readonly Column[] = [
 ];
 
 /** Title and note of the exported table, naming the data and scale that produced our rows. */
-export function table5Text(scale: ScalePreset, data: DataChoice): { title: string; note: string } {
+export function table5Text(scale: ScalePreset, data: DataChoice, presets: TablePresets = TABLE_PRESETS[scale.name]): { title: string; note: string } {
   return {
     title: 'Table V: overall performance (full ranking, leave-one-out test item)',
     note:
-      `Ours: ${data.label} (${data.spec}${data.core > 0 ? `, ${data.core}-core` : ', no k-core'}), scale ${scale.name}, ` +
-      'each model trained until validation loss stops improving, best-by-validation weights tested. ' +
+      `Ours: ${data.label} (${data.spec}${data.core > 0 ? `, ${data.core}-core` : ', no k-core'}), scale ${scale.name}; ` +
+      `each model trained until validation loss stops improving, ${trainPhrase(presets.train)}; best-by-validation weights tested. ` +
       'Paper: MovieLens-20M, as published (Table V). Values of different datasets are not comparable in level, only in ordering.',
   };
+}
+
+/** The models ranked by a metric (best first), ours and the paper's, one line each. */
+export function table5Summary(rows: readonly Table5Row[], metric: Table5Metric = 'NDCG@10'): string[] {
+  const rank = (source: string) => rows.filter((r) => r.source === source).sort((a, b) => b[metric] - a[metric]).map((r) => `${r.model} ${r[metric].toFixed(4)}`).join(' > ');
+  return [`${metric} ours:  ${rank('ours')}`, `${metric} paper: ${rank('paper')}`];
 }

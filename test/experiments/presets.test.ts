@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nonEmbeddingParams } from '../../lib/models/params';
-import { dataLabel, presetKey, presetRunConfig, tableData, TABLE_PRESETS, trainPreset } from '../../lib/experiments/presets';
+import { dataLabel, presetKey, presetRunConfig, tableData, TABLE_PRESETS, trainPhrase, trainPreset } from '../../lib/experiments/presets';
 import { SCALE_NAMES, SCALES } from '../../lib/experiments/scale';
 import { TRAIN_DEFAULTS } from '../../lib/train/train-config';
 
@@ -116,4 +116,10 @@ test('trainPreset: trains once through the store, the second call loads', async 
   const third = await trainPreset({ ...config, train: { ...config.train, seed: 1 } }, { dir });
   assert.equal(third.isCached, false);
   assert.notEqual(third.runKey, first.runKey);
+});
+
+test('trainPhrase: the budget in words, TRAIN_DEFAULTS for what is not given', () => {
+  assert.equal(trainPhrase({ maxEpochs: 12, patience: 2, batchSize: 256, lrPeak: 3e-3 }), 'at most 12 epochs (patience 2), batch 256, peak lr 0.003');
+  assert.equal(trainPhrase({ epochs: 2, batchSize: 32 }), `2 epochs, batch 32, peak lr ${TRAIN_DEFAULTS.lrPeak}`);
+  assert.equal(trainPhrase({}), `at most ${TRAIN_DEFAULTS.maxEpochs} epochs (patience ${TRAIN_DEFAULTS.patience}), batch ${TRAIN_DEFAULTS.batchSize}, peak lr ${TRAIN_DEFAULTS.lrPeak}`);
 });

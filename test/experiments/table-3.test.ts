@@ -9,7 +9,7 @@ import { ABLATION_VARIANTS, epochSummary, PAPER_TABLE_3, table3Columns, table3Ro
 import { toCsv } from '../../lib/plot/table';
 
 /** A tiny RecBole atomic file: 24 users with 9 chronological interactions over 12 items. */
-export function tinyInter(prefix: string): string {
+function tinyInter(prefix: string): string {
   const lines = ['user_id:token\titem_id:token\ttimestamp:float'];
   for (let u = 0; u < 24; u++) for (let t = 0; t < 9; t++) lines.push(`u${u}\ti${(u + 2 * t) % 12}\t${t}`);
   const path = join(mkdtempSync(join(tmpdir(), prefix)), 'tiny.inter');
@@ -18,7 +18,7 @@ export function tinyInter(prefix: string): string {
 }
 
 /** Tiny presets (1- and 2-layer d = 4 LSRMs, one epoch) so eight runs take seconds. */
-export const TINY: TablePresets = {
+const TINY: TablePresets = {
   ...TABLE_PRESETS.smoke,
   ablationSmall: { label: 'LSRM_l1', kind: 'lsrm', numLayers: 1, dim: 4, numHeads: 1 },
   ablationLarge: { label: 'LSRM_l2', kind: 'lsrm', numLayers: 2, dim: 4, numHeads: 1 },
@@ -54,7 +54,7 @@ test('columns name our models per scale and the paper models', () => {
   assert.equal(cols[2].label, `CE ours ${l.label}, ${l.numLayers}×${l.dim}`);
   assert.equal(cols[1].format!(5.62491), '5.6249');
   const text = table3Text(SCALES.cpu, { spec: 'atomic:/d/ml-100k.inter', core: 0, label: 'ml-100k' });
-  assert.match(text.note, /^Ours: ml-100k \(atomic:\/d\/ml-100k\.inter, no k-core\), scale cpu;/);
+  assert.match(text.note, /^Ours: ml-100k \(atomic:\/d\/ml-100k\.inter, no k-core\), scale cpu, at most 12 epochs \(patience 2\), batch 256, peak lr 0\.003;/);
 });
 
 test('table3Rows: 8 tiny runs through the store, 4 rows; a second call loads', async () => {
