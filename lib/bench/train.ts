@@ -2,8 +2,9 @@
  * Training-step benchmark (DESIGN.md, "Compute backend"): the smallest Table IV model (L = 2,
  * d = 64, 2 heads) at batch 256, length 50, full softmax over every item at every slot, Adam.
  * Reports ms per step after warm-up (forward + backward + Adam update), the step's model
- * GFLOP/s, the backend's own plain matMul GFLOP/s, peak tensor memory, CPU ms per step and the
- * machine's load (the CPU is shared: wall time on a loaded machine is not the code's speed).
+ * GFLOP/s, the backend's own plain matMul GFLOP/s, peak tensor memory, CPU ms per step, the
+ * machine's load (the CPU is shared: wall time on a loaded machine is not the code's speed) and
+ * the time per kernel of one profiled step (tf.profile).
  *
  * Batches are synthetic: every slot holds a uniformly drawn item and a target (no padding), the
  * worst case and the setting of DESIGN.md's PyTorch reference (200-250 ms at batch 64 with 3,700
@@ -68,6 +69,8 @@ export interface TrainBenchResult {
   /** 1-minute load average at the end of the run, and the core count. */
   readonly loadAvg1: number;
   readonly cores: number;
+  /** Wall ms per kernel in one profiled step, largest first (nested kernels counted once). */
+  readonly kernels: readonly { readonly name: string; readonly ms: number }[];
 }
 
 /** Step FLOPs of an LSRM training step (formula in the header). */
@@ -130,6 +133,12 @@ export async function benchTrainStep(c: TrainBenchConfig, numItems: number, matm
     }
   }
   const prof = await tf.profile(() => step(c.warmup + c.steps));
+  const byKernel = new Map<string, number>();
+  for (const k of prof.kernels) {
+    if (k.name.startsWith('unnamed') || k.name === 'backward' || k.name.endsWith('__op')) continue; // scopes, not kernels
+    byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+  }
+  const kernels = [...byKernel.entries()].map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms);
   const msPerStep = median(wall);
   const gflopPerStep = stepFlops({ batch: c.batch, maxLen: c.maxLen, dim: c.dim, numLayers: c.numLayers, numItems, numTargets: c.batch * c.maxLen }) / 1e9;
   tf.dispose([inputs, targets]);
@@ -147,6 +156,7 @@ export async function benchTrainStep(c: TrainBenchConfig, numItems: number, matm
     gflopPerStep,
     loadAvg1: os.loadavg()[0],
     cores: os.cpus().length,
+    kernels,
   };
 }
 
@@ -161,6 +171,15 @@ export async function benchTrain(config: Partial<TrainBenchConfig> = {}, onResul
     out.push(r);
   }
   return out;
+}
+
+/** The `top` most expensive kernels of a result, one per line. */
+export function formatKernels(r: TrainBenchResult, top = 15): string {
+  const total = r.kernels.reduce((s, k) => s + k.ms, 0);
+  return r.kernels
+    .slice(0, top)
+    .map((k) => `  ${k.name.padEnd(20)} ${k.ms.toFixed(1).padStart(8)} ms  ${((100 * k.ms) / total).toFixed(1).padStart(5)}%`)
+    .join('\n');
 }
 
 /** One human-readable line per result. */

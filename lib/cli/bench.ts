@@ -4,10 +4,10 @@
  * add an entry to BENCHES, its flags to OPTIONS, and a line to USAGE.
  */
 import { initBackend, parseBackendName } from '../train/backend';
-import { benchTrain, formatTrainBench, TRAIN_BENCH_DEFAULTS } from '../bench/train';
+import { benchTrain, formatKernels, formatTrainBench, TRAIN_BENCH_DEFAULTS } from '../bench/train';
 import { intOption, stringOption, UsageError, type Command, type OptionSpec, type OptionValues } from './command';
 
-const USAGE = `usage: lsrm bench train [--json] [--steps N] [--warmup N] [--batch B] [--items K,...] [--backend NAME]
+const USAGE = `usage: lsrm bench train [--json] [--profile] [--steps N] [--warmup N] [--batch B] [--items K,...] [--backend NAME]
 
 bench train   ms per LSRM training step (forward + backward + Adam) of the smallest Table IV model
               (L=2, d=64, 2 heads), length 50, full softmax over all items at every slot.
@@ -16,11 +16,13 @@ bench train   ms per LSRM training step (forward + backward + Adam) of the small
   --steps N       timed steps after warm-up (default ${TRAIN_BENCH_DEFAULTS.steps}); --warmup N (default ${TRAIN_BENCH_DEFAULTS.warmup})
   --backend NAME  tensorflow, wasm or cpu (default: the fastest that loads, or $LSRM_BACKEND)
   --json          one JSON object per line: items, batch, msPerStep, modelGflops, matmulGflops,
-                  peakMemoryMB, backend (plus cpuMsPerStep, gflopPerStep, loadAvg1, cores)
+                  peakMemoryMB, backend (plus cpuMsPerStep, gflopPerStep, loadAvg1, cores, kernels)
+  --profile       also print the most expensive kernels of one step (to stderr)
 The machine's load is reported: other processes on the same cores inflate the wall time.`;
 
 const OPTIONS: OptionSpec = {
   json: { type: 'boolean' },
+  profile: { type: 'boolean' },
   steps: { type: 'string' },
   warmup: { type: 'string' },
   batch: { type: 'string' },
@@ -53,7 +55,10 @@ async function runTrainBench(values: OptionValues): Promise<number> {
   const info = await initBackend(name === undefined ? undefined : parseBackendName(name));
   if (info.warning) process.stderr.write(info.warning + '\n');
   process.stderr.write(`backend ${info.name} (tfjs ${info.tfjsVersion}${info.threads ? `, ${info.threads} thread` : ''})\n`);
-  await benchTrain(config, (r) => process.stdout.write((values.json ? JSON.stringify(r) : formatTrainBench(r)) + '\n'));
+  await benchTrain(config, (r) => {
+    process.stdout.write((values.json ? JSON.stringify(r) : formatTrainBench(r)) + '\n');
+    if (values.profile) process.stderr.write(`kernels of one step (items=${r.items}):\n${formatKernels(r)}\n`);
+  });
   return 0;
 }
 
