@@ -178,7 +178,10 @@ const [T_A, T_B, T_C, T_M, T_K, T_N] = [0, 1, 2, 3, 4, 5];
 const [M0, M1, TI, TJ, MI, TPA, TPB, TPC, T_ROW_B, T_ROW_A] = [6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
 const TACC = [16, 17, 18, 19];
 const TS = 20;
-const TSACC = 21;
+const TACC2 = [21, 22, 23, 24]; // row i + 1 when two rows share each load of B
+const TS2 = 25;
+const TVB = 26;
+const TSACC = 27;
 
 /** C[i, j..j+4·width) += Σ_{m in chunk} A[m, i]·B[m, j..j+4·width) (vector accumulators). */
 function tnVectorBody(b: Body, width: number): void {
@@ -195,6 +198,40 @@ function tnVectorBody(b: Body, width: number): void {
     },
   );
   for (let w = 0; w < width; w++) b.get(TPC).get(TJ).i32(2).op(0x74).add().get(TACC[w]).simd(V128_STORE, 0x02, ...uleb(16 * w));
+}
+
+/** Rows i and i+1 of C at 16 columns: each B vector loaded once feeds both rows. */
+function tnVectorBody2(b: Body): void {
+  const rowAddr = (c: Body, second: boolean) => {
+    c.get(TPC).get(TJ).i32(2).op(0x74).add();
+    if (second) c.get(T_ROW_B).add();
+  };
+  for (let w = 0; w < 4; w++) {
+    rowAddr(b, false);
+    b.simd(V128_LOAD, 0x02, ...uleb(16 * w)).set(TACC[w]);
+    rowAddr(b, true);
+    b.simd(V128_LOAD, 0x02, ...uleb(16 * w)).set(TACC2[w]);
+  }
+  tnRowPointers(b);
+  b.whileLoop(
+    (c) => c.get(MI).get(M1).op(0x49),
+    (c) => {
+      c.get(TPA).op(0x2a, 0x02, 0x00).simd(F32X4_SPLAT).set(TS); // A[m, i]
+      c.get(TPA).op(0x2a, 0x02, 0x04).simd(F32X4_SPLAT).set(TS2); // A[m, i + 1]
+      for (let w = 0; w < 4; w++) {
+        c.get(TPB).simd(V128_LOAD, 0x02, ...uleb(16 * w)).set(TVB);
+        c.get(TACC[w]).get(TS).get(TVB).simd(F32X4_MUL).simd(F32X4_ADD).set(TACC[w]);
+        c.get(TACC2[w]).get(TS2).get(TVB).simd(F32X4_MUL).simd(F32X4_ADD).set(TACC2[w]);
+      }
+      c.incBy(TPA, T_ROW_A).incBy(TPB, T_ROW_B).inc(MI, 1);
+    },
+  );
+  for (let w = 0; w < 4; w++) {
+    rowAddr(b, false);
+    b.get(TACC[w]).simd(V128_STORE, 0x02, ...uleb(16 * w));
+    rowAddr(b, true);
+    b.get(TACC2[w]).simd(V128_STORE, 0x02, ...uleb(16 * w));
+  }
 }
 
 /** pa = &A[m0, i], pb = &B[m0, j], m = m0. */
@@ -224,6 +261,16 @@ function tnScalarBody(b: Body): void {
  */
 function tnColumnBlock(b: Body, w: number): void {
   b.i32(0).set(TI);
+  if (w === 4) {
+    b.whileLoop(
+      (c) => c.get(TI).i32(2).add().get(T_K).op(0x4d), // i + 2 <= K
+      (c) => {
+        c.get(T_C).get(TI).get(T_ROW_B).op(0x6c).add().set(TPC);
+        tnVectorBody2(c);
+        c.inc(TI, 2);
+      },
+    );
+  }
   b.whileLoop(
     (c) => c.get(TI).get(T_K).op(0x49), // i < K
     (c) => {
@@ -253,7 +300,7 @@ function tnBody(): number[] {
       c.get(M1).set(M0);
     },
   );
-  const locals = [...uleb(3), ...uleb(10), I32, ...uleb(5), V128, ...uleb(1), F32];
+  const locals = [...uleb(3), ...uleb(10), I32, ...uleb(11), V128, ...uleb(1), F32];
   const code = [...locals, ...b.bytes, 0x0b];
   return [...uleb(code.length), ...code];
 }
