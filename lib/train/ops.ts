@@ -199,17 +199,23 @@ export function dropout<T extends tf.Tensor>(x: T, rate: number, seed: number): 
   return tf.mul(x, mask) as T;
 }
 
-/** The dropout mask: 0 or 1/(1-rate) per element, from a seeded mulberry32 stream. */
+/**
+ * The dropout mask: 0 or 1/(1-rate) per element, from a seeded mulberry32 stream. Each 32-bit draw
+ * serves two elements (16 bits each), so the keep probability is 1 - round(rate·65536)/65536
+ * (within 8e-6 of 1 - rate) for half the generator cost.
+ */
 export function dropoutMask(n: number, rate: number, seed: number): Float32Array {
   const out = new Float32Array(n);
   const scale = 1 / (1 - rate);
-  const threshold = Math.floor(rate * 4294967296);
+  const threshold = Math.round(rate * 65536);
   let a = (seed >>> 0) ^ 0x9e3779b9;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < n; i += 2) {
     a = (a + 0x6d2b79f5) | 0;
     let t = Math.imul(a ^ (a >>> 15), a | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (t ^ (t >>> 14)) >>> 0 >= threshold ? scale : 0;
+    t = (t ^ (t >>> 14)) >>> 0;
+    out[i] = (t & 0xffff) >= threshold ? scale : 0;
+    if (i + 1 < n) out[i + 1] = t >>> 16 >= threshold ? scale : 0;
   }
   return out;
 }
