@@ -89,6 +89,11 @@ const [BI, I, J, KK, A_ROW, C_ROW, PA, PB, ROW_B, A_STEP, C_STEP] = [7, 8, 9, 10
 const ACC = [18, 19, 20, 21];
 const S = 22;
 const SACC = 23;
+// Two-row blocking: row i+1 shares each load of B with row i.
+const [JT, PA2, ROW_A] = [24, 25, 26];
+const ACC2 = [27, 28, 29, 30];
+const S2 = 31;
+const VB = 32;
 
 const V128_LOAD = 0x00;
 const V128_STORE = 0x0b;
@@ -119,6 +124,48 @@ function vectorColumns(b: Body, width: number): void {
   b.inc(J, 4 * width);
 }
 
+/** Rows i (A_ROW, C_ROW) and i+1 at 16 columns j..j+16: each B vector feeds both rows. */
+function vectorColumns2(b: Body): void {
+  const cAddr = (c: Body, second: boolean) => {
+    c.get(C_ROW).get(J).i32(2).op(0x74).add();
+    if (second) c.get(ROW_B).add();
+  };
+  for (let w = 0; w < 4; w++) {
+    b.simd(V128_CONST, ...new Array(16).fill(0)).set(ACC[w]);
+    b.simd(V128_CONST, ...new Array(16).fill(0)).set(ACC2[w]);
+  }
+  b.get(A_ROW).set(PA);
+  b.get(A_ROW).get(ROW_A).add().set(PA2);
+  b.get(B_PTR).get(J).i32(2).op(0x74).add().set(PB);
+  b.i32(0).set(KK);
+  b.whileLoop(
+    (c) => c.get(KK).get(K).op(0x49),
+    (c) => {
+      c.get(PA).op(0x2a, 0x02, 0x00).simd(F32X4_SPLAT).set(S); // A[i, k]
+      c.get(PA2).op(0x2a, 0x02, 0x00).simd(F32X4_SPLAT).set(S2); // A[i+1, k]
+      for (let w = 0; w < 4; w++) {
+        c.get(PB).simd(V128_LOAD, 0x02, ...uleb(16 * w)).set(VB);
+        c.get(ACC[w]).get(S).get(VB).simd(F32X4_MUL).simd(F32X4_ADD).set(ACC[w]);
+        c.get(ACC2[w]).get(S2).get(VB).simd(F32X4_MUL).simd(F32X4_ADD).set(ACC2[w]);
+      }
+      c.inc(PA, 4).inc(PA2, 4).incBy(PB, ROW_B).inc(KK, 1);
+    },
+  );
+  for (let w = 0; w < 4; w++) {
+    cAddr(b, false);
+    b.get(ACC[w]).simd(V128_STORE, 0x02, ...uleb(16 * w));
+    cAddr(b, true);
+    b.get(ACC2[w]).simd(V128_STORE, 0x02, ...uleb(16 * w));
+  }
+  b.inc(J, 16);
+}
+
+/** Columns from J to N of the row at A_ROW / C_ROW: 4-wide vectors, then scalars. */
+function rowTail(b: Body): void {
+  b.whileLoop((e) => e.get(J).i32(4).add().get(N).op(0x4d), (e) => vectorColumns(e, 1)); // j + 4 <= N
+  b.whileLoop((e) => e.get(J).get(N).op(0x49), (e) => scalarColumn(e)); // j < N
+}
+
 /** Scalar tail: one output column j. */
 function scalarColumn(b: Body): void {
   b.op(0x43, 0, 0, 0, 0).set(SACC); // f32.const 0
@@ -142,11 +189,28 @@ function bmmBody(): number[] {
   b.get(N).i32(2).op(0x74).set(ROW_B); // N·4 bytes per row of B and C
   b.get(M).get(K).op(0x6c).i32(2).op(0x74).set(A_STEP); // M·K·4
   b.get(M).get(ROW_B).op(0x6c).set(C_STEP); // M·N·4
+  b.get(K).i32(2).op(0x74).set(ROW_A); // K·4 bytes per row of A
   b.i32(0).set(BI);
   b.whileLoop(
     (c) => c.get(BI).get(BATCH).op(0x49),
     (c) => {
       c.i32(0).set(I);
+      // pairs of rows: 16-column blocks shared, then each row's tail
+      c.whileLoop(
+        (d) => d.get(I).i32(2).add().get(M).op(0x4d), // i + 2 <= M
+        (d) => {
+          d.get(A_PTR).get(I).get(ROW_A).op(0x6c).add().set(A_ROW);
+          d.get(C_PTR).get(I).get(ROW_B).op(0x6c).add().set(C_ROW);
+          d.i32(0).set(J);
+          d.whileLoop((e) => e.get(J).i32(16).add().get(N).op(0x4d), (e) => vectorColumns2(e)); // j + 16 <= N
+          d.get(J).set(JT);
+          rowTail(d);
+          d.incBy(A_ROW, ROW_A).incBy(C_ROW, ROW_B).get(JT).set(J);
+          rowTail(d);
+          d.inc(I, 2);
+        },
+      );
+      // a last odd row
       c.whileLoop(
         (d) => d.get(I).get(M).op(0x49),
         (d) => {
@@ -165,7 +229,7 @@ function bmmBody(): number[] {
       c.inc(BI, 1);
     },
   );
-  const locals = [...uleb(3), ...uleb(11), I32, ...uleb(5), V128, ...uleb(1), F32];
+  const locals = [...uleb(5), ...uleb(11), I32, ...uleb(5), V128, ...uleb(1), F32, ...uleb(3), I32, ...uleb(6), V128];
   const code = [...locals, ...b.bytes, 0x0b];
   return [...uleb(code.length), ...code];
 }
