@@ -10,7 +10,7 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { registerForBackends, toKernelFunc, withArrays, type TsKernel } from './kernel-util';
-import { simdFor } from './wasm-simd';
+import { simdFor, type SimdKernels } from './wasm-simd';
 
 const F32 = 'float32' as const;
 
@@ -58,11 +58,17 @@ const colSum: TsKernel = (inputs, backend, attrs) => {
   })[0];
 };
 
-/** LsrmLayerNorm(x [M, D], gamma [D], beta [D]; eps) -> y [M, D], mean [M], rstd [M]. */
+/** LsrmLayerNorm(x [M, D], gamma [D], beta [D]; eps) -> y [M, D], mean [M], rstd [M] (SIMD on wasm when 4 | D). */
 const layerNorm: TsKernel = (inputs, backend, attrs) => {
   const { x, gamma, beta } = inputs;
   const eps = attrs.eps;
   const [M, D] = x.shape;
+  const simd = simdHeap(backend);
+  if (simd && D % 4 === 0) {
+    const [y, mean, rstd] = [simd.heap.makeOutput([M, D], F32), simd.heap.makeOutput([M], F32), simd.heap.makeOutput([M], F32)];
+    simd.kernels.ln(simd.off(x), simd.off(gamma), simd.off(beta), simd.off(y), simd.off(mean), simd.off(rstd), M, D, eps);
+    return [y, mean, rstd];
+  }
   const outs = [{ shape: [M, D], dtype: F32 }, { shape: [M], dtype: F32 }, { shape: [M], dtype: F32 }];
   return withArrays(backend, [x, gamma, beta], outs, ([a, g, b], [y, mean, rstd]) => {
     for (let i = 0; i < M; i++) {
@@ -90,6 +96,14 @@ const layerNorm: TsKernel = (inputs, backend, attrs) => {
 const layerNormGrad: TsKernel = (inputs, backend, attrs) => {
   const { dy, x, gamma, mean, rstd } = inputs;
   const [M, D] = x.shape;
+  const simd = simdHeap(backend);
+  if (simd && D % 4 === 0) {
+    const [dx, dg, db] = [simd.heap.makeOutput([M, D], F32), simd.heap.makeOutput([D], F32), simd.heap.makeOutput([D], F32)];
+    new Float32Array(simd.memory.buffer, simd.off(dg), D).fill(0);
+    new Float32Array(simd.memory.buffer, simd.off(db), D).fill(0);
+    simd.kernels.lng(simd.off(dy), simd.off(x), simd.off(gamma), simd.off(mean), simd.off(rstd), simd.off(dx), simd.off(dg), simd.off(db), M, D);
+    return [dx, dg, db];
+  }
   const outs = [{ shape: [M, D], dtype: F32 }, { shape: [D], dtype: F32 }, { shape: [D], dtype: F32 }];
   return withArrays(backend, [dy, x, gamma, mean, rstd], outs, ([gy, a, g, mu, rs], [dx, dg, db]) => {
     dg.fill(0);
@@ -219,6 +233,14 @@ const matMulTN: TsKernel = (inputs, backend) => {
     }
   })[0];
 };
+
+/** The wasm heap and SIMD kernels when `backend` is tfjs-wasm, else undefined. */
+function simdHeap(backend: unknown): { heap: WasmHeap; memory: WebAssembly.Memory; kernels: SimdKernels; off: (t: TensorInfo) => number } | undefined {
+  const heap = backend as WasmHeap;
+  const memory = heap.wasm?.asm?.memory;
+  if (!heap.dataIdMap || !memory) return undefined;
+  return { heap, memory, kernels: simdFor(memory), off: (t) => heap.dataIdMap.get(t.dataId).memoryOffset };
+}
 
 interface WasmHeap {
   dataIdMap: { get(id: object): { memoryOffset: number } };

@@ -369,6 +369,120 @@ function tnBody(): number[] {
   return [...uleb(code.length), ...code];
 }
 
+// ln / lng: LayerNorm forward and backward over rows of D floats (D % 4 == 0), the same math as
+// fused-kernels.ts's JS kernels: x̂ = (x - μ)·r, r = 1/√(var + eps), y = x̂·γ + β;
+// dx = r·(dy·γ - mean(dy·γ) - x̂·mean(dy·γ·x̂)), dγ += dy·x̂, dβ += dy (the caller zeroes dγ, dβ).
+const F32X4_SUB = 0xe5;
+const F32X4_EXTRACT = 0x1f;
+
+/** Horizontal sum of a v128 local, leaving an f32. */
+function hsum(b: Body, v: number): void {
+  b.get(v).simd(F32X4_EXTRACT, 0);
+  for (let lane = 1; lane < 4; lane++) b.get(v).simd(F32X4_EXTRACT, lane).op(0x92);
+}
+
+/** 1 / D as f32 into local `to`. */
+function invD(b: Body, d: number, to: number): void {
+  b.op(0x43, 0x00, 0x00, 0x80, 0x3f).get(d).op(0xb3).op(0x95).set(to); // 1.0 / f32(D)
+}
+
+/** for (j = 0; j < rowBytes; j += 16) body */
+function forBytes(b: Body, j: number, rowBytes: number, body: (c: Body) => void): void {
+  b.i32(0).set(j);
+  b.whileLoop((c) => c.get(j).get(rowBytes).op(0x49), (c) => {
+    body(c);
+    c.inc(j, 16);
+  });
+}
+
+const ZERO = new Array(16).fill(0);
+const ld = (b: Body, base: number, j: number) => b.get(base).get(j).add().simd(V128_LOAD, 0x02, 0x00);
+
+function lnBody(): number[] {
+  const [X, G, Bt, Y, MEAN, RSTD, LM, LD, EPS] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [LI, LJ, PX, PY, ROWB] = [9, 10, 11, 12, 13];
+  const [MU, R, INV] = [14, 15, 16];
+  const [ACC, MUV, RV, T] = [17, 18, 19, 20];
+  const b = new Body();
+  b.get(LD).i32(2).op(0x74).set(ROWB);
+  invD(b, LD, INV);
+  b.get(X).set(PX).get(Y).set(PY).i32(0).set(LI);
+  b.whileLoop((c) => c.get(LI).get(LM).op(0x49), (c) => {
+    c.simd(V128_CONST, ...ZERO).set(ACC);
+    forBytes(c, LJ, ROWB, (d) => {
+      d.get(ACC);
+      ld(d, PX, LJ).simd(F32X4_ADD).set(ACC);
+    });
+    hsum(c, ACC);
+    c.get(INV).op(0x94).set(MU);
+    c.get(MU).simd(F32X4_SPLAT).set(MUV).simd(V128_CONST, ...ZERO).set(ACC);
+    forBytes(c, LJ, ROWB, (d) => {
+      ld(d, PX, LJ).get(MUV).simd(F32X4_SUB).set(T);
+      d.get(ACC).get(T).get(T).simd(F32X4_MUL).simd(F32X4_ADD).set(ACC);
+    });
+    c.op(0x43, 0x00, 0x00, 0x80, 0x3f); // 1.0
+    hsum(c, ACC);
+    c.get(INV).op(0x94).get(EPS).op(0x92).op(0x91).op(0x95).set(R); // 1 / sqrt(var + eps)
+    c.get(R).simd(F32X4_SPLAT).set(RV);
+    forBytes(c, LJ, ROWB, (d) => {
+      d.get(PY).get(LJ).add();
+      ld(d, PX, LJ).get(MUV).simd(F32X4_SUB).get(RV).simd(F32X4_MUL);
+      ld(d, G, LJ).simd(F32X4_MUL);
+      ld(d, Bt, LJ).simd(F32X4_ADD).simd(V128_STORE, 0x02, 0x00);
+    });
+    c.get(MEAN).get(LI).i32(2).op(0x74).add().get(MU).op(0x38, 0x02, 0x00);
+    c.get(RSTD).get(LI).i32(2).op(0x74).add().get(R).op(0x38, 0x02, 0x00);
+    c.incBy(PX, ROWB).incBy(PY, ROWB).inc(LI, 1);
+  });
+  const locals = [...uleb(3), ...uleb(5), I32, ...uleb(3), F32, ...uleb(4), V128];
+  const code = [...locals, ...b.bytes, 0x0b];
+  return [...uleb(code.length), ...code];
+}
+
+function lngBody(): number[] {
+  const [DY, X, G, MEAN, RSTD, DX, DG, DB, LM, LD] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [LI, LJ, PX, PDY, PDX, ROWB] = [10, 11, 12, 13, 14, 15];
+  const [INV, S1, S2] = [16, 17, 18];
+  const [MV, RV, S1V, S2V, XH, DYV, GH] = [19, 20, 21, 22, 23, 24, 25];
+  const b = new Body();
+  b.get(LD).i32(2).op(0x74).set(ROWB);
+  invD(b, LD, INV);
+  b.get(X).set(PX).get(DY).set(PDY).get(DX).set(PDX).i32(0).set(LI);
+  b.whileLoop((c) => c.get(LI).get(LM).op(0x49), (c) => {
+    c.get(MEAN).get(LI).i32(2).op(0x74).add().op(0x2a, 0x02, 0x00).simd(F32X4_SPLAT).set(MV);
+    c.get(RSTD).get(LI).i32(2).op(0x74).add().op(0x2a, 0x02, 0x00).simd(F32X4_SPLAT).set(RV);
+    c.simd(V128_CONST, ...ZERO).set(S1V).simd(V128_CONST, ...ZERO).set(S2V);
+    forBytes(c, LJ, ROWB, (d) => {
+      ld(d, PDY, LJ).set(DYV);
+      ld(d, PX, LJ).get(MV).simd(F32X4_SUB).get(RV).simd(F32X4_MUL).set(XH);
+      d.get(DYV);
+      ld(d, G, LJ).simd(F32X4_MUL).set(GH);
+      d.get(S1V).get(GH).simd(F32X4_ADD).set(S1V);
+      d.get(S2V).get(GH).get(XH).simd(F32X4_MUL).simd(F32X4_ADD).set(S2V);
+      d.get(DG).get(LJ).add();
+      ld(d, DG, LJ).get(DYV).get(XH).simd(F32X4_MUL).simd(F32X4_ADD).simd(V128_STORE, 0x02, 0x00);
+      d.get(DB).get(LJ).add();
+      ld(d, DB, LJ).get(DYV).simd(F32X4_ADD).simd(V128_STORE, 0x02, 0x00);
+    });
+    hsum(c, S1V);
+    c.get(INV).op(0x94).set(S1);
+    hsum(c, S2V);
+    c.get(INV).op(0x94).set(S2);
+    c.get(S1).simd(F32X4_SPLAT).set(S1V).get(S2).simd(F32X4_SPLAT).set(S2V);
+    forBytes(c, LJ, ROWB, (d) => {
+      ld(d, PX, LJ).get(MV).simd(F32X4_SUB).get(RV).simd(F32X4_MUL).set(XH);
+      d.get(PDX).get(LJ).add().get(RV);
+      ld(d, PDY, LJ);
+      ld(d, G, LJ).simd(F32X4_MUL).get(S1V).simd(F32X4_SUB).get(XH).get(S2V).simd(F32X4_MUL).simd(F32X4_SUB);
+      d.simd(F32X4_MUL).simd(V128_STORE, 0x02, 0x00);
+    });
+    c.incBy(PX, ROWB).incBy(PDY, ROWB).incBy(PDX, ROWB).inc(LI, 1);
+  });
+  const locals = [...uleb(3), ...uleb(6), I32, ...uleb(3), F32, ...uleb(7), V128];
+  const code = [...locals, ...b.bytes, 0x0b];
+  return [...uleb(code.length), ...code];
+}
+
 function section(id: number, payload: number[]): number[] {
   return [id, ...uleb(payload.length), ...payload];
 }
@@ -377,21 +491,26 @@ function name(s: string): number[] {
   return [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
 }
 
-/** The module's bytes: imports env.memory, exports bmm and tn. */
+/** The module's bytes: imports env.memory, exports bmm, tn, ln and lng. */
 export function bmmModuleBytes(): Uint8Array<ArrayBuffer> {
-  const type = section(1, [2, 0x60, 7, I32, I32, I32, I32, I32, I32, I32, 0, 0x60, 6, I32, I32, I32, I32, I32, I32, 0]);
+  const i32s = (n: number) => new Array(n).fill(I32);
+  const type = section(1, [4, 0x60, 7, ...i32s(7), 0, 0x60, 6, ...i32s(6), 0, 0x60, 9, ...i32s(8), F32, 0, 0x60, 10, ...i32s(10), 0]);
   const imports = section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 0x00]);
-  const funcs = section(3, [2, 0, 1]);
-  const exports = section(7, [2, ...name('bmm'), 0x00, 0x00, ...name('tn'), 0x00, 0x01]);
-  const code = section(10, [2, ...bmmBody(), ...tnBody()]);
+  const funcs = section(3, [4, 0, 1, 2, 3]);
+  const exports = section(7, [4, ...name('bmm'), 0x00, 0x00, ...name('tn'), 0x00, 0x01, ...name('ln'), 0x00, 0x02, ...name('lng'), 0x00, 0x03]);
+  const code = section(10, [4, ...bmmBody(), ...tnBody(), ...lnBody(), ...lngBody()]);
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...imports, ...funcs, ...exports, ...code]);
 }
 
 export type BmmFn = (aPtr: number, bPtr: number, cPtr: number, batch: number, m: number, k: number, n: number) => void;
 export type TnFn = (aPtr: number, bPtr: number, cPtr: number, m: number, k: number, n: number) => void;
+export type LnFn = (x: number, g: number, b: number, y: number, mean: number, rstd: number, m: number, d: number, eps: number) => void;
+export type LngFn = (dy: number, x: number, g: number, mean: number, rstd: number, dx: number, dg: number, db: number, m: number, d: number) => void;
 export interface SimdKernels {
   readonly bmm: BmmFn;
   readonly tn: TnFn;
+  readonly ln: LnFn;
+  readonly lng: LngFn;
 }
 
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
@@ -401,7 +520,7 @@ export function simdFor(memory: WebAssembly.Memory): SimdKernels {
   let k = instances.get(memory);
   if (!k) {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bmmModuleBytes()), { env: { memory } });
-    k = { bmm: instance.exports.bmm as BmmFn, tn: instance.exports.tn as TnFn };
+    k = { bmm: instance.exports.bmm as BmmFn, tn: instance.exports.tn as TnFn, ln: instance.exports.ln as LnFn, lng: instance.exports.lng as LngFn };
     instances.set(memory, k);
   }
   return k;
