@@ -16,7 +16,8 @@ bench train   ms per LSRM training step (forward + backward + Adam) of the small
   --steps N       timed steps after warm-up (default ${TRAIN_BENCH_DEFAULTS.steps}); --warmup N (default ${TRAIN_BENCH_DEFAULTS.warmup})
   --backend NAME  tensorflow, wasm or cpu (default: the fastest that loads, or $LSRM_BACKEND)
   --json          one JSON object per line: items, batch, msPerStep, modelGflops, matmulGflops,
-                  peakMemoryMB, backend (plus cpuMsPerStep, gflopPerStep, loadAvg1, cores, kernels)
+                  peakMemoryMB, backend (plus cpuMsPerStep, modelGflopsCpu, gflopPerStep,
+                  loadAvg1, cores, kernels)
   --profile       also print the most expensive kernels of one step (to stderr)
 The machine's load is reported: other processes on the same cores inflate the wall time.`;
 

@@ -23,7 +23,7 @@ test('benchTrain runs a tiny configuration and reports every field', async () =>
   assert.equal(r.items, 20);
   assert.equal(r.batch, 2);
   assert.equal(r.backend, 'cpu');
-  for (const k of ['msPerStep', 'cpuMsPerStep', 'modelGflops', 'matmulGflops', 'peakMemoryMB', 'gflopPerStep'] as const) {
+  for (const k of ['msPerStep', 'cpuMsPerStep', 'modelGflops', 'modelGflopsCpu', 'matmulGflops', 'peakMemoryMB', 'gflopPerStep'] as const) {
     assert.ok(Number.isFinite(r[k]) && r[k] > 0, `${k} = ${r[k]}`);
   }
   assert.equal(r.gflopPerStep, stepFlops({ batch: 2, maxLen: 5, dim: 8, numLayers: 2, numItems: 20, numTargets: 10 }) / 1e9);
