@@ -4,7 +4,9 @@
  * Found by running a full forward + backward pass of tfjs's own ops on wasm and collecting what
  * throws "Kernel 'X' not registered for backend 'wasm'":
  *   - UnsortedSegmentSum: the gradient of `tf.gather` (embedding lookup).
- * (Dropout masks are drawn in JS, so RandomUniform is not needed.)
+ * It is the only one: the other ops of a plain-tfjs step (tf.dropout/randomUniform, moments, erf,
+ * tanh, softmax cross-entropy with one-hot labels, batched matMul, split/concat, Adam) run on
+ * wasm 4.22, only slowly (fused-kernels.ts and wasm-simd.ts replace the slow ones).
  * One kernel is replaced for speed: wasm's Identity (tf.clone, and every tensor a custom gradient
  * saves) copies the data; ours shares it by reference count, as wasm's Reshape and the cpu
  * backend's Identity do (a 12,800 x 1,682 softmax saved for the backward pass was an 86 MB copy).
