@@ -49,14 +49,15 @@ function size2(t: tf.Tensor2D): number {
 }
 
 /**
- * Plain 2-D product [M, K]·[K, N]. On wasm it runs the SIMD kernel of wasm-simd.ts (as fast as
- * XNNPACK or faster for our shapes, e.g. 108 vs 133 ms CPU for 12,800 x 64 x 1,682, and no weight
- * repacking); elsewhere tf.matMul.
+ * Plain 2-D product [M, K]·[K, N]. On wasm, when b is small (K <= 256, K·N <= 2^17 floats) it runs
+ * the SIMD kernel of wasm-simd.ts, which then beats XNNPACK (CPU ms, M = 12,800: 114 vs 143 for
+ * K = 64, N = 1,682; equal for the d x 4d layers); with a large K or b XNNPACK's cache blocking wins
+ * (73 vs 86 for K = 1,682, N = 64; 301 vs 443 for K = 64, N = 4,096), so it gets those.
  */
 function mm(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  if (tf.getBackend() !== 'wasm' || !hasTsKernels()) return tf.matMul(a, b);
   const [M, K] = a.shape;
   const N = b.shape[1];
+  if (tf.getBackend() !== 'wasm' || !hasTsKernels() || K > 256 || K * N > 2 ** 17) return tf.matMul(a, b);
   const y = run('LsrmBatchMatMul', { a: tf.reshape(a, [1, M, K]), b: tf.reshape(b, [1, K, N]) })[0]; // [1, M, N]
   return tf.reshape(y, [M, N]);
 }
