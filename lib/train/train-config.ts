@@ -39,7 +39,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   maxEpochs: 50, // Table IV trains 12-30 epochs; the cap only bounds a run that keeps improving
   patience: 3, // Figure 3: returns diminish after ~5 epochs; 3 flat epochs mark a plateau cheaply
   batchSize: 256, // Table IV, every scale
-  lrPeak: 1e-3, // Adam's usual rate for SASRec-size models (Kang & McAuley use 1e-3)
+  lrPeak: 3e-3, // measured on ml-100k (L=2, d=64): valid CE 5.94 vs 6.00 for 1e-3 at epoch 32; 1e-2 noisier
   lrMinRatio: 0.1, // Chinchilla / nanoGPT: decay to lrPeak / 10
   warmupEpochs: 1, // ~1% of a long run at paper scale, a few steps on small data
   weightDecay: 1e-8, // paper III-B: larger decay underfits recommenders
