@@ -179,7 +179,7 @@ function nextState(s: TrainState, value: number, metrics: Record<string, number>
   if (switchNow) st = { ...st, badEpochs: 0, switchEpoch: st.epoch };
   if (c.epochs !== undefined && st.epoch >= c.epochs) st = { ...st, isDone: true, stoppedBy: 'epochs' };
   else if (c.epochs === undefined && plateau && !switchNow) st = { ...st, isDone: true, stoppedBy: 'patience' };
-  else if (st.epoch >= c.maxEpochs) st = { ...st, isDone: true, stoppedBy: 'maxEpochs' };
+  else if (c.epochs === undefined && st.epoch >= c.maxEpochs) st = { ...st, isDone: true, stoppedBy: 'maxEpochs' };
   return { state: st, isNewBest, switchNow };
 }
 

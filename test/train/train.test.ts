@@ -65,6 +65,9 @@ test('trainModel: without the switch, training stops at the first plateau; maxEp
   k = 0;
   const capped = await trainModel(model, split, { ...base, patience: 2, maxEpochs: 3 }, { lossFn: tinyLoss, evaluate });
   assert.deepEqual([capped.epochs, capped.stoppedBy], [3, 'maxEpochs']);
+  // A fixed epoch count is not capped by maxEpochs (the cap is for open-ended runs).
+  const fixed = await trainModel(model, split, { ...base, epochs: 3, maxEpochs: 2 }, hooks);
+  assert.deepEqual([fixed.epochs, fixed.stoppedBy], [3, 'epochs']);
   model.dispose();
 });
 
