@@ -1,13 +1,16 @@
 /**
- * `lsrm bench <what>`: benchmarks. `bench train` times LSRM training steps (lib/bench/train.ts).
+ * `lsrm bench <what>`: benchmarks. `bench train` times LSRM training steps (lib/bench/train.ts),
+ * `bench data` the data pipeline (lib/bench/data.ts).
  * Sub-commands are the explicit map BENCHES; to add one (e.g. `data` from lib/bench/data.ts),
  * add an entry to BENCHES, its flags to OPTIONS, and a line to USAGE.
  */
 import { initBackend, parseBackendName } from '../train/backend';
 import { benchTrain, formatKernels, formatTrainBench, TRAIN_BENCH_DEFAULTS } from '../bench/train';
+import { benchData } from '../bench/data';
 import { intOption, stringOption, UsageError, type Command, type OptionSpec, type OptionValues } from './command';
 
 const USAGE = `usage: lsrm bench train [--json] [--profile] [--steps N] [--warmup N] [--batch B] [--items K,...] [--backend NAME]
+       lsrm bench data [--json] [--core K] [--rows N] [--regenerate]
 
 bench train   ms per LSRM training step (forward + backward + Adam) of the smallest Table IV model
               (L=2, d=64, 2 heads), length 50, full softmax over all items at every slot.
@@ -19,6 +22,14 @@ bench train   ms per LSRM training step (forward + backward + Adam) of the small
                   peakMemoryMB, backend (plus cpuMsPerStep, modelGflopsCpu, gflopPerStep,
                   loadAvg1, cores, kernels)
   --profile       also print the most expensive kernels of one step (to stderr)
+
+bench data    wall time and peak memory of parse + 30-core + sequences + leave-one-out on an
+              ML-20M-shaped CSV (about 138k users, 27k items, 20M rows), generated once into .bench/.
+  --core K        k-core (default 30)
+  --rows N        rows of the generated file (default 20,000,263); users and items scale with it
+  --regenerate    write the CSV again
+  --json          one JSON object: stages, totalMs, maxRssMB, csvMB, stats
+
 The machine's load is reported: other processes on the same cores inflate the wall time.`;
 
 const OPTIONS: OptionSpec = {
@@ -29,6 +40,9 @@ const OPTIONS: OptionSpec = {
   batch: { type: 'string' },
   items: { type: 'string' },
   backend: { type: 'string' },
+  core: { type: 'string' },
+  rows: { type: 'string' },
+  regenerate: { type: 'boolean' },
 };
 
 function itemList(values: OptionValues): number[] | undefined {
@@ -63,14 +77,31 @@ async function runTrainBench(values: OptionValues): Promise<number> {
   return 0;
 }
 
-/** Benchmarks by sub-command name (the integrator adds `data` here). */
+async function runDataBench(values: OptionValues): Promise<number> {
+  const core = intOption(values, 'core', 30) as number;
+  if (core < 0) throw new UsageError(`--core must be >= 0, got ${core}`);
+  const rows = intOption(values, 'rows');
+  if (rows !== undefined && rows < 1000) throw new UsageError(`--rows must be at least 1000, got ${rows}`);
+  // Scale users and items with the row count so a smaller file keeps ML-20M's shape.
+  const f = rows === undefined ? 1 : rows / 20_000_263;
+  const shape = rows === undefined ? {} : { numRows: rows, numUsers: Math.max(50, Math.round(138_493 * f)), numItems: Math.max(50, Math.round(26_744 * f)) };
+  const r = await benchData({ core, shape, regenerate: values.regenerate === true });
+  if (values.json) {
+    const { stats, ...rest } = r;
+    process.stdout.write(JSON.stringify({ ...rest, summary: undefined, users: stats.users, items: stats.items, interactions: stats.interactions, testUsers: stats.testUsers }) + '\n');
+  } else process.stdout.write(r.summary + '\n');
+  return 0;
+}
+
+/** Benchmarks by sub-command name. */
 export const BENCHES: Record<string, (values: OptionValues, rest: string[]) => Promise<number>> = {
   train: (values) => runTrainBench(values),
+  data: (values) => runDataBench(values),
 };
 
 export const benchCommand: Command = {
   name: 'bench',
-  summary: 'benchmarks: `bench train` times LSRM training steps',
+  summary: 'benchmarks: `bench train` (training-step speed), `bench data` (pipeline time and memory)',
   usage: USAGE,
   options: OPTIONS,
   async run(values, positionals) {

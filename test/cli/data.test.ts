@@ -4,18 +4,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dataCommand } from '../../lib/cli/data';
+import { runCli } from '../helpers/cli';
 
-/** Run the command, capturing stdout. */
+/** Run `lsrm data` in a child process. */
 async function run(argv: Record<string, string | boolean>): Promise<{ code: number; out: string }> {
-  let out = '';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string) => ((out += chunk), true)) as typeof process.stdout.write;
-  try {
-    const code = await dataCommand.run(argv, []);
-    return { code, out };
-  } finally {
-    process.stdout.write = write;
-  }
+  const args = ['data', ...Object.entries(argv).flatMap(([k, v]) => (v === true ? [`--${k}`] : [`--${k}`, String(v)]))];
+  const r = runCli(args);
+  assert.equal(r.code, 0, r.err);
+  return { code: r.code, out: r.out };
 }
 
 // Fixture (user item time): u1 has 4 events, u2 has 3, u3 has 1 (drops at core 2), item c is

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { formatTable, makeEvalCommand, type LoadedRun } from '../../lib/cli/eval';
-import { main } from '../../lib/cli';
+import { runCli } from '../helpers/cli';
 import { fakeModel, makeSplit } from '../eval/fixtures';
 
 // Same fake model and split as test/eval/evaluate.test.ts. Test targets: u0 -> 5, u1 -> 1, u3 -> 2.
@@ -76,14 +76,8 @@ test('usage errors name the flag (the dispatcher turns them into exit 2)', async
   assert.deepEqual(h.dirs, []);
 });
 
-test('the command is registered: `lsrm eval --help` prints its usage', async () => {
-  const writes: string[] = [];
-  const orig = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((s: string) => (writes.push(s), true)) as typeof process.stdout.write;
-  try {
-    assert.equal(await main(['eval', '--help']), 0);
-  } finally {
-    process.stdout.write = orig;
-  }
-  assert.match(writes.join(''), /usage: lsrm eval --run DIR/);
+test('the command is registered: `lsrm eval --help` prints its usage', () => {
+  const r = runCli(['eval', '--help']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /usage: lsrm eval --run DIR/);
 });
