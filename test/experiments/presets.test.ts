@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nonEmbeddingParams } from '../../lib/models/params';
@@ -94,7 +94,12 @@ test('presetRunConfig: the preset shape, the scale sequence length, TRAIN_DEFAUL
 test('trainPreset: trains once through the store, the second call loads', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lsrm-presets-'));
   const tiny = { label: 'tiny', kind: 'lsrm' as const, numLayers: 1, dim: 8, numHeads: 1 };
-  const config = presetRunConfig(tiny, { spec: 'synthetic:smoke', core: 0, label: 's' }, SCALES.smoke, { epochs: 1, batchSize: 64 });
+  // 24 users × 9 interactions over 12 items (a RecBole atomic file), so the two runs take seconds.
+  const lines = ['user_id:token\titem_id:token\ttimestamp:float'];
+  for (let u = 0; u < 24; u++) for (let t = 0; t < 9; t++) lines.push(`u${u}\ti${(u + 5 * t) % 12}\t${t}`);
+  const inter = join(dir, 'tiny.inter');
+  writeFileSync(inter, lines.join('\n') + '\n');
+  const config = presetRunConfig(tiny, { spec: `atomic:${inter}`, core: 0, label: 'tiny' }, SCALES.smoke, { epochs: 1, batchSize: 64 });
   const epochs: number[] = [];
   const first = await trainPreset(config, { dir, onEpoch: (r) => epochs.push(r.epoch) });
   assert.equal(first.isCached, false);
