@@ -131,13 +131,25 @@ function saveBest(outDir: string, best: ReadonlyMap<string, tf.Tensor>, s: Train
   });
 }
 
+/** Set the model's variables from `dir`/weights; a mismatch means the model code changed since. */
+function loadWeightsInto(model: SeqModel, dir: string): void {
+  const weights = loadTensors(dir, 'weights');
+  try {
+    restoreWeights(model.variables, weights);
+  } catch (err) {
+    model.dispose();
+    throw new DataError(`${dir}: the saved weights do not fit the ${model.kind} model built from config.json (${(err as Error).message}). ` +
+      'The model code probably changed since this run was trained. Fix: retrain it in a new directory, or use the code version in result.json (env.commit).');
+  } finally {
+    disposeWeights(weights);
+  }
+}
+
 /** The resume state from last/, with the model's variables set to the latest weights. */
 function loadResume(outDir: string, model: SeqModel) {
   const dir = resolveDir(join(outDir, 'last'));
   if (!dir) return undefined;
-  const weights = loadTensors(dir, 'weights');
-  restoreWeights(model.variables, weights);
-  disposeWeights(weights);
+  loadWeightsInto(model, dir);
   const state = loadJson<TrainState>(dir, 'state.json');
   // checkpoint/ may lag last/ by one write if the run died between the two: rewrite it.
   const resume = { state, optimizerTensors: loadTensors(dir, 'optimizer'), bestWeights: loadTensors(dir, 'best') };
@@ -214,12 +226,7 @@ export async function loadRun(dir: string, deps: Partial<RunDeps> = {}): Promise
   const d = { ...defaultRunDeps(), ...deps };
   const split = await d.prepare(config.data);
   const model = d.buildModel(config.model, split.numItems, config.train);
-  const weights = loadTensors(ckpt, 'weights');
-  try {
-    restoreWeights(model.variables, weights);
-  } finally {
-    disposeWeights(weights);
-  }
+  loadWeightsInto(model, ckpt);
   const resultPath = join(dir, 'result.json');
   const result = existsSync(resultPath) ? (JSON.parse(readFileSync(resultPath, 'utf8')) as RunResultFile) : undefined;
   return { model, split, config, result };

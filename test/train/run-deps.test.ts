@@ -15,7 +15,6 @@ test('dropoutRatesOf: LAD on = linear bottom -> top, off = the mean everywhere',
 });
 
 test('buildModel: LSRM gets the per-layer rates and the layer-0 rate on the embedding; seeded init', () => {
-  // One model at a time: LSRM names its tf.Variables globally (see the report on lsrm.ts).
   const spec = { kind: 'lsrm' as const, numLayers: 2, dim: 8, numHeads: 2, maxLen: 5 };
   const first = (m: ReturnType<typeof buildModel>) => Array.from([...m.variables.values()][0].dataSync());
   const m = buildModel(spec, 12, TRAIN_DEFAULTS);

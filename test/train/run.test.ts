@@ -98,4 +98,14 @@ test('loadRun: rebuilds the data and the best model; errors say what to do', asy
   const started = tmp();
   await assert.rejects(trainRun(config, started, { deps: { ...deps, lossFn: () => { throw new Error('x'); } } }), /x/);
   await assert.rejects(loadRun(started, deps), /has no checkpoint yet \(no epoch finished\). Fix: run the same `lsrm train` command to resume it/);
+  // Weights that no longer fit the model (the model code changed): a DataError naming the dir.
+  const renamed = { ...deps, buildModel: (...a: Parameters<NonNullable<RunDeps['buildModel']>>) => {
+    const m = deps.buildModel!(...a);
+    return { ...m, variables: new Map([...m.variables].map(([n, v]) => [`new.${n}`, v])) };
+  } };
+  await assert.rejects(loadRun(dir, renamed), (e: Error) => {
+    assert.equal(e.name, 'DataError');
+    assert.match(e.message, /checkpoint: the saved weights do not fit the tiny model built from config.json \(restoreWeights: no weights for variable 'new.emb'\)\. The model code probably changed/);
+    return true;
+  });
 });
