@@ -30,6 +30,7 @@ training
   --patience P      epochs without improvement before switch / stop (default ${TRAIN_DEFAULTS.patience})
   --batch-size B    windows per batch (default ${TRAIN_DEFAULTS.batchSize})
   --lr X            peak learning rate (default ${TRAIN_DEFAULTS.lrPeak})
+  --warmup-epochs W linear warmup length in epochs (default ${TRAIN_DEFAULTS.warmupEpochs})
   --select M        validation metric for selection: loss or NDCG@10 (default loss)
   --no-lad          same dropout in every layer instead of layer-wise adaptive dropout
   --no-switch       Adam only, no switch to SGD
@@ -53,6 +54,7 @@ export function runConfigFromOptions(v: OptionValues): RunConfigInput {
     patience: intOption(v, 'patience', TRAIN_DEFAULTS.patience),
     batchSize: intOption(v, 'batch-size', TRAIN_DEFAULTS.batchSize),
     lrPeak: numberOption(v, 'lr', TRAIN_DEFAULTS.lrPeak),
+    warmupEpochs: numberOption(v, 'warmup-epochs', TRAIN_DEFAULTS.warmupEpochs),
     layerwiseDropout: v['no-lad'] !== true,
     switchOptimizer: v['no-switch'] !== true,
     selectBy: select,
@@ -120,7 +122,7 @@ export const trainCommand: Command = {
     source: { type: 'string' }, dataset: { type: 'string' }, core: { type: 'string' },
     model: { type: 'string' }, layers: { type: 'string' }, 'd-model': { type: 'string' }, heads: { type: 'string' }, 'max-len': { type: 'string' },
     epochs: { type: 'string' }, 'max-epochs': { type: 'string' }, patience: { type: 'string' }, 'batch-size': { type: 'string' },
-    lr: { type: 'string' }, select: { type: 'string' }, 'no-lad': { type: 'boolean' }, 'no-switch': { type: 'boolean' },
+    lr: { type: 'string' }, 'warmup-epochs': { type: 'string' }, select: { type: 'string' }, 'no-lad': { type: 'boolean' }, 'no-switch': { type: 'boolean' },
     seed: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
   },
   run: (values) => runTrain(values),
