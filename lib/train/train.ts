@@ -152,7 +152,7 @@ function initialState(opt: SwitchingOptimizer, selectBy: TrainConfig['selectBy']
 /** Train one epoch; returns the target-weighted mean loss and the last learning rate. */
 function trainEpoch(model: SeqModel, opt: SwitchingOptimizer, windows: TrainWindows, c: TrainConfig, epoch: number, step0: number, hooks: TrainHooks) {
   const nb = batchesPerEpoch(windows, c.batchSize);
-  const schedule = { lrPeak: c.lrPeak, lrMin: c.lrPeak * c.lrMinRatio, warmupSteps: Math.round(c.warmupEpochs * nb), totalSteps: (c.epochs ?? c.maxEpochs) * nb };
+  const schedule = { lrPeak: c.lrPeak, lrMin: c.lrPeak * c.lrMinRatio, warmupSteps: Math.max(c.warmupMinSteps, Math.round(c.warmupEpochs * nb)), totalSteps: (c.epochs ?? c.maxEpochs) * nb };
   let step = step0, lossSum = 0, targetSum = 0, lr = 0, b = 0;
   for (const batch of epochBatches(windows, c.batchSize, c.seed, epoch)) {
     const scheduled = learningRate(step, schedule);

@@ -17,7 +17,7 @@ const deps: Partial<RunDeps> = {
 const config: RunConfigInput = {
   data: { source: 'synthetic:smoke', core: 0 },
   model: { kind: 'lsrm', numLayers: 1, dim: 8, numHeads: 1, maxLen: 5 },
-  train: { epochs: 3, batchSize: 16, lrPeak: 0.05, patience: 1, seed: 5 },
+  train: { epochs: 3, batchSize: 16, lrPeak: 0.05, warmupMinSteps: 0, patience: 1, seed: 5 },
 };
 const readJson = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
 const noWall = (c: CurveRow[]) => c.map(({ wallMs: _, ...r }) => r);

@@ -6,7 +6,7 @@ import type { SeqModel } from '../../lib/models/types';
 import { tinyEvaluate, tinyLoss, tinyModel, tinySplit } from './tiny';
 
 const split = tinySplit(30, 20, 15, 1);
-const base: Partial<TrainConfig> = { batchSize: 16, lrPeak: 0.05, warmupEpochs: 0.5, seed: 3 };
+const base: Partial<TrainConfig> = { batchSize: 16, lrPeak: 0.05, warmupEpochs: 0.5, warmupMinSteps: 0, seed: 3 };
 const hooks = { lossFn: tinyLoss, evaluate: tinyEvaluate };
 const weightsOf = (m: SeqModel) => [...m.variables].map(([n, v]) => [n, Array.from(v.dataSync())] as const);
 const noWall = (c: readonly CurveRow[]) => c.map(({ wallMs: _, ...r }) => r);
@@ -24,6 +24,17 @@ test('trainModel: curve rows per epoch, loss falls, model left with the best wei
   assert.equal(r.bestEpoch, best.epoch);
   const { metrics } = await tinyEvaluate(model, split, { split: 'valid' });
   assert.equal(metrics.loss, best.validLoss, 'model holds the best epoch weights');
+  model.dispose();
+});
+
+test('trainModel: warmup lasts max(warmupEpochs x steps/epoch, warmupMinSteps) steps', async () => {
+  // 6 steps per epoch. Warmup 12 steps: the epoch's last step (step 5) runs at 0.05 * 6/12 = 0.025.
+  // Warmup 1 epoch = 6 steps: step 5 reaches the peak, 0.05.
+  const model = tinyModel(20, 8, 5, 0);
+  const slow = await trainModel(model, split, { ...base, epochs: 2, warmupEpochs: 0, warmupMinSteps: 12 }, hooks);
+  assert.ok(Math.abs(slow.curve[0].lr - 0.025) < 1e-12);
+  const fast = await trainModel(model, split, { ...base, epochs: 2, warmupEpochs: 1, warmupMinSteps: 0 }, hooks);
+  assert.ok(Math.abs(fast.curve[0].lr - 0.05) < 1e-12);
   model.dispose();
 });
 
