@@ -9,10 +9,8 @@
  * The input-embedding dropout is the lowest layer's rate (the embedding sits below layer 0),
  * unless the model spec sets embDropout.
  */
-import { filterKCore } from '../data/kcore';
 import { loadSource } from '../data/load';
-import { toSequences } from '../data/sequences';
-import { splitLeaveOneOut } from '../data/split';
+import { prepareData } from '../data/pipeline';
 import { deriveSeed } from '../data/rng';
 import { evaluateModel } from '../eval/evaluate';
 import type { ModelKind } from '../models';
@@ -51,8 +49,7 @@ const INIT_STREAM = 0x696e6974;
 /** Load, k-core filter, sequence and split the data of a spec. */
 export async function prepareSplit(data: DataSpec): Promise<LeaveOneOutSplit> {
   const { interactions } = await loadSource(data.source, { progress: false });
-  const filtered = data.core > 0 ? filterKCore(interactions, { minUser: data.core, minItem: data.core }) : interactions;
-  return splitLeaveOneOut(toSequences(filtered));
+  return prepareData({ interactions, core: data.core }).split;
 }
 
 /** The per-layer dropout rates of a TrainConfig. */
