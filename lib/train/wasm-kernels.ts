@@ -7,6 +7,7 @@
  * It is the only one: the other ops of a plain-tfjs step (tf.dropout/randomUniform, moments, erf,
  * tanh, softmax cross-entropy with one-hot labels, batched matMul, split/concat, Adam) run on
  * wasm 4.22, only slowly (fused-kernels.ts and wasm-simd.ts replace the slow ones).
+ * tfjs-cpu's UnsortedSegmentSum is replaced by the same TypeScript kernel (it is ~4,000x slower).
  * One kernel is replaced for speed: wasm's Identity (tf.clone, and every tensor a custom gradient
  * saves) copies the data; ours shares it by reference count, as wasm's Reshape and the cpu
  * backend's Identity do (a 12,800 x 1,682 softmax saved for the backward pass was an 86 MB copy).
@@ -63,6 +64,10 @@ export function registerTrainingKernels(): void {
   if (registered) return;
   registered = true;
   registerForBackends('UnsortedSegmentSum', toKernelFunc(unsortedSegmentSumKernel), ['wasm']);
+  // tfjs-cpu's own UnsortedSegmentSum builds a one-hot-like mask per segment: 52 s for one
+  // embedding-gradient call ([3200, 64] into 1,683 rows) against 13 ms for ours. Replace it.
+  if (tf.getKernel('UnsortedSegmentSum', 'cpu')) tf.unregisterKernel('UnsortedSegmentSum', 'cpu');
+  tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'cpu', kernelFunc: toKernelFunc(unsortedSegmentSumKernel) });
   if (tf.getKernel('Identity', 'wasm')) tf.unregisterKernel('Identity', 'wasm');
   tf.registerKernel({ kernelName: 'Identity', backendName: 'wasm', kernelFunc: shareIdentityKernel });
   registerFusedKernels();

@@ -50,12 +50,12 @@ for (const name of SCALE_NAMES) {
   });
 }
 
-test('cpu presets: the documented sizes (SASRec 2 x 32, wide 2 x 64, deep 6 x 64; Table III = SASRec and deep)', () => {
+test('cpu presets: the documented sizes (SASRec 2 x 32, wide 2 x 64, deep 4 x 64; Table III = SASRec and deep)', () => {
   const p = TABLE_PRESETS.cpu;
-  // 12·2·32² = 24,576; 12·2·64² = 98,304; 12·6·64² = 294,912.
+  // 12·2·32² = 24,576; 12·2·64² = 98,304; 12·4·64² = 196,608.
   assert.equal(nonEmbeddingParams(p.sasrec.numLayers, p.sasrec.dim), 24_576);
   assert.equal(nonEmbeddingParams(p.wide.numLayers, p.wide.dim), 98_304);
-  assert.equal(nonEmbeddingParams(p.deep.numLayers, p.deep.dim), 294_912);
+  assert.equal(nonEmbeddingParams(p.deep.numLayers, p.deep.dim), 196_608);
   // Table III's models have the shapes of SASRec and LSRM_deep, so their "Both" runs are shared.
   assert.deepEqual([p.ablationSmall.numLayers, p.ablationSmall.dim], [p.sasrec.numLayers, p.sasrec.dim]);
   assert.deepEqual([p.ablationLarge.numLayers, p.ablationLarge.dim, p.ablationLarge.numHeads], [p.deep.numLayers, p.deep.dim, p.deep.numHeads]);

@@ -54,7 +54,7 @@ test('columns name our models per scale and the paper models', () => {
   assert.equal(cols[2].label, `CE ours ${l.label}, ${l.numLayers}×${l.dim}`);
   assert.equal(cols[1].format!(5.62491), '5.6249');
   const text = table3Text(SCALES.cpu, { spec: 'atomic:/d/ml-100k.inter', core: 0, label: 'ml-100k' });
-  assert.match(text.note, /^Ours: ml-100k \(atomic:\/d\/ml-100k\.inter, no k-core\), scale cpu, at most 12 epochs \(patience 2\), batch 256, peak lr 0\.003;/);
+  assert.match(text.note, /^Ours: ml-100k \(atomic:\/d\/ml-100k\.inter, no k-core\), scale cpu, at most 30 epochs \(patience 2\), batch 64, peak lr 0\.003;/);
 });
 
 test('table3Rows: 8 tiny runs through the store, 4 rows; a second call loads', async () => {

@@ -112,6 +112,6 @@ test('table5Rows: 6 tiny runs through the store, ours above the paper per model;
 
 test('table5Text names the data and scale of our rows', () => {
   const t = table5Text(SCALES.cpu, { spec: 'atomic:/d/ml-100k.inter', core: 0, label: 'ml-100k' });
-  assert.match(t.note, /^Ours: ml-100k \(atomic:\/d\/ml-100k\.inter, no k-core\), scale cpu; each model trained until validation loss stops improving, at most 12 epochs \(patience 2\), batch 256, peak lr 0\.003;/);
+  assert.match(t.note, /^Ours: ml-100k \(atomic:\/d\/ml-100k\.inter, no k-core\), scale cpu; each model trained until validation loss stops improving, at most 30 epochs \(patience 2\), batch 64, peak lr 0\.003;/);
   assert.match(table5Text(SCALES.paper, { spec: 'ml-20m', core: 5, label: 'MovieLens-20M' }).note, /\(ml-20m, 5-core\)/);
 });

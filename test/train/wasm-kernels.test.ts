@@ -42,10 +42,23 @@ async function compare(t: { skip: (m: string) => void }, what: string, onWasm: (
   });
 }
 
-test('UnsortedSegmentSum (gradient of gather) on wasm = tfjs cpu, incl. dropped ids and 2-D ids', async (t) => {
-  const x = () => tf.tensor2d(randArray(6 * 4, 1), [6, 4]);
-  const ids = () => tf.tensor1d([2, 0, 2, 5, -1, 1], 'int32'); // 5 and -1 are out of range for 3 segments
-  await compare(t, 'uss', () => tf.unsortedSegmentSum(x(), ids(), 3), () => tf.unsortedSegmentSum(x(), ids(), 3));
+/** Brute-force segment sum of rows of width `w` (ids outside [0, n) dropped). */
+function bruteSegmentSum(x: Float32Array, ids: number[], n: number, w: number): tf.Tensor {
+  const out = new Float32Array(n * w);
+  ids.forEach((s, i) => {
+    if (s >= 0 && s < n) for (let j = 0; j < w; j++) out[s * w + j] += x[i * w + j];
+  });
+  return tf.tensor(out);
+}
+
+test('UnsortedSegmentSum (gradient of gather) on wasm and cpu = brute force, incl. dropped ids and 2-D ids', async (t) => {
+  const xs = randArray(6 * 4, 1);
+  const x = () => tf.tensor2d(xs, [6, 4]);
+  const idList = [2, 0, 2, 5, -1, 1]; // 5 and -1 are out of range for 3 segments
+  const ids = () => tf.tensor1d(idList, 'int32');
+  await compare(t, 'uss', () => tf.unsortedSegmentSum(x(), ids(), 3), () => bruteSegmentSum(xs, idList, 3, 4));
+  // Our kernel also replaces tfjs-cpu's (slow) one: check it there too.
+  await compare(t, 'uss on cpu', () => bruteSegmentSum(xs, idList, 3, 4), () => tf.unsortedSegmentSum(x(), ids(), 3));
   // 2-D segment ids (TensorFlow semantics; tfjs cpu handles only 1-D, so this one is worked by hand):
   // x[0] = [1,2],[3,4],[5,6]; x[1] = [7,8],[9,10],[11,12]; ids [[0,1,1],[3,0,2]]
   // seg 0 = [1,2] + [9,10] = [10,12]; seg 1 = [3,4] + [5,6] = [8,10]; seg 2 = [11,12]; seg 3 = [7,8]
