@@ -46,3 +46,13 @@ export { showFigure, showTable, publishFigure, publishTable } from './plot/show'
 export { buildStamp, buildStampLine, type BuildStamp } from './notebook/build';
 export { executeNotebook, formatCellError, jupyterMissing, type NotebookRun } from './notebook/run';
 export { installKernelSpec, kernelSpec } from './notebook/kernel';
+
+// Training and evaluation
+export { initBackend, type BackendInfo, type BackendName } from './train/backend';
+export { trainModel, TRAIN_DEFAULTS, type TrainConfig, type CurveRow, type TrainResult } from './train/train';
+export { trainRun, loadRun as loadTrainedRun, normalizeRunConfig, type RunConfig, type RunConfigInput, type RunResultFile } from './train/run';
+export { layerDropoutRates } from './train/dropout';
+export { learningRate } from './train/schedule';
+export { evaluateModel, EVAL_DEFAULTS, type EvalOptions, type EvalResult } from './eval/evaluate';
+export { hitRate, ndcg, mrr, coverage } from './eval/metrics';
+export { rankOfTarget, topKItems } from './eval/rank';
