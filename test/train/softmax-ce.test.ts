@@ -3,32 +3,11 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/train/backend';
 import { sparseSoftmaxCrossEntropy, outputCrossEntropy } from '../../lib/train/softmax-ce';
-import { makeRng } from '../../lib/data/rng';
+import { close, rand, vjp } from '../helpers/numeric';
 
 before(async () => {
   await initBackend('cpu');
 });
-
-function rand(shape: number[], seed: number): tf.Tensor {
-  const r = makeRng(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: n }, () => r.normal()), shape);
-}
-
-function close(got: tf.Tensor | number[], want: tf.Tensor | number[], tol = 1e-4, what = ''): void {
-  const g = Array.isArray(got) ? got : Array.from(got.dataSync());
-  const w = Array.isArray(want) ? want : Array.from(want.dataSync());
-  assert.equal(g.length, w.length, `${what}: length`);
-  for (let i = 0; i < g.length; i++) {
-    assert.ok(Math.abs(g[i] - w[i]) <= tol * (1 + Math.abs(w[i])), `${what}[${i}]: got ${g[i]}, want ${w[i]}`);
-  }
-}
-
-/** Gradients of sum(f(xs) ⊙ probe) w.r.t. every input: a full vector-Jacobian product check. */
-function vjp(f: (...xs: tf.Tensor[]) => tf.Tensor, xs: tf.Tensor[], seed = 99): tf.Tensor[] {
-  const probe = rand(f(...xs).shape, seed);
-  return tf.grads((...a: tf.Tensor[]) => tf.sum(tf.mul(f(...a), probe)))(xs);
-}
 
 test('sparse softmax cross-entropy: hand values, tfjs reference, gradient = softmax - indicator', () => {
   // [0, 0] label 0: ln 2; [ln 1, ln 3] label 1: -ln(3/4) = 0.287682
