@@ -47,6 +47,11 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`lsrm ${name}: ${e.message}\n\n${cmd.usage.trimEnd()}\n`);
       return 2;
     }
+    if (e.name === 'ConfigError') {
+      // A model or training setting out of range: the message names the field, value and range.
+      process.stderr.write(`lsrm ${name}: ${e.message}\n`);
+      return 2;
+    }
     if (e.name === 'DataError') {
       // Bad input data: the message already names file, line and fix.
       process.stderr.write(`lsrm ${name}: ${e.message}\n`);

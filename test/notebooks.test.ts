@@ -1,9 +1,10 @@
 /**
- * Executes every notebooks/*.ipynb headless at smoke scale (LSRM_SCALE=smoke) with the tslab
- * kernel and Debian's Jupyter; fails on any cell error, naming the cell and the message.
+ * Executes the notebook of every registry entry (lib/experiments/registry.ts) headless at
+ * smoke scale (LSRM_SCALE=smoke) with the tslab kernel and Debian's Jupyter; fails on any cell
+ * error, naming the cell and the message, and when notebooks/ and the registry disagree.
  * Output goes to temp folders (LSRM_FIGURES_DIR, LSRM_RUNS_DIR), never to the committed
- * notebooks or figures. Without Jupyter the tests skip, unless LSRM_REQUIRE_NOTEBOOKS=1
- * (.ci/run), which turns the skip into a failure.
+ * notebooks or figures; a smoke run writes below <figures>/smoke/ in any case. Without Jupyter
+ * the tests skip, unless LSRM_REQUIRE_NOTEBOOKS=1 (.ci/run), which turns the skip into a failure.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,11 +12,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { FIGURES } from '../lib/experiments/registry';
+import { findChrome } from '../lib/plot/export';
 import { staleBuild } from '../lib/notebook/build';
 import { DEFAULT_PYTHON, executeNotebook, formatCellError, jupyterMissing } from '../lib/notebook/run';
 
 const ROOT = resolve(__dirname, '..');
-const NOTEBOOKS = readdirSync(join(ROOT, 'notebooks')).filter((f) => f.endsWith('.ipynb')).sort();
+const ON_DISK = readdirSync(join(ROOT, 'notebooks')).filter((f) => f.endsWith('.ipynb')).sort();
+const HAS_CHROME = (() => { try { return findChrome() !== undefined; } catch { return false; } })();
 // LSRM_JUPYTER_PYTHON points at another Python (e.g. a missing one, to check the skip logic).
 const python = process.env.LSRM_JUPYTER_PYTHON ?? DEFAULT_PYTHON;
 const missing = jupyterMissing(python);
@@ -31,28 +34,34 @@ function stdoutLines(executed: string): string[] {
   return text.flatMap((o) => (Array.isArray(o.text) ? o.text.join('') : o.text ?? '').split('\n'));
 }
 
+test('notebooks/ holds exactly one notebook per registry entry', () => {
+  const registered = FIGURES.map((f) => f.notebook);
+  const missingNb = registered.filter((nb) => !existsSync(join(ROOT, nb)));
+  assert.deepEqual(missingNb, [], `registry entries without their notebook: ${missingNb.join(', ')}`);
+  const unregistered = ON_DISK.filter((name) => !registered.includes(`notebooks/${name}`));
+  assert.deepEqual(unregistered, [], `notebooks with no registry entry (lib/experiments/registry.ts): ${unregistered.join(', ')}`);
+});
+
 test('Jupyter and the build are ready for the notebook tests', { skip }, () => {
   assert.equal(missing, undefined, `LSRM_REQUIRE_NOTEBOOKS=1 but Jupyter is missing: ${missing}`);
   assert.equal(staleBuild(ROOT), undefined);
-  assert.ok(NOTEBOOKS.length > 0, 'no notebooks found');
 });
 
-for (const name of NOTEBOOKS) {
-  test(`notebook ${name} runs headless at smoke scale on the current build`, { skip: skip || (missing ? 'Jupyter missing' : false) }, async () => {
+for (const entry of FIGURES) {
+  test(`notebook ${entry.notebook} runs headless at smoke scale on the current build`, { skip: skip || (missing ? 'Jupyter missing' : false) }, async () => {
     const figures = mkdtempSync(join(tmpdir(), 'lsrm-nbfig-'));
     const env = { LSRM_SCALE: 'smoke', LSRM_FIGURES_DIR: figures, LSRM_RUNS_DIR: mkdtempSync(join(tmpdir(), 'lsrm-nbruns-')) };
-    const run = await executeNotebook(join(ROOT, 'notebooks', name), { env, cellTimeoutSec: 300, python });
+    const run = await executeNotebook(join(ROOT, entry.notebook), { env, cellTimeoutSec: 300, python });
     assert.ok(run.ok, formatCellError(run));
     // The notebook loaded this checkout's dist/: its first line is the stamp of dist/notebook/build.js.
     const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
     const builtAt = statSync(join(ROOT, 'dist', 'notebook', 'build.js')).mtime.toISOString();
     assert.equal(stdoutLines(run.outPath)[0], `lsrm-lab ${version}, build of ${builtAt} (../dist)`);
-    // It wrote the figures the registry assigns to it, into the redirected folder.
-    for (const f of FIGURES.filter((e) => e.notebook === `notebooks/${name}`)) {
-      assert.ok(existsSync(join(figures, `${f.id}.html`)), `${name} did not write ${f.id}.html`);
-      if (f.kind === 'table') assert.ok(existsSync(join(figures, `${f.id}.csv`)), `${name} did not write ${f.id}.csv`);
-    }
-    process.stderr.write(`notebooks: ${name} ran in ${(run.wallMs / 1000).toFixed(1)} s\n`);
+    // It wrote its entry's files into the smoke folder of the redirected root, and nothing else.
+    assert.deepEqual(readdirSync(figures), ['smoke'], `${entry.notebook} wrote outside <figures>/smoke/`);
+    const exts = [...(entry.kind === 'table' ? ['csv', 'md'] : ['json']), 'html', ...(HAS_CHROME ? ['png'] : [])];
+    assert.deepEqual(readdirSync(join(figures, 'smoke')).sort(), exts.map((e) => `${entry.id}.${e}`).sort());
+    process.stderr.write(`notebooks: ${entry.notebook} ran in ${(run.wallMs / 1000).toFixed(1)} s\n`);
     // Passed: remove the temp output (a failure keeps it for inspection; the message names it).
     for (const d of [figures, env.LSRM_RUNS_DIR, dirname(run.outPath)]) rmSync(d, { recursive: true, force: true });
   });

@@ -18,7 +18,7 @@ import { filterKCore } from '../data/kcore';
 import { toSequences } from '../data/sequences';
 import { splitLeaveOneOut } from '../data/split';
 import { datasetStats, formatStats, type DatasetStats } from '../data/stats';
-import { projectRoot } from '../notebook/kernel';
+import { projectRoot } from '../util/paths';
 import { ML20M_SHAPE, writeMl20mShapedCsv, type Ml20mShapeConfig } from './ml20m-csv';
 
 export interface BenchDataOptions {

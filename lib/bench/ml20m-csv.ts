@@ -12,7 +12,7 @@
  */
 import { closeSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { deriveSeed, makeRng, shuffled, type Rng } from '../data/rng';
+import { deriveSeed, makeRng, shuffled, type Rng } from '../util/rng';
 import { sampleSortedIndices } from '../data/subsample';
 
 /** Size and shape of the generated file. */

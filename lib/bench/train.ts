@@ -1,5 +1,5 @@
 /**
- * Training-step benchmark (DESIGN.md, "Compute backend"): the smallest Table IV model (L = 2,
+ * Training-step benchmark (ARCHITECTURE.md, "Facts": Compute backend): the smallest Table IV model (L = 2,
  * d = 64, 2 heads) at batch 256, length 50, full softmax over every item at every slot, Adam.
  * Reports ms per step after warm-up (forward + backward + Adam update), the step's model
  * GFLOP/s, the backend's own plain matMul GFLOP/s, peak tensor memory, CPU ms per step, the
@@ -7,7 +7,7 @@
  * the time per kernel of one profiled step (tf.profile).
  *
  * Batches are synthetic: every slot holds a uniformly drawn item and a target (no padding), the
- * worst case and the setting of DESIGN.md's PyTorch reference (200-250 ms at batch 64 with 3,700
+ * worst case and the setting of the PyTorch reference measured on these machines (200-250 ms at batch 64 with 3,700
  * items, 500-650 ms at batch 256 with 1,682 items, one thread).
  *
  * Step FLOPs (matMuls only; element-wise ops are not counted), with M = B·T tokens and n target
@@ -21,8 +21,8 @@
  */
 import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
-import { makeRng } from '../data/rng';
-import { createLsrm, LSRM_DEFAULTS } from '../models/lsrm';
+import { makeRng } from '../util/rng';
+import { createLsrm } from '../models/lsrm';
 import { nextItemLoss } from '../train/loss';
 
 export interface TrainBenchConfig {
@@ -116,7 +116,7 @@ function syntheticBatch(batch: number, maxLen: number, numItems: number, seed: n
 
 /** Benchmark one item count on the active backend. */
 export async function benchTrainStep(c: TrainBenchConfig, numItems: number, matmulGflops: number): Promise<TrainBenchResult> {
-  const model = createLsrm({ ...LSRM_DEFAULTS, numItems, maxLen: c.maxLen, dim: c.dim, numLayers: c.numLayers, numHeads: c.numHeads, dropout: Array(c.numLayers).fill(0.1), embDropout: 0.1 }, c.seed);
+  const model = createLsrm({ numItems, maxLen: c.maxLen, dim: c.dim, numLayers: c.numLayers, numHeads: c.numHeads, dropout: Array(c.numLayers).fill(0.1), embDropout: 0.1 }, c.seed);
   const [inputs, targets] = syntheticBatch(c.batch, c.maxLen, numItems, c.seed);
   const opt = tf.train.adam(1e-3);
   const vars = [...model.variables.values()];

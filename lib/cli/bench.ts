@@ -4,7 +4,7 @@
  * Sub-commands are the explicit map BENCHES; to add one (e.g. `data` from lib/bench/data.ts),
  * add an entry to BENCHES, its flags to OPTIONS, and a line to USAGE.
  */
-import { initBackend, parseBackendName } from '../train/backend';
+import { initBackend, parseBackendName } from '../ops/backend';
 import { benchTrain, formatKernels, formatTrainBench, TRAIN_BENCH_DEFAULTS } from '../bench/train';
 import { benchData } from '../bench/data';
 import { intOption, stringOption, UsageError, type Command, type OptionSpec, type OptionValues } from './command';

@@ -11,9 +11,10 @@ const USAGE = `usage: lsrm data (--source <kind>:<path> | --dataset <name>) [--c
                  [--lenient] [--duplicates first|keep]
 
   --source      atomic:<file.inter> | movielens:<file or folder> | amazon:<file or folder>
-                | csv:<file> | synthetic[:<preset>] (presets: smoke, default, cpu)
-  --dataset     a downloadable dataset: ml-100k, ml-1m, ml-20m, ml-latest-small,
-                amazon-<Category> (fetched once into data/)
+                | csv:<file> | synthetic[:<preset>] (presets: smoke, default, cpu) | dataset:<name>
+  --dataset     a named dataset: ml-100k, ml-1m, ml-20m, ml-latest-small, amazon-<Category>,
+                amazon-<Category>-5core, amazon-2018, amazon-2018-5core-small; read from
+                $LSRM_DATA_DIR/<name>/, else data/<name>/, else downloaded once into data/
   --core K      iterative K-core on users and items (default 0 = no filtering; the paper uses 30 on Amazon)
   --json        print one JSON object: users, items, interactions, avgSeqLen, density, testUsers, ...
   --lenient     skip malformed rows (counted) instead of stopping at the first one

@@ -4,24 +4,21 @@
  * named after the split it was computed on: `testLoss` for --split test (the default),
  * `validLoss` for --split valid (one split per call; evaluating both would double the cost).
  * Table by default, one JSON object with --json; progress goes to stderr.
- * The run directory is read by the training helper's `loadRun(dir)` (lib/train/run.ts).
+ * The run directory is read by `loadRun(dir)` (lib/runs/run.ts), which rebuilds the data from
+ * the run's config (a dataset name is resolved through $LSRM_DATA_DIR or data/).
  */
-import type { SeqModel } from '../models/types';
-import type { EvalSplit, LeaveOneOutSplit } from '../types';
-import { initBackend } from '../train/backend';
-import { loadRun } from '../train/run';
+import type { EvalSplit } from '../data/types';
+import { initBackend } from '../ops/backend';
+import { loadRun, type LoadedRun } from '../runs/run';
 import { EVAL_DEFAULTS, evaluateModel, type EvalResult } from '../eval/evaluate';
 import { writeTopK } from '../eval/topk';
 import { intOption, stringOption, UsageError, type Command, type OptionValues } from './command';
 
-/** The fields of lib/train/run.ts `loadRun(dir)` that eval needs (tests pass a fake loader). */
-export interface LoadedRun {
-  readonly model: SeqModel;
-  readonly split: LeaveOneOutSplit;
-  readonly config: unknown;
-}
+/** The parts of a loaded run (lib/runs/run.ts LoadedRun) that eval needs. */
+export type EvalRun = Pick<LoadedRun, 'model' | 'split'>;
 
-export type RunLoader = (dir: string) => Promise<LoadedRun>;
+/** Reads a run directory; loadRun by default, a fake in tests. */
+export type RunLoader = (dir: string) => Promise<EvalRun>;
 
 /** Where the command writes: stdout for results, stderr for progress. */
 export interface CommandIo {
@@ -32,7 +29,7 @@ export interface CommandIo {
 const USAGE = `usage: lsrm eval --run DIR [--split test|valid] [--json] [--topk-out FILE] [--mask-seen] [--batch-size N]
 
 Full-ranking evaluation of a trained run: every item is a candidate (no sampled negatives).
-  --run DIR         run directory written by training (lib/train/run.ts)
+  --run DIR         run directory written by training (lsrm train --out, or runs/train/<key>.run)
   --split S         test (default; history = train + valid) or valid (history = train)
   --json            print one JSON object instead of a table
   --topk-out FILE   also write each user's top-50 items as JSON lines, in raw ids
@@ -106,7 +103,7 @@ async function runEval(load: RunLoader, io: CommandIo, values: OptionValues): Pr
 }
 
 /** Build the command around a run loader (tests pass a fake one). */
-export function makeEvalCommand(load: RunLoader = loadRun, io?: CommandIo): Command {
+export function makeEvalCommand(load: RunLoader = (dir) => loadRun(dir), io?: CommandIo): Command {
   const streams: CommandIo = io ?? { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
   return {
     name: 'eval',

@@ -2,16 +2,18 @@
  * `lsrm figures`: regenerate the figures and tables of the paper by executing their notebooks
  * headless (tslab kernel, Debian's Jupyter) at a scale preset. Executing the notebooks, not
  * the experiment modules, is deliberate: it proves the notebooks a reader opens still work.
- * The notebooks write figures/<id>.*; the executed copies go to a temp folder unless
- * --in-place asks to store them (with outputs) over the committed notebooks.
+ * The notebooks write figures/<id>.* at the cpu scale and figures/<scale>/<id>.* at the others
+ * (git-ignored); the executed copies go to a temp folder unless --in-place asks to store them
+ * (with outputs) over the committed notebooks.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { FIGURES, findFigure, type FigureEntry } from '../experiments/registry';
 import { getScale } from '../experiments/scale';
 import { staleBuild } from '../notebook/build';
-import { projectRoot } from '../notebook/kernel';
+import { figuresDirFor } from '../plot/save';
+import { projectRoot } from '../util/paths';
 import { executeNotebook, formatCellError, jupyterMissing } from '../notebook/run';
 import { stringOption, UsageError, type Command } from './command';
 
@@ -45,7 +47,8 @@ async function runAll(notebooks: string[], scale: string, inPlace: boolean): Pro
     process.stderr.write(run.ok ? `ok, ${(run.wallMs / 1000).toFixed(1)} s\n` : `FAILED\n${formatCellError(run)}\n`);
     if (!run.ok) failed++;
   }
-  process.stdout.write(`${notebooks.length - failed}/${notebooks.length} notebooks ran; figures in figures/${tmp ? `; executed copies in ${tmp}` : ''}\n`);
+  const out = relative(process.cwd(), figuresDirFor(scale)) || '.';
+  process.stdout.write(`${notebooks.length - failed}/${notebooks.length} notebooks ran; figures in ${out}${tmp ? `; executed copies in ${tmp}` : ''}\n`);
   return failed === 0 ? 0 : 1;
 }
 
@@ -55,7 +58,8 @@ export const figuresCommand: Command = {
   usage: `usage: lsrm figures [--scale smoke|cpu|paper] [--only <id,id,...>] [--in-place] [--list]
 
 Executes each figure's notebook (notebooks/*.ipynb) headless with the tslab kernel and
-LSRM_SCALE=<scale>; the notebooks write figures/<id>.{png,html} (tables also .csv, .md).
+LSRM_SCALE=<scale>; the notebooks write figures/<id>.{png,html} (tables also .csv, .md) at the
+cpu scale, figures/<scale>/<id>.* at the others (git-ignored). Unchanged files are left untouched.
   --scale     scale preset (default cpu; smoke takes seconds, paper needs a GPU)
   --only      only these figure ids (see --list)
   --in-place  also store the executed notebooks, with outputs, over notebooks/*.ipynb

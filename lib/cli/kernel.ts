@@ -4,7 +4,8 @@
  * Nothing global is installed; `lsrm figures` and the tests write their own temp spec.
  */
 import { join } from 'node:path';
-import { installKernelSpec, projectRoot } from '../notebook/kernel';
+import { installKernelSpec } from '../notebook/kernel';
+import { projectRoot } from '../util/paths';
 import { stringOption, type Command } from './command';
 
 export const kernelCommand: Command = {

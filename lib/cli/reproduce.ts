@@ -1,33 +1,33 @@
 /**
  * `lsrm reproduce` (`npm run reproduce`): the main job on the embedded synthetic data, with no
- * Jupyter needed: computes the cheap figures and tables by calling their experiment modules
- * directly and writes figures/<id>.*. `lsrm figures` regenerates everything through the
- * notebooks instead.
+ * Jupyter needed: calls `produce` of the registry's cheap entries (experiments/registry.ts)
+ * and writes figures/<id>.* (figures/<scale>/<id>.* at a scale other than cpu). With unchanged
+ * data no file changes. `lsrm figures` regenerates everything through the notebooks instead.
  */
+import { cheapFigures, type FigureEntry } from '../experiments/registry';
 import { getScale, type ScalePreset } from '../experiments/scale';
-import { table2Rows, table2Sources, TABLE_2_COLUMNS, TABLE_2_TEXT } from '../experiments/table-2';
-import { table4Rows, TABLE_4_COLUMNS, TABLE_4_TEXT } from '../experiments/table-4';
-import { describeSaved, saveTable, type SavedFiles } from '../plot/save';
 import { closeBrowser } from '../plot/export';
+import { describeSaved } from '../plot/save';
 import { stringOption, UsageError, type Command } from './command';
 import { selectFigures } from './figures';
 
-type Producer = (scale: ScalePreset, log: (m: string) => void) => Promise<SavedFiles>;
-
-/** The figures `reproduce` makes, by id: explicit, cheap, no notebook needed. */
-export const PRODUCERS: Readonly<Record<string, Producer>> = {
-  'table-2-datasets': async (scale, log) =>
-    saveTable(await table2Rows(table2Sources(scale), { log }), TABLE_2_COLUMNS, 'table-2-datasets', TABLE_2_TEXT),
-  'table-4-configs': async () => saveTable(table4Rows(), TABLE_4_COLUMNS, 'table-4-configs', TABLE_4_TEXT),
-};
+/** The entries to make: every cheap one, or the --only list (each must be cheap). */
+export function reproduceEntries(only: string | undefined): FigureEntry[] {
+  if (only === undefined) return cheapFigures();
+  const entries = selectFigures(only);
+  const costly = entries.filter((e) => !e.isCheap).map((e) => e.id);
+  if (costly.length) throw new UsageError(`not made by reproduce: ${costly.join(', ')} (use lsrm figures --only ${costly.join(',')})`);
+  return entries;
+}
 
 export const reproduceCommand: Command = {
   name: 'reproduce',
   summary: 'compute the cheap tables and figures on the embedded synthetic data into figures/',
   usage: `usage: lsrm reproduce [--scale smoke|cpu|paper] [--only <id,id,...>]
 
-Computes, without Jupyter, the figures and tables that take seconds: ${Object.keys(PRODUCERS).join(', ')}.
-Results are cached in runs/; files go to figures/<id>.{csv,md,html,png}.
+Computes, without Jupyter, the figures and tables that take seconds: ${cheapFigures().map((e) => e.id).join(', ')}.
+Results are cached in runs/; files go to figures/<id>.{csv,md,html,png} at the cpu scale and to
+figures/<scale>/<id>.* at the others. Files whose content is unchanged are left untouched.
   --scale  scale preset whose data the tables describe (default cpu)
   --only   only these ids`,
   options: { scale: { type: 'string' }, only: { type: 'string' } },
@@ -38,17 +38,14 @@ Results are cached in runs/; files go to figures/<id>.{csv,md,html,png}.
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
-    const only = stringOption(values, 'only');
-    const ids = only === undefined ? Object.keys(PRODUCERS) : selectFigures(only).map((e) => e.id);
-    const unknown = ids.filter((id) => !(id in PRODUCERS));
-    if (unknown.length) throw new UsageError(`not made by reproduce: ${unknown.join(', ')} (use lsrm figures --only ${unknown.join(',')})`);
+    const entries = reproduceEntries(stringOption(values, 'only'));
     const log = (m: string): void => void process.stderr.write(`  ${m}\n`);
     try {
-      for (const id of ids) {
+      for (const entry of entries) {
         const started = Date.now();
-        process.stderr.write(`${id} (scale ${scale.name})\n`);
-        const saved = await PRODUCERS[id](scale, log);
-        process.stdout.write(`wrote ${describeSaved(saved, process.cwd())} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+        process.stderr.write(`${entry.id} (scale ${scale.name})\n`);
+        const out = await entry.produce(scale, { log });
+        process.stdout.write(`wrote ${describeSaved(out.saved, process.cwd())} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
       }
     } finally {
       await closeBrowser();

@@ -1,14 +1,29 @@
 /**
- * `lsrm train`: train one model into a run directory (lib/train/run.ts), with a progress bar on
+ * `lsrm train`: train one model (any MODELS kind) into a run directory (lib/runs/run.ts), with a progress bar on
  * stderr and the final valid/test metrics on stdout. Killed, the same command resumes; finished,
  * it prints the stored result.
  */
-import { initBackend } from '../train/backend';
+import { initBackend } from '../ops/backend';
 import { createProgress, type Progress } from '../train/progress';
-import { trainRun, type RunConfigInput, type RunResultFile } from '../train/run';
+import { trainRun, type RunConfigInput, type RunResultFile } from '../runs/run';
 import { TRAIN_DEFAULTS, type TrainConfig } from '../train/train-config';
-import { MODELS, type ModelKind } from '../models';
+import { defaultShape, isModelKind, MODEL_KINDS, MODELS } from '../models';
+import type { ModelShape } from '../models/types';
 import { intOption, numberOption, stringOption, UsageError, type Command, type OptionValues } from './command';
+
+/** The flag of each generic shape field. */
+const SHAPE_FLAGS: Readonly<Record<keyof ModelShape, string | undefined>> = { numLayers: '--layers', dim: '--d-model', numHeads: '--heads', maxLen: '--max-len', embDropout: undefined };
+
+/** One help line per registry kind: its label and the shape flags it reads. */
+function modelLines(): string {
+  const width = Math.max(...MODEL_KINDS.map((k) => k.length));
+  return MODEL_KINDS.map((k) => {
+    const flags = MODELS[k].shapeFields.map((f) => SHAPE_FLAGS[f]).filter((f) => f !== undefined);
+    return `                      ${k.padEnd(width)}  ${MODELS[k].label}, reads ${flags.join(' ')}`;
+  }).join('\n');
+}
+
+const LSRM_SHAPE = defaultShape('lsrm');
 
 const USAGE = `usage: lsrm train (--source <kind>:<path> | --dataset <name>) --out DIR [options]
 
@@ -21,9 +36,11 @@ data
   --dataset NAME    a named dataset instead (ml-100k, ml-1m, ml-20m, amazon-<Category>, ...)
   --core K          iterative K-core on users and items (default 0 = none; paper: 30 on Amazon)
 model
-  --model KIND      ${Object.keys(MODELS).join(', ')} (default lsrm)
-  --layers L        decoder layers (default 2)        --d-model D   width (default 64)
-  --heads H         attention heads (default 2)       --max-len T   sequence length (default 50)
+  --model KIND      one of (default lsrm):
+${modelLines()}
+  --layers L        layers (default ${LSRM_SHAPE.numLayers})                --d-model D   width (default ${LSRM_SHAPE.dim})
+  --heads H         attention heads (default ${LSRM_SHAPE.numHeads})       --max-len T   sequence length (default ${LSRM_SHAPE.maxLen})
+                    (defaults are the model's own; a flag it does not read is stored, unused)
 training
   --epochs E        fixed epoch count (default: until validation stops improving)
   --max-epochs N    cap when --epochs is not given (default ${TRAIN_DEFAULTS.maxEpochs})
@@ -45,7 +62,8 @@ export function runConfigFromOptions(v: OptionValues): RunConfigInput {
   const dataset = stringOption(v, 'dataset');
   if ((source === undefined) === (dataset === undefined)) throw new UsageError('give exactly one of --source or --dataset');
   const kind = stringOption(v, 'model', 'lsrm')!;
-  if (!(kind in MODELS)) throw new UsageError(`--model takes one of ${Object.keys(MODELS).join(', ')}, got '${kind}'`);
+  if (!isModelKind(kind)) throw new UsageError(`--model takes one of ${MODEL_KINDS.join(', ')}, got '${kind}'`);
+  const shape = defaultShape(kind);
   const select = stringOption(v, 'select', 'loss');
   if (select !== 'loss' && select !== 'NDCG@10') throw new UsageError(`--select takes loss or NDCG@10, got '${select}'`);
   const train: Partial<TrainConfig> = {
@@ -64,11 +82,11 @@ export function runConfigFromOptions(v: OptionValues): RunConfigInput {
   return {
     data: { source: source ?? `dataset:${dataset}`, core: intOption(v, 'core', 0)! },
     model: {
-      kind: kind as ModelKind,
-      numLayers: intOption(v, 'layers', 2)!,
-      dim: intOption(v, 'd-model', 64)!,
-      numHeads: intOption(v, 'heads', 2)!,
-      maxLen: intOption(v, 'max-len', 50)!,
+      kind,
+      numLayers: intOption(v, 'layers', shape.numLayers)!,
+      dim: intOption(v, 'd-model', shape.dim)!,
+      numHeads: intOption(v, 'heads', shape.numHeads)!,
+      maxLen: intOption(v, 'max-len', shape.maxLen)!,
     },
     train,
   };

@@ -14,8 +14,8 @@
  * Shapes: N windows, B batch, T = maxLen. Windows are stored flat in Int32Arrays [N * T].
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Sequences } from '../types';
-import { deriveSeed, makeRng, shuffled } from './rng';
+import type { Sequences } from './types';
+import { deriveSeed, makeRng, shuffled } from '../util/rng';
 
 /** All training windows of a split, as flat typed arrays. */
 export interface TrainWindows {

@@ -1,5 +1,8 @@
 /**
- * Registry of named public datasets that `loadDataset(name)` fetches once into `data/<name>/`.
+ * Registry of named datasets. A name (`dataset:ml-100k`) is all a config, caption or notebook
+ * holds; `loadDataset(name)` (./load/index.ts) finds the files in `$LSRM_DATA_DIR/<name>/`,
+ * then in the project's `data/<name>/`, else downloads them there once. `datasetLayouts`
+ * lists the file layouts accepted in those folders.
  *
  * Checksums: the SHA-256 and byte sizes of the four GroupLens zips are the ones published in
  * TensorFlow Datasets' url_checksums/movielens.txt (we did not download the files here to
@@ -25,10 +28,11 @@ export interface DatasetEntry {
   readonly name: string;
   readonly kind: 'movielens' | 'amazon';
   readonly description: string;
-  readonly remote: RemoteFile;
+  /** Where to download it; absent for a dataset that is only read from a data folder. */
+  readonly remote?: RemoteFile;
   /** 'zip' archives are extracted into data/<name>/ (their top folder dropped). */
   readonly archive: 'zip' | 'none';
-  /** File the loader reads, relative to data/<name>/. */
+  /** File the loader reads, relative to data/<name>/; '.' = the folder itself (Amazon files mixed by user). */
   readonly loadPath: string;
   /** Metadata files (relative to data/<name>/) that are hashed with the data, if present. */
   readonly metadata: readonly string[];
@@ -81,13 +85,51 @@ export function amazonDataset(category: string, variant: 'ratings' | '5core'): D
   };
 }
 
+/**
+ * Datasets read only from a data folder (no single public download): a folder of Amazon 2018
+ * category files, mixed by user.
+ */
+export const FOLDER_DATASETS: readonly DatasetEntry[] = [
+  {
+    name: 'amazon-2018', kind: 'amazon', archive: 'none', loadPath: '.', metadata: [], terms: AMAZON_TERMS,
+    description: "Amazon 2018 (mix): the category files you place in the folder (<Category>.csv or <Category>_5.json.gz), mixed by user (the paper's Amazon data)",
+  },
+  {
+    name: 'amazon-2018-5core-small', kind: 'amazon', archive: 'none', loadPath: '.', metadata: [], terms: AMAZON_TERMS,
+    description: 'Amazon 2018 5-core of the five smallest categories (AMAZON_FASHION, All_Beauty, Appliances, Gift_Cards, Magazine_Subscriptions), mixed by user',
+  },
+];
+
 /** Every named dataset. */
 export function listDatasets(): DatasetEntry[] {
   const amazon = AMAZON_2018_CATEGORIES.flatMap((c) => [amazonDataset(c, 'ratings'), amazonDataset(c, '5core')]);
-  return [...MOVIELENS_DATASETS, ...amazon];
+  return [...MOVIELENS_DATASETS, ...amazon, ...FOLDER_DATASETS];
 }
 
 /** The entry named `name`, or undefined. */
 export function findDataset(name: string): DatasetEntry | undefined {
   return listDatasets().find((d) => d.name === name);
+}
+
+/** A file format of lib/data/load/: which loader reads a file found for a dataset. */
+export type DataFormat = 'atomic' | 'movielens' | 'amazon';
+
+/** One accepted layout of `<folder>/<name>/`: a file (or '.', the folder) and its format. */
+export interface DataLayout {
+  readonly file: string;
+  readonly format: DataFormat;
+}
+
+/**
+ * The layouts accepted for a dataset in a data folder, in the order they are tried: the file
+ * the download provides (plain or gzip for Amazon), then a RecBole atomic `<name>.inter`.
+ * @example datasetLayouts(findDataset('ml-100k')!).map((l) => l.file) // ['u.data', 'ml-100k.inter', 'ml-100k.inter.gz']
+ */
+export function datasetLayouts(entry: DatasetEntry): DataLayout[] {
+  const own: DataLayout[] = [{ file: entry.loadPath, format: entry.kind }];
+  if (entry.kind === 'amazon' && entry.loadPath !== '.') {
+    const other = entry.loadPath.endsWith('.gz') ? entry.loadPath.slice(0, -3) : `${entry.loadPath}.gz`;
+    own.push({ file: other, format: 'amazon' });
+  }
+  return [...own, { file: `${entry.name}.inter`, format: 'atomic' }, { file: `${entry.name}.inter.gz`, format: 'atomic' }];
 }

@@ -11,11 +11,13 @@
  * Every failure is a DataError that names the URL and exactly which file to place where.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { DataError } from '../errors';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { DataError } from '../util/errors';
 import { writeFileAtomic } from '../util/atomic';
-import type { DatasetEntry } from './datasets';
+import { sha256File } from '../util/hash';
+import { projectDataDir } from '../util/paths';
+import type { DatasetEntry, RemoteFile } from './datasets';
 import { extractZip } from './unzip';
 
 /** Options for ensureDataset. */
@@ -28,6 +30,8 @@ export interface DownloadOptions {
   readonly progress?: boolean | ((message: string) => void);
   /** Abort a download when no byte arrives for this long (default 60 s). */
   readonly stallMs?: number;
+  /** Folders already searched for the dataset, named in the error when the download fails. */
+  readonly searched?: readonly string[];
 }
 
 /** Default stall timeout of a download. */
@@ -36,26 +40,9 @@ export const DEFAULT_STALL_MS = 60_000;
 /** Name of the checksum record inside each dataset folder. */
 export const CHECKSUM_FILE = '.sha256';
 
-/** `<project>/data`, where the project is the folder holding package.json above this file. */
-export function defaultDataRoot(): string {
-  let dir = __dirname;
-  for (let k = 0; k < 6; k++) {
-    if (existsSync(join(dir, 'package.json'))) return join(dir, 'data');
-    dir = dirname(dir);
-  }
-  return resolve('data');
-}
-
 function progressFn(p: DownloadOptions['progress']): (m: string) => void {
   if (typeof p === 'function') return p;
   return p === false ? () => undefined : (m) => process.stderr.write(`${m}\n`);
-}
-
-/** SHA-256 (hex) of a file, streamed. */
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /** Parse a sha256sum-format record into file -> hash. */
@@ -75,16 +62,30 @@ function writeChecksums(dir: string, sums: Map<string, string>): void {
   writeFileAtomic(join(dir, CHECKSUM_FILE), `${body}\n`);
 }
 
-/** The URL to fetch for `entry`, honouring a base-URL override. */
-export function remoteUrl(entry: DatasetEntry, baseUrl?: string): string {
-  return baseUrl ? `${baseUrl.replace(/\/+$/, '')}/${entry.remote.fileName}` : entry.remote.url;
+/** An entry with a download. */
+type Downloadable = DatasetEntry & { readonly remote: RemoteFile };
+
+/** The entry, checked to have a download. @throws DataError naming the folder to fill by hand */
+function downloadable(entry: DatasetEntry, dir: string): Downloadable {
+  if (!entry.remote) {
+    throw new DataError(`dataset "${entry.name}" has no download (${entry.description}). Fix: place its files in ${dir}, or in <LSRM_DATA_DIR>/${entry.name}/.`);
+  }
+  return entry as Downloadable;
 }
 
-function offlineError(url: string, reason: string, entry: DatasetEntry, dir: string): DataError {
+/** The URL to fetch for `entry`, honouring a base-URL override. @throws DataError when it has no download */
+export function remoteUrl(entry: DatasetEntry, baseUrl?: string): string {
+  const { remote } = downloadable(entry, join(projectDataDir(), entry.name));
+  return baseUrl ? `${baseUrl.replace(/\/+$/, '')}/${remote.fileName}` : remote.url;
+}
+
+function offlineError(url: string, reason: string, entry: Downloadable, dir: string, searched: readonly string[] = []): DataError {
   const by = entry.archive === 'zip'
     ? `place the zip at ${join(dir, entry.remote.fileName)} (it is verified and extracted on the next run), or extract it so that ${join(dir, entry.loadPath)} exists`
     : `place the file at ${join(dir, entry.remote.fileName)}`;
-  return new DataError(`could not download ${url} (${reason}). Fix: if this machine is offline, download that URL elsewhere and ${by}; then run again.`);
+  const where = searched.length > 0 ? `${entry.name} is not in ${searched.join(' nor ')}, and it ` : '';
+  const env = searched.length > 0 ? ` Or set LSRM_DATA_DIR to a folder that holds ${entry.name}/ with ${entry.loadPath} (or ${entry.name}.inter).` : '';
+  return new DataError(`${where}could not download ${url} (${reason}). Fix: if this machine is offline, download that URL elsewhere and ${by}; then run again.${env}`);
 }
 
 /** Reports download progress about every 10% (every 10 MB when the size is unknown). */
@@ -100,7 +101,7 @@ function progressReporter(fileName: string, total: number, say: (m: string) => v
 }
 
 /** Stream `url` into `dest`, returning its SHA-256. Aborts if no byte arrives for `stallMs`. */
-async function fetchToFile(url: string, dest: string, entry: DatasetEntry, dir: string, opts: DownloadOptions, say: (m: string) => void): Promise<string> {
+async function fetchToFile(url: string, dest: string, entry: Downloadable, dir: string, opts: DownloadOptions, say: (m: string) => void): Promise<string> {
   const stallMs = opts.stallMs ?? DEFAULT_STALL_MS;
   const abort = new AbortController();
   let timer = setTimeout(() => abort.abort(), stallMs);
@@ -108,7 +109,7 @@ async function fetchToFile(url: string, dest: string, entry: DatasetEntry, dir: 
   let got = 0;
   try {
     const res = await fetch(url, { signal: abort.signal });
-    if (!res.ok || !res.body) throw offlineError(url, `HTTP ${res.status} ${res.statusText}`.trim(), entry, dir);
+    if (!res.ok || !res.body) throw offlineError(url, `HTTP ${res.status} ${res.statusText}`.trim(), entry, dir, opts.searched);
     const report = progressReporter(entry.remote.fileName, Number(res.headers.get('content-length')) || entry.remote.bytes || 0, say);
     const hash = createHash('sha256');
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
@@ -124,7 +125,7 @@ async function fetchToFile(url: string, dest: string, entry: DatasetEntry, dir: 
     if (err instanceof DataError) throw err;
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     const why = abort.signal.aborted ? `no data for ${stallMs / 1000} s` : cause?.code ?? cause?.message ?? (err as Error).message;
-    throw offlineError(url, got > 0 ? `connection lost after ${got} bytes: ${why}` : why, entry, dir);
+    throw offlineError(url, got > 0 ? `connection lost after ${got} bytes: ${why}` : why, entry, dir, opts.searched);
   } finally {
     clearTimeout(timer);
     closeSync(fd);
@@ -132,7 +133,7 @@ async function fetchToFile(url: string, dest: string, entry: DatasetEntry, dir: 
 }
 
 /** The expected hash of the archive: the registry's, else one recorded earlier, else undefined. */
-function expectedHash(entry: DatasetEntry, dir: string): string | undefined {
+function expectedHash(entry: Downloadable, dir: string): string | undefined {
   return entry.remote.sha256 ?? readChecksums(dir).get(entry.remote.fileName);
 }
 
@@ -167,8 +168,22 @@ async function verifyCached(entry: DatasetEntry, dir: string): Promise<void> {
   if (changed) writeChecksums(dir, sums);
 }
 
+/**
+ * Check a file found in a data folder against that folder's `.sha256`, when it lists the file.
+ * Writes nothing (a user's data folder may be read-only): unlisted files are accepted as they are.
+ * @throws DataError naming the file and both hashes when they differ
+ */
+export async function verifyRecorded(dir: string, rel: string): Promise<void> {
+  const recorded = readChecksums(dir).get(rel);
+  if (recorded === undefined) return;
+  const actual = await sha256File(join(dir, rel));
+  if (actual !== recorded) {
+    throw new DataError(`SHA-256 ${actual} differs from the ${recorded} recorded in ${join(dir, CHECKSUM_FILE)}. Fix: restore the file, or delete its line from ${CHECKSUM_FILE} to accept the new content.`, join(dir, rel));
+  }
+}
+
 /** Get the archive into `dir` (hand-placed or downloaded), verified; returns its SHA-256. */
-async function obtainArchive(entry: DatasetEntry, dir: string, opts: DownloadOptions, say: (m: string) => void): Promise<string> {
+async function obtainArchive(entry: Downloadable, dir: string, opts: DownloadOptions, say: (m: string) => void): Promise<string> {
   const archive = join(dir, entry.remote.fileName);
   const url = remoteUrl(entry, opts.baseUrl);
   const expected = expectedHash(entry, dir);
@@ -218,14 +233,15 @@ async function extractInto(archive: string, dir: string, entry: DatasetEntry, sa
  *   or the file and both hashes on a checksum mismatch
  * @example const file = await ensureDataset(findDataset('ml-1m')!); // .../data/ml-1m/ratings.dat
  */
-export async function ensureDataset(entry: DatasetEntry, opts: DownloadOptions = {}): Promise<string> {
-  const dir = join(opts.dataRoot ?? defaultDataRoot(), entry.name);
-  const target = join(dir, entry.loadPath);
+export async function ensureDataset(dataset: DatasetEntry, opts: DownloadOptions = {}): Promise<string> {
+  const dir = join(opts.dataRoot ?? projectDataDir(), dataset.name);
+  const target = join(dir, dataset.loadPath);
   const say = progressFn(opts.progress);
-  if (existsSync(target)) {
-    await verifyCached(entry, dir);
+  if (existsSync(target) && dataset.loadPath !== '.') {
+    await verifyCached(dataset, dir);
     return target;
   }
+  const entry = downloadable(dataset, dir);
   mkdirSync(dir, { recursive: true });
   const archiveHash = await obtainArchive(entry, dir, opts, say);
   if (entry.archive === 'zip') await extractInto(join(dir, entry.remote.fileName), dir, entry, say);

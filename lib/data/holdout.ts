@@ -10,8 +10,8 @@
  *
  * Legend: U users (0-based), CSR offsets of length U + 1.
  */
-import type { Sequences } from '../types';
-import { makeRng } from './rng';
+import type { Sequences } from './types';
+import { makeRng } from '../util/rng';
 import { checkFraction, sampleSortedIndices } from './subsample';
 
 /** The two halves of a user hold-out and the held-out user ids (increasing). */

@@ -14,7 +14,7 @@
  *
  * Legend: n rows, U users (0-based), I items (1-based, 0 = padding).
  */
-import type { Interactions, Vocab } from '../types';
+import type { Interactions, Vocab } from './types';
 
 /** Thresholds of the k-core: minimum interactions per user and per item (0 = no limit). */
 export interface KCoreConfig {

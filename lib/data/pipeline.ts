@@ -5,7 +5,7 @@
  *
  * Legend: K = core (0 = no filtering; 30 for the paper's Amazon mix).
  */
-import type { Interactions, LeaveOneOutSplit, Sequences } from '../types';
+import type { Interactions, LeaveOneOutSplit, Sequences } from './types';
 import { filterKCore } from './kcore';
 import { toSequences } from './sequences';
 import { splitLeaveOneOut } from './split';

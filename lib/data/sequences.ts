@@ -10,8 +10,8 @@
  *
  * Legend: n rows, U users (0-based), CSR offsets of length U + 1.
  */
-import type { Interactions, Sequences } from '../types';
-import { DataError } from '../errors';
+import type { Interactions, Sequences } from './types';
+import { DataError } from '../util/errors';
 
 /** Row indices grouped by user (stable counting sort) plus the CSR offsets. */
 function groupRowsByUser(user: Int32Array, numUsers: number): { offsets: Int32Array; order: Int32Array } {

@@ -5,9 +5,12 @@
  *   amazon:data/amazon-2018                Amazon 2018 category file, or a folder mixed by user
  *   csv:logs/events.csv                    generic CSV (columns from options or the header)
  *   synthetic | synthetic:<preset>         generated data (lib/data/synthetic.ts)
- *   dataset:ml-1m | ml-1m                  a named dataset, downloaded once (lib/data/datasets.ts)
+ *   dataset:ml-1m | ml-1m                  a named dataset (lib/data/datasets.ts), found in
+ *                                          $LSRM_DATA_DIR/<name>/, else data/<name>/, else downloaded
+ * A dataset name is the portable choice: configs, store keys, captions and notebooks hold the
+ * name, and each machine resolves it (lib/data/load/index.ts). A file spec holds its path as given.
  */
-import { DataError } from '../errors';
+import { DataError } from '../util/errors';
 import { findDataset } from './datasets';
 
 /** The file-based source kinds. */

@@ -9,7 +9,7 @@
  *
  * Legend: U users (0-based), I items (1-based, 0 = "no target").
  */
-import type { LeaveOneOutSplit, Sequences } from '../types';
+import type { LeaveOneOutSplit, Sequences } from './types';
 
 /** Items that occur in some user's train part or as a validation target. */
 function seenItems(s: Sequences, trainEnd: Int32Array, valid: Int32Array): Uint8Array {

@@ -9,7 +9,7 @@
  * Legend: U users (0-based), I items (1-based), n interactions.
  */
 import * as aq from 'arquero';
-import type { Interactions, LeaveOneOutSplit, Sequences } from '../types';
+import type { Interactions, LeaveOneOutSplit, Sequences } from './types';
 import { toSequences } from './sequences';
 import { countTargets, splitLeaveOneOut } from './split';
 

@@ -16,8 +16,8 @@
  *
  * Legend: n rows, m = round(fraction * n) sampled rows.
  */
-import type { Interactions } from '../types';
-import { makeRng, type Rng } from './rng';
+import type { Interactions } from './types';
+import { makeRng, type Rng } from '../util/rng';
 
 /**
  * Exactly m of n indices in increasing order, uniformly over all m-subsets

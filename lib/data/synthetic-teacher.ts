@@ -6,7 +6,7 @@
  * Legend: N items (1-based), D domains, C clusters, k item-vector dim, m state dim.
  * Matrices are row-major Float64Arrays.
  */
-import { deriveSeed, makeRng, shuffled, type Rng } from './rng';
+import { deriveSeed, makeRng, shuffled, type Rng } from '../util/rng';
 
 /** The parts of SyntheticConfig the teacher depends on (not numUsers, lengths or the clock). */
 export interface TeacherConfig {

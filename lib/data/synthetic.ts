@@ -1,5 +1,5 @@
 /**
- * Synthetic interaction logs from a fixed random "teacher" (DESIGN.md, Data): the embedded
+ * Synthetic interaction logs from a fixed random "teacher" (ARCHITECTURE.md, "Facts": Scales): the embedded
  * default dataset, seeded, with long-tailed popularity, several domains, timestamps, and
  * sequential structure that a model can learn and that rewards capacity.
  *
@@ -29,8 +29,8 @@
  *
  * Legend: U users, N items (1-based), D domains, C clusters, k item-vector dim, m state dim.
  */
-import type { Interactions } from '../types';
-import { deriveSeed, makeRng } from './rng';
+import type { Interactions } from './types';
+import { deriveSeed, makeRng } from '../util/rng';
 import { advanceState, makeScratch, makeTeacher, sampleNextItem } from './synthetic-teacher';
 
 /** Configuration of the synthetic generator. Every field is JSON (part of a run's cache key). */

@@ -9,7 +9,7 @@ import { closeSync, createReadStream, createWriteStream, fstatSync, mkdirSync, o
 import { dirname, join, normalize } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createInflateRaw, crc32 } from 'node:zlib';
-import { DataError } from '../errors';
+import { DataError } from '../util/errors';
 
 /** One file in a zip archive, from its central directory. */
 export interface ZipEntry {

@@ -17,7 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { SeqModel } from '../models/types';
-import type { EvalSplit, LeaveOneOutSplit } from '../types';
+import type { EvalSplit, LeaveOneOutSplit } from '../data/types';
 import { buildHistories, evalUsers, historyItems, targetsOf } from './histories';
 import { coverage, hitRate, ndcg } from './metrics';
 import { rankOfTarget, topKItems } from './rank';

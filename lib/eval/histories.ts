@@ -8,7 +8,7 @@
  *
  * Shapes: n users, T = maxLen. Output [n * T] row-major.
  */
-import type { EvalSplit, LeaveOneOutSplit } from '../types';
+import type { EvalSplit, LeaveOneOutSplit } from '../data/types';
 
 /** The held-out target array of a split: valid[u] or test[u] (0 = no target). */
 export function targetsOf(split: LeaveOneOutSplit, which: EvalSplit): Int32Array {

@@ -8,7 +8,7 @@
  */
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { Vocab } from '../types';
+import type { Vocab } from '../data/types';
 import type { EvalResult } from './evaluate';
 
 /** One line (without newline) for row r of an evaluation result with top lists. */

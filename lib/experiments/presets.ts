@@ -20,30 +20,27 @@
  * - paper: the paper's shapes, MovieLens-20M.
  *
  * Runs are cached under runs/train/<key>.json (runOrLoad; checkpoints in runs/train/<key>.run/),
- * keyed by the full run config plus the data file's version, so Table III's small "Both" run and
+ * keyed by the full run config plus the data's version, so Table III's small "Both" run and
  * Table V's SASRec run are one run when their configs are equal, and a second call loads.
+ * Data is chosen by name (tableData): keys and run configs never hold a machine's path.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ModelKind } from '../models';
-import { initBackend } from '../train/backend';
+import { initBackend } from '../ops/backend';
 import type { CurveRow } from '../train/train';
 import { TRAIN_DEFAULTS, type TrainConfig } from '../train/train-config';
-import { normalizeRunConfig, trainRun, type RunConfig, type RunConfigInput, type RunDeps } from '../train/run';
-import { runsDir } from './paths';
+import { normalizeRunConfig, trainRun, type ModelSpec, type RunConfig, type RunConfigInput, type RunDeps } from '../runs/run';
+import { runsDir } from '../util/paths';
+import { formatSourceSpec, parseSourceSpec } from '../data/source';
 import type { DataChoice, ScaleName, ScalePreset } from './scale';
-import { runKey, runOrLoad, type RunResult, type StoreOptions } from './store';
+import { runKey, runOrLoad, type RunResult, type StoreOptions } from '../runs/store';
 import { sourceVersion } from './table-2';
 
 /** One model of a table: its name in the paper, kind and shape. */
-export interface ModelPreset {
+export interface ModelPreset extends Pick<ModelSpec, 'kind' | 'numLayers' | 'dim' | 'numHeads'> {
   /** e.g. 'SASRec', 'LSRM_wide'. */
   readonly label: string;
-  readonly kind: ModelKind;
-  readonly numLayers: number;
-  readonly dim: number;
-  /** Attention heads (LSRM only; the baselines ignore it). */
-  readonly numHeads: number;
 }
 
 /** The models and training budget of Tables III and V at one scale. */
@@ -104,34 +101,55 @@ export const TABLE_PRESETS: Readonly<Record<ScaleName, TablePresets>> = {
   },
 };
 
-/** Data of Tables III and V when LSRM_DATA is not set: synthetic below paper scale. */
+/** Data of Tables III and V when neither the caller nor LSRM_DATA choose: synthetic below paper scale. */
 const DEFAULT_DATA: Readonly<Record<ScaleName, DataChoice>> = {
   smoke: { spec: 'synthetic:smoke', core: 0, label: 'Synthetic (smoke)' },
   // 'synthetic:default' (5,000 users), not the scale's multi-million-row 'synthetic:cpu': these
   // tables train 12 models to convergence, the scaling figures train one ladder.
   cpu: { spec: 'synthetic:default', core: 0, label: 'Synthetic (default)' },
-  paper: { spec: 'ml-20m', core: 5, label: 'MovieLens-20M' },
+  paper: { spec: 'dataset:ml-20m', core: 5, label: 'MovieLens-20M' },
 };
 
+/** A data choice: a source spec, best a dataset name ('dataset:ml-100k'), with its k-core (default 0). */
+export type DataPick = string | { readonly spec: string; readonly core?: number };
+
+/** One choice for every scale, or one per scale (a scale not named keeps its default). */
+export type DataPicks = DataPick | Partial<Readonly<Record<ScaleName, DataPick>>>;
+
 /**
- * The data of Tables III and V at a scale: LSRM_DATA (a source spec such as
- * 'atomic:/path/ml-100k.inter', with LSRM_CORE as its k-core, default 0) when set, else the
- * scale's synthetic default (paper scale: MovieLens-20M).
- * @throws when LSRM_CORE is not a non-negative integer.
+ * The data of Tables III and V at a scale, from the first of:
+ *  1. LSRM_DATA (a source spec, with LSRM_CORE as its k-core, default 0): a run-time override;
+ *  2. `choice`, what the notebook's config cell holds: one spec, or one per scale, e.g.
+ *     `{ cpu: 'dataset:ml-100k' }` (smoke-scale tests keep their synthetic default);
+ *  3. the scale's default (synthetic below paper scale; paper: MovieLens-20M, 5-core).
+ * Dataset names are written 'dataset:<name>' (so 'ml-100k' and 'dataset:ml-100k' are one run) and
+ * resolved when loaded ($LSRM_DATA_DIR/<name>/, data/<name>/, download): no path enters a config.
+ * @throws when LSRM_CORE or a core is not a non-negative integer, or for a malformed spec
+ * @example tableData(SCALES.cpu, { cpu: 'dataset:ml-100k' }, {}) // { spec: 'dataset:ml-100k', core: 0, label: 'ml-100k' }
  */
-export function tableData(scale: ScalePreset, env: Readonly<Record<string, string | undefined>> = process.env): DataChoice {
-  const spec = env.LSRM_DATA?.trim();
-  if (!spec) return { ...DEFAULT_DATA[scale.name] };
-  const core = Number(env.LSRM_CORE?.trim() || '0');
-  if (!Number.isInteger(core) || core < 0) throw new Error(`LSRM_CORE must be a non-negative integer, got '${env.LSRM_CORE}'`);
-  return { spec, core, label: dataLabel(spec) };
+export function tableData(scale: ScalePreset, choice?: DataPicks, env: Readonly<Record<string, string | undefined>> = process.env): DataChoice {
+  const fromEnv = env.LSRM_DATA?.trim();
+  if (fromEnv) return dataChoice(fromEnv, Number(env.LSRM_CORE?.trim() || '0'), `LSRM_CORE must be a non-negative integer, got '${env.LSRM_CORE}'`);
+  const pick = choice === undefined || typeof choice === 'string' || 'spec' in choice ? (choice as DataPick | undefined) : choice[scale.name];
+  if (pick === undefined) return { ...DEFAULT_DATA[scale.name] };
+  const { spec, core = 0 } = typeof pick === 'string' ? { spec: pick } : pick;
+  return dataChoice(spec, core, `the core of ${spec} must be a non-negative integer, got ${core}`);
 }
 
-/** A readable name for a source spec: 'atomic:/x/ml-100k.inter' -> 'ml-100k'. */
+function dataChoice(spec: string, core: number, coreError: string): DataChoice {
+  if (!Number.isInteger(core) || core < 0) throw new Error(coreError);
+  const canonical = formatSourceSpec(parseSourceSpec(spec));
+  return { spec: canonical, core, label: dataLabel(canonical) };
+}
+
+/**
+ * A readable name for a source spec, never a path: 'dataset:ml-100k' -> 'ml-100k',
+ * 'atomic:/x/ml-100k.inter' -> 'ml-100k', 'synthetic:smoke' -> 'Synthetic (smoke)'.
+ */
 export function dataLabel(spec: string): string {
   const colon = spec.indexOf(':');
   const rest = colon < 0 ? spec : spec.slice(colon + 1);
-  if (spec.startsWith('synthetic')) return `Synthetic (${rest === spec ? 'default' : rest})`;
+  if (spec.startsWith('synthetic')) return `Synthetic (${rest === spec || rest === '' ? 'default' : rest})`;
   return basename(rest).replace(/\.(inter|csv|dat|data|json(\.gz)?)$/, '') || spec;
 }
 
@@ -177,15 +195,21 @@ export interface TableRunOptions extends TrainPresetOptions {
   readonly presets?: TablePresets;
 }
 
+/** A trained preset: its stored result plus its run directory, which loadRun (lib/runs/run.ts) reads back. */
+export type PresetRun = RunResult<ReturnType<typeof presetKey>, PresetMetrics, CurveRow> & {
+  /** runs/train/<runKey>.run: config.json, checkpoint/, result.json. */
+  readonly runDir: string;
+};
+
 /**
  * Train a run config (or load its stored result): runOrLoad('train', presetKey(config)), with the
  * run directory (checkpoints, resumable: a killed run continues after its last epoch) next to the
- * result file.
+ * result file. `loadRun(r.runDir)` then gives the model, its split and its config.
  */
-export async function trainPreset(config: RunConfig, opts: TrainPresetOptions = {}): Promise<RunResult<ReturnType<typeof presetKey>, PresetMetrics, CurveRow>> {
+export async function trainPreset(config: RunConfig, opts: TrainPresetOptions = {}): Promise<PresetRun> {
   const key = presetKey(config);
   const dir = join(opts.dir ?? runsDir(), 'train', `${runKey(key)}.run`);
-  return runOrLoad<ReturnType<typeof presetKey>, PresetMetrics, CurveRow>(
+  const stored = await runOrLoad<ReturnType<typeof presetKey>, PresetMetrics, CurveRow>(
     'train',
     key,
     async () => {
@@ -199,6 +223,7 @@ export async function trainPreset(config: RunConfig, opts: TrainPresetOptions = 
     },
     opts,
   );
+  return { ...stored, runDir: dir };
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Scale presets (DESIGN.md, Scales): every experiment takes one, a notebook's config cell
+ * Scale presets (ARCHITECTURE.md, "Facts": Scales): every experiment takes one, a notebook's config cell
  * picks it, and tests/CI use `smoke`.
  * - smoke: embedded synthetic 'smoke' data, 1-2 layer models with d 8..16: seconds.
  * - cpu:   synthetic 'cpu' data (millions of interactions), a ladder d 16..256: minutes to
@@ -27,7 +27,7 @@ export interface LadderRung {
 
 /** Where a scale's data comes from: a source spec (lib/data/source.ts) and its k-core. */
 export interface DataChoice {
-  /** e.g. 'synthetic:smoke', 'ml-20m', 'amazon:data/amazon-2018' (a folder mixed by user). */
+  /** e.g. 'synthetic:smoke', 'dataset:ml-20m' (a name, resolved per machine: lib/data/load/index.ts); never an absolute path. */
   readonly spec: string;
   /** K of the iterative k-core on users and items (lib/data/pipeline.ts; paper: 30 for Amazon); 0 = none. */
   readonly core: number;
@@ -68,8 +68,9 @@ export const SCALES: Readonly<Record<ScaleName, ScalePreset>> = {
     name: 'paper',
     summary: "the paper's data (MovieLens-20M, Amazon 2018 mixed, 30-core) and Table IV's ladder up to 0.8B; needs a GPU",
     data: [
-      { spec: 'ml-20m', core: 5, label: 'MovieLens-20M' },
-      { spec: 'amazon:data/amazon-2018', core: 30, label: 'Amazon (mix)' },
+      { spec: 'dataset:ml-20m', core: 5, label: 'MovieLens-20M' },
+      // The Amazon 2018 category files placed in <data folder>/amazon-2018/, mixed by user.
+      { spec: 'dataset:amazon-2018', core: 30, label: 'Amazon (mix)' },
     ],
     maxLen: 50,
     ladder: TABLE_IV.map((r) => rung(r.numLayers, r.dim, r.numHeads, r.epochs, r.batchSize)),

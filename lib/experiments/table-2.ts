@@ -4,6 +4,7 @@
  * embedded synthetic data by default, or any source spec), next to the paper's two rows.
  * Each measured row is cached in runs/table-2/ (runOrLoad), keyed by the source spec, the
  * k-core K and a version of the source (synthetic preset config, or file size and mtime).
+ * Figure entry: FIGURE (registry.ts); output figures/table-2-datasets.{csv,md,html,png}.
  */
 import { statSync } from 'node:fs';
 import { loadSource } from '../data/load/index';
@@ -12,8 +13,9 @@ import { parseSourceSpec } from '../data/source';
 import { PAPER_TABLE_2 } from '../data/stats';
 import { SYNTHETIC_PRESETS } from '../data/synthetic';
 import { formatCell, type Column, type Row } from '../plot/table';
+import { runOrLoad, type StoreOptions } from '../runs/store';
+import { saveTableOutput, type FigureEntry, type ProduceOptions, type TableOutput } from './figure';
 import type { DataChoice, ScalePreset } from './scale';
-import { runOrLoad, type StoreOptions } from './store';
 
 /** One dataset to measure: a source spec (lib/data/source.ts), its k-core K and a label. */
 export type Table2Source = DataChoice;
@@ -116,3 +118,22 @@ export const TABLE_2_TEXT = {
     'per-user chronological sequences, leave-one-out split. Avg length = #Interactions / #Users; ' +
     'density = #Interactions / (#Users · #Items). Paper rows as published; their last two columns are derived from the counts.',
 } as const;
+
+/** Options of Table II's produce: the datasets to measure (default table2Sources(scale)). */
+export interface Table2ProduceOptions extends ProduceOptions {
+  readonly sources?: readonly Table2Source[];
+}
+
+/** Table II: measure the sources (cached in runs/table-2/) and save the table. */
+export const FIGURE: FigureEntry<Table2ProduceOptions, TableOutput<Table2Row>> = {
+  id: 'table-2-datasets',
+  kind: 'table',
+  title: 'Table II: dataset statistics after preprocessing',
+  paperRef: 'Table II (Sec. III-C)',
+  notebook: 'notebooks/table-2-datasets.ipynb',
+  isCheap: true,
+  async produce(scale, opts = {}) {
+    const rows = await table2Rows(opts.sources ?? table2Sources(scale), { dir: opts.runsDir, log: opts.log });
+    return saveTableOutput(FIGURE.id, scale, { rows, columns: TABLE_2_COLUMNS, text: TABLE_2_TEXT }, opts);
+  },
+};

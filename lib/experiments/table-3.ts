@@ -9,10 +9,12 @@
  * and the test cross-entropy of the best-by-validation weights is reported.
  * Models and budgets per scale: presets.ts (TABLE_PRESETS.*.ablationSmall / ablationLarge).
  * Every run goes through the store (trainPreset): a second call loads.
+ * Figure entry: FIGURE (registry.ts); output figures/table-3-ablation.{csv,md,html,png}.
  */
 import { formatFixed, type Column, type Row } from '../plot/table';
 import type { TrainConfig } from '../train/train-config';
-import { presetRunConfig, TABLE_PRESETS, trainPhrase, trainPreset, type ModelPreset, type TableRunOptions, type TablePresets, type PresetMetrics } from './presets';
+import { saveTableOutput, type FigureEntry, type TableOutput, type TrainedTableOptions } from './figure';
+import { presetRunConfig, TABLE_PRESETS, tableData, trainPhrase, trainPreset, type ModelPreset, type TableRunOptions, type TablePresets, type PresetMetrics } from './presets';
 import type { DataChoice, ScalePreset } from './scale';
 
 /** One way of training: which techniques are on. */
@@ -137,3 +139,19 @@ export function table3Summary(rows: readonly Table3Row[], scale: ScalePreset, pr
     `${large.label} (${large.numLayers}×${large.dim}): ours ${order('largeCe')}; paper LSRM_l24 ${order('paperLargeCe')}`,
   ];
 }
+
+/** Table III: train (or load) the 8 ablation runs and save the table. */
+export const FIGURE: FigureEntry<TrainedTableOptions, TableOutput<Table3Row>> = {
+  id: 'table-3-ablation',
+  kind: 'table',
+  title: 'Table III: ablation of layer-wise adaptive dropout and the Adam→SGD switch (test cross-entropy)',
+  paperRef: 'Table III (Sec. III-B)',
+  notebook: 'notebooks/table-3-ablation.ipynb',
+  isCheap: false,
+  async produce(scale, opts = {}) {
+    const data = opts.data ?? tableData(scale);
+    const presets = opts.presets ?? TABLE_PRESETS[scale.name];
+    const rows = await table3Rows(scale, data, { dir: opts.runsDir, log: opts.log, onEpoch: opts.onEpoch, deps: opts.deps, presets });
+    return saveTableOutput(FIGURE.id, scale, { rows, columns: table3Columns(scale, presets), text: table3Text(scale, data, presets) }, opts);
+  },
+};

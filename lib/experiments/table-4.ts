@@ -3,9 +3,11 @@
  * non-embedding parameter count recomputed as N = 12·L·d² next to the published one,
  * then the scaled-down ladders of the smoke and cpu presets (scale.ts) with their N.
  * Nothing is trained: this table documents what each scale will train.
+ * Figure entry: FIGURE (registry.ts); output figures/table-4-configs.{csv,md,html,png}.
  */
 import { nonEmbeddingParams, TABLE_IV } from '../models/params';
 import { formatCell, type Column, type Row } from '../plot/table';
+import { saveTableOutput, type FigureEntry, type ProduceOptions, type TableOutput } from './figure';
 import { SCALES, type ScaleName } from './scale';
 
 /** One row of the exported table. */
@@ -77,3 +79,16 @@ export function ladderSummary(rows: readonly Table4Row[]): string[] {
   for (const r of rows) byLadder.set(r.ladder, [...(byLadder.get(r.ladder) ?? []), r.params]);
   return [...byLadder].map(([name, ns]) => `${name}: ${ns.length} models, N ${formatCell(Math.min(...ns))} .. ${formatCell(Math.max(...ns))}`);
 }
+
+/** Table IV: the same rows at every scale (the scale only picks the output folder). */
+export const FIGURE: FigureEntry<ProduceOptions, TableOutput<Table4Row>> = {
+  id: 'table-4-configs',
+  kind: 'table',
+  title: 'Table IV: model ladder and parameter counts',
+  paperRef: 'Table IV (Sec. III-B)',
+  notebook: 'notebooks/table-4-configs.ipynb',
+  isCheap: true,
+  async produce(scale, opts = {}) {
+    return saveTableOutput(FIGURE.id, scale, { rows: table4Rows(), columns: TABLE_4_COLUMNS, text: TABLE_4_TEXT }, opts);
+  },
+};

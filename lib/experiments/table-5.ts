@@ -7,10 +7,15 @@
  *
  * d_ff = 4·d for the LSRM rows (the transformer's feed-forward width); '-' for the baselines, as
  * in the paper. #Paras (emb) and (non-emb) of our rows are the models' own counts (paramCounts).
+ * Figure entry: FIGURE (registry.ts); output figures/table-5-overall.{csv,md,html,png}.
  */
 import { formatCell, formatFixed, type Cell, type Column, type Row } from '../plot/table';
-import { presetRunConfig, TABLE_PRESETS, trainPhrase, trainPreset, type ModelPreset, type TableRunOptions, type TablePresets } from './presets';
+import { saveTableOutput, type FigureEntry, type TableOutput, type TrainedTableOptions } from './figure';
+import { presetRunConfig, TABLE_PRESETS, tableData, trainPhrase, trainPreset, type ModelPreset, type TableRunOptions, type TablePresets } from './presets';
 import type { DataChoice, ScalePreset } from './scale';
+import { MODELS } from '../models';
+import { formatCount as formatParamCount } from '../models/toolkit';
+import type { ModelEntry } from '../models/types';
 
 /** The metrics of Table V, in the paper's column order. */
 export const TABLE_5_METRICS = ['HR@5', 'NDCG@5', 'HR@10', 'NDCG@10', 'HR@50', 'NDCG@50'] as const;
@@ -57,7 +62,7 @@ export function table5Models(scale: ScalePreset, p: TablePresets = TABLE_PRESETS
 
 /** Our row of a model from its stored metrics. */
 export function oursRow(preset: ModelPreset, test: Readonly<Record<string, number>>, params: { embedding: number; nonEmbedding: number }): Table5Row {
-  const isLsrm = preset.kind === 'lsrm';
+  const entry: ModelEntry = MODELS[preset.kind];
   const metrics = Object.fromEntries(TABLE_5_METRICS.map((k) => {
     if (typeof test[k] !== 'number') throw new Error(`Table V: the ${preset.label} run has no test metric ${k}`);
     return [k, test[k]];
@@ -65,9 +70,9 @@ export function oursRow(preset: ModelPreset, test: Readonly<Record<string, numbe
   return {
     model: preset.label,
     source: 'ours',
-    numLayers: preset.kind === 'caser' ? null : preset.numLayers,
+    numLayers: entry.shapeFields.includes('numLayers') ? preset.numLayers : null,
     dim: preset.dim,
-    dFf: isLsrm ? 4 * preset.dim : null,
+    dFf: entry.ffnDim ? entry.ffnDim(preset.dim) : null,
     embParams: params.embedding,
     nonEmbParams: params.nonEmbedding,
     ...metrics,
@@ -94,10 +99,7 @@ export async function table5Rows(scale: ScalePreset, data: DataChoice, opts: Tab
 
 /** Parameter counts as the paper prints them: 98.3K, 180.3K, 34.56M (up to 4 significant digits). */
 export function formatCount(v: Cell): string {
-  if (typeof v !== 'number' || !Number.isFinite(v)) return formatCell(v);
-  const units: [number, string][] = [[1e9, 'B'], [1e6, 'M'], [1e3, 'K']];
-  for (const [base, unit] of units) if (Math.abs(v) >= base) return `${Number((v / base).toPrecision(4))}${unit}`;
-  return String(v);
+  return typeof v === 'number' && Number.isFinite(v) ? formatParamCount(v) : formatCell(v);
 }
 
 /** Columns of the exported table, in the paper's order (plus the source of each row). */
@@ -128,3 +130,19 @@ export function table5Summary(rows: readonly Table5Row[], metric: Table5Metric =
   const rank = (source: string) => rows.filter((r) => r.source === source).sort((a, b) => b[metric] - a[metric]).map((r) => `${r.model} ${r[metric].toFixed(4)}`).join(' > ');
   return [`${metric} ours:  ${rank('ours')}`, `${metric} paper: ${rank('paper')}`];
 }
+
+/** Table V: train (or load) the six runs and save the table. */
+export const FIGURE: FigureEntry<TrainedTableOptions, TableOutput<Table5Row>> = {
+  id: 'table-5-overall',
+  kind: 'table',
+  title: 'Table V: overall performance of SASRec, GRU4Rec, FMLP-Rec, Caser, LSRM wide and deep',
+  paperRef: 'Table V (Sec. V-A)',
+  notebook: 'notebooks/table-5-overall.ipynb',
+  isCheap: false,
+  async produce(scale, opts = {}) {
+    const data = opts.data ?? tableData(scale);
+    const presets = opts.presets ?? TABLE_PRESETS[scale.name];
+    const rows = await table5Rows(scale, data, { dir: opts.runsDir, log: opts.log, onEpoch: opts.onEpoch, deps: opts.deps, presets });
+    return saveTableOutput(FIGURE.id, scale, { rows, columns: TABLE_5_COLUMNS, text: table5Text(scale, data, presets) }, opts);
+  },
+};

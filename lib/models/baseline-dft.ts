@@ -14,7 +14,7 @@
  * on every backend and gets the project's fast matMul gradient.
  */
 import * as tf from '@tensorflow/tfjs';
-import { matMul } from './baseline-ops';
+import { matMul } from '../ops/ops';
 
 /**
  * Forward real DFT of a length-T signal zero-padded to 2T: [2F, T], rows 0..T the cosine

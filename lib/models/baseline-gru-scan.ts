@@ -13,7 +13,7 @@
  * h_prevᵀ [H, T·B] · g [T·B, 3H] after the loop. The forward ops run untaped.
  */
 import * as tf from '@tensorflow/tfjs';
-import { matMul, transpose2d } from '../train/ops';
+import { matMul, transpose2d } from '../ops/ops';
 
 type Save = (tensors: tf.Tensor[]) => void;
 type Grad = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[] };

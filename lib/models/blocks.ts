@@ -3,13 +3,13 @@
  * a key padding mask, then a GELU feed-forward of width 4·d, each inside a residual branch:
  *   x = x + Dropout_l(Attn(LN1(x)));   x = x + Dropout_l(FFN(LN2(x)))
  * Dropout_l is block l's rate (layer-wise adaptive dropout; the trainer sets the rates).
- * Plain functions over explicit variables; every matMul goes through lib/train/ops (fast on wasm).
+ * Plain functions over explicit variables; every matMul goes through lib/ops/ops.ts (fast on wasm).
  *
  * Shapes: B batch, T sequence length, D model dim, H heads, K = D / H head dim, M = B·T tokens.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../data/rng';
-import { dropout, gelu, layerNorm, linear, matMul } from '../train/ops';
+import { dropout, gelu, layerNorm, linear, matMul } from '../ops/ops';
+import type { VariableBuilder } from './toolkit';
 
 /** Variables of one decoder block. */
 export interface BlockParams {
@@ -47,45 +47,34 @@ export interface BlockContext {
 /** Additive mask value; finite so a fully masked row (a padding query) stays finite. */
 export const MASKED = -1e9;
 
-/** Normal(0, std) values from a seeded rng. */
-export function normalArray(n: number, std: number, rng: Rng): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = rng.normal() * std;
-  return out;
-}
-
 /**
  * Initialise a block like GPT-2: weights N(0, std), the two residual projections (wOut, wDown)
- * N(0, std/√(2L)), biases 0, norm scales 1. Variables are registered in `vars` under `prefix.*`.
+ * N(0, std/√(2L)), biases 0, norm scales 1. Variables are named `prefix.*`; the creation order
+ * below is the order of the normal draws (LSRM's one-stream init), so it must not change.
  */
-export function initBlock(prefix: string, dim: number, numLayers: number, std: number, rng: Rng, vars: Map<string, tf.Variable>): BlockParams {
+export function initBlock(vb: VariableBuilder, prefix: string, dim: number, numLayers: number, std: number): BlockParams {
   const D = dim;
   const residualStd = std / Math.sqrt(2 * numLayers);
-  const v = <R extends tf.Rank>(name: string, values: Float32Array, shape: number[]): tf.Variable<R> => {
-    // No tfjs name: tfjs names are process-global, so two models would clash; `vars` holds ours.
-    const variable = tf.tidy(() => tf.variable(tf.tensor(values, shape as tf.ShapeMap[R]), true)) as tf.Variable<R>;
-    vars.set(`${prefix}.${name}`, variable);
-    return variable;
-  };
-  const ones = (n: number) => new Float32Array(n).fill(1);
-  const zeros = (n: number) => new Float32Array(n);
+  const ones = (name: string, n: number) => vb.constant<tf.Rank.R1>(`${prefix}.${name}`, [n], 1);
+  const zeros = (name: string, n: number) => vb.constant<tf.Rank.R1>(`${prefix}.${name}`, [n], 0);
+  const normal = (name: string, shape: [number, number], s: number) => vb.normal<tf.Rank.R2>(`${prefix}.${name}`, shape, s);
   return {
-    ln1Gamma: v('ln1.gamma', ones(D), [D]),
-    ln1Beta: v('ln1.beta', zeros(D), [D]),
-    wQ: v('attn.wQ', normalArray(D * D, std, rng), [D, D]),
-    bQ: v('attn.bQ', zeros(D), [D]),
-    wK: v('attn.wK', normalArray(D * D, std, rng), [D, D]),
-    bK: v('attn.bK', zeros(D), [D]),
-    wV: v('attn.wV', normalArray(D * D, std, rng), [D, D]),
-    bV: v('attn.bV', zeros(D), [D]),
-    wOut: v('attn.wOut', normalArray(D * D, residualStd, rng), [D, D]),
-    bOut: v('attn.bOut', zeros(D), [D]),
-    ln2Gamma: v('ln2.gamma', ones(D), [D]),
-    ln2Beta: v('ln2.beta', zeros(D), [D]),
-    wUp: v('ffn.wUp', normalArray(D * 4 * D, std, rng), [D, 4 * D]),
-    bUp: v('ffn.bUp', zeros(4 * D), [4 * D]),
-    wDown: v('ffn.wDown', normalArray(4 * D * D, residualStd, rng), [4 * D, D]),
-    bDown: v('ffn.bDown', zeros(D), [D]),
+    ln1Gamma: ones('ln1.gamma', D),
+    ln1Beta: zeros('ln1.beta', D),
+    wQ: normal('attn.wQ', [D, D], std),
+    bQ: zeros('attn.bQ', D),
+    wK: normal('attn.wK', [D, D], std),
+    bK: zeros('attn.bK', D),
+    wV: normal('attn.wV', [D, D], std),
+    bV: zeros('attn.bV', D),
+    wOut: normal('attn.wOut', [D, D], residualStd),
+    bOut: zeros('attn.bOut', D),
+    ln2Gamma: ones('ln2.gamma', D),
+    ln2Beta: zeros('ln2.beta', D),
+    wUp: normal('ffn.wUp', [D, 4 * D], std),
+    bUp: zeros('ffn.bUp', 4 * D),
+    wDown: normal('ffn.wDown', [4 * D, D], residualStd),
+    bDown: zeros('ffn.bDown', D),
   };
 }
 

@@ -36,8 +36,10 @@
  *   embedding = (I + 1)·D (the item table).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ForwardOptions, SeqModel } from './types';
-import { VariableBuilder, checkInt, checkRate, checkSeqs, countParams, dropout, embedItems, linear, matMul } from './baseline-ops';
+import { matMul } from '../ops/ops';
+import type { ConfigInput, ForwardOptions, ModelEntry, ParamCounts, SeqModel } from './types';
+import { dropout, embedItems, linear } from './nn';
+import { assembleModel, checkInt, checkOneOf, checkRate, formatCount, VariableBuilder } from './toolkit';
 
 /** Caser hyper-parameters (JSON-serializable). */
 export interface CaserConfig {
@@ -69,16 +71,25 @@ export const CASER_DEFAULTS = {
 /** RecBole's Caser as Table V counted it: window = max length 50, n_h = 8, n_v = 4 (slow: see header). */
 export const CASER_TABLE_V = { window: 50, numHorizontal: 8, numVertical: 4, dropout: 0.4 } as const;
 
-/** Fill defaults and validate. @throws Error naming the bad field. */
-export function caserConfig(input: { numItems: number } & Partial<CaserConfig>): CaserConfig {
+/** Fill defaults and validate. @throws ConfigError naming the field, its value and what is allowed. */
+export function caserConfig(input: ConfigInput<CaserConfig>): CaserConfig {
   const c: CaserConfig = { ...CASER_DEFAULTS, ...input };
-  const where = 'caser config';
-  for (const k of ['numItems', 'maxLen', 'dim', 'window', 'numHorizontal', 'numVertical'] as const) checkInt(where, k, c[k], 1);
-  checkRate(where, 'dropout', c.dropout);
-  if (c.fcActivation !== 'relu' && c.fcActivation !== 'identity') {
-    throw new Error(`${where}: fcActivation must be 'relu' or 'identity', got ${String(c.fcActivation)}`);
-  }
+  for (const k of ['numItems', 'maxLen', 'dim', 'window', 'numHorizontal', 'numVertical'] as const) checkInt('caser', k, c[k]);
+  checkRate('caser', 'dropout', c.dropout);
+  checkOneOf('caser', 'fcActivation', c.fcActivation, ['relu', 'identity']);
   return c;
+}
+
+/**
+ * Parameter counts (header): embedding (I + 1)·D; non-embedding = horizontal convs
+ * Σ_{h=1..L} (n_h·h·D + n_h), vertical conv L·n_v + n_v, fc1 (n_v·D + n_h·L)·D + D, fc2 D·D + D.
+ */
+export function caserCounts(input: ConfigInput<CaserConfig>): ParamCounts {
+  const { numItems: I, dim: D, window: L, numHorizontal: nh, numVertical: nv } = caserConfig(input);
+  const embedding = (I + 1) * D;
+  let nonEmbedding = L * nv + nv + (nv * D + nh * L) * D + D + D * D + D;
+  for (let h = 1; h <= L; h++) nonEmbedding += nh * h * D + nh;
+  return { embedding, nonEmbedding, total: embedding + nonEmbedding };
 }
 
 interface CaserParams {
@@ -146,7 +157,6 @@ function horizontal(p: CaserParams, padded: tf.Tensor3D, T: number, L: number, h
 }
 
 function encode(p: CaserParams, c: CaserConfig, seqs: tf.Tensor2D, opts: ForwardOptions): tf.Tensor3D {
-  checkSeqs('caser.encode', seqs, c.maxLen);
   return tf.tidy(() => {
     const T = seqs.shape[1];
     const L = c.window;
@@ -162,21 +172,26 @@ function encode(p: CaserParams, c: CaserConfig, seqs: tf.Tensor2D, opts: Forward
 
 /**
  * A Caser model (item-only, every slot) with weights drawn from `seed`.
- * @throws Error on an invalid config.
+ * @throws ConfigError on an invalid config.
  * @example const m = createCaser({ numItems: 1682 }, 0); const h = m.encode(seqs, { isTraining: false });
  */
-export function createCaser(input: { numItems: number } & Partial<CaserConfig>, seed: number): SeqModel {
+export function createCaser(input: ConfigInput<CaserConfig>, seed: number): SeqModel {
   const c = caserConfig(input);
-  const vb = new VariableBuilder(seed);
+  const vb = new VariableBuilder('caser', seed);
   const p = initParams(c, vb);
-  const counts = countParams(vb.list, ['itemEmb']);
-  return {
-    kind: 'caser',
-    config: c as unknown as Readonly<Record<string, unknown>>,
-    variables: new Map(vb.list),
-    encode: (seqs, opts) => encode(p, c, seqs, opts),
-    outputTable: () => p.itemEmb as tf.Tensor2D,
-    paramCounts: () => counts,
-    dispose: () => vb.list.forEach(([, v]) => v.dispose()),
-  };
+  return assembleModel('caser', c, vb, { encode: (seqs, opts) => encode(p, c, seqs, opts), outputTable: () => p.itemEmb as tf.Tensor2D, counts: caserCounts(c) });
 }
+
+/** The registry entry (lib/models/index.ts). One convolution layer: reads neither layers nor heads. */
+export const CASER: ModelEntry<CaserConfig> = {
+  label: 'Caser',
+  defaults: CASER_DEFAULTS,
+  shapeFields: ['dim', 'maxLen'],
+  create: createCaser,
+  fromShape: ({ maxLen, dim }, { numItems }) => ({ ...CASER_DEFAULTS, numItems, maxLen, dim }),
+  paramCounts: caserCounts,
+  describe: (input) => {
+    const c = caserConfig(input);
+    return `Caser d=${c.dim} L=${c.window} (${c.numHorizontal} h / ${c.numVertical} v filters), ${formatCount(caserCounts(c).nonEmbedding)} non-emb`;
+  },
+};

@@ -39,8 +39,9 @@
  *   embedding = (I + 1)·D item table + maxLen·D position table.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ForwardOptions, SeqModel } from './types';
-import { VariableBuilder, checkInt, checkRate, checkSeqs, countParams, dropout, embed, gelu, layerNorm, linear, paddingMask } from './baseline-ops';
+import type { ConfigInput, ForwardOptions, ModelEntry, ParamCounts, SeqModel } from './types';
+import { dropout, embed, gelu, layerNorm, linear, paddingMask } from './nn';
+import { assembleModel, checkInt, checkPositive, checkRate, formatCount, VariableBuilder } from './toolkit';
 import { causalConvDft } from './baseline-dft';
 
 /** FMLP-Rec hyper-parameters (JSON-serializable). */
@@ -67,14 +68,24 @@ export const FMLP_DEFAULTS = {
   layerNormEps: 1e-12, // the authors' LayerNorm epsilon
 } as const;
 
-/** Fill defaults and validate. @throws Error naming the bad field. */
-export function fmlpConfig(input: { numItems: number } & Partial<FmlpConfig>): FmlpConfig {
+/** Fill defaults and validate. @throws ConfigError naming the field, its value and what is allowed. */
+export function fmlpConfig(input: ConfigInput<FmlpConfig>): FmlpConfig {
   const c: FmlpConfig = { ...FMLP_DEFAULTS, ...input };
-  const where = 'fmlp config';
-  for (const k of ['numItems', 'maxLen', 'dim', 'numLayers', 'innerSize'] as const) checkInt(where, k, c[k], 1);
-  checkRate(where, 'dropout', c.dropout);
-  if (!(c.layerNormEps > 0)) throw new Error(`${where}: layerNormEps must be > 0, got ${c.layerNormEps}`);
+  for (const k of ['numItems', 'maxLen', 'dim', 'numLayers', 'innerSize'] as const) checkInt('fmlp', k, c[k]);
+  checkRate('fmlp', 'dropout', c.dropout);
+  checkPositive('fmlp', 'layerNormEps', c.layerNormEps);
   return c;
+}
+
+/**
+ * Parameter counts (header): embedding (I + 1)·D + maxLen·D; non-embedding = the embedding
+ * LayerNorm 2D plus, per layer, kernel maxLen·D, two LayerNorms 4D and the FFN D·H + H + H·D + D.
+ */
+export function fmlpCounts(input: ConfigInput<FmlpConfig>): ParamCounts {
+  const { numItems: I, maxLen: T, dim: D, numLayers: L, innerSize: H } = fmlpConfig(input);
+  const embedding = (I + 1) * D + T * D;
+  const nonEmbedding = 2 * D + L * (T * D + 4 * D + D * H + H + H * D + D);
+  return { embedding, nonEmbedding, total: embedding + nonEmbedding };
 }
 
 interface Norm {
@@ -143,7 +154,6 @@ function block(b: FmlpBlock, c: FmlpConfig, x: tf.Tensor3D, mask: tf.Tensor3D, o
 }
 
 function encode(p: FmlpParams, c: FmlpConfig, seqs: tf.Tensor2D, opts: ForwardOptions): tf.Tensor3D {
-  checkSeqs('fmlp.encode', seqs, c.maxLen);
   return tf.tidy(() => {
     const T = seqs.shape[1];
     const mask = paddingMask(seqs); // [B, T, 1]
@@ -160,21 +170,26 @@ function encode(p: FmlpParams, c: FmlpConfig, seqs: tf.Tensor2D, opts: ForwardOp
 
 /**
  * An FMLP-Rec model (causal filter) with weights drawn from `seed`.
- * @throws Error on an invalid config.
+ * @throws ConfigError on an invalid config.
  * @example const m = createFmlp({ numItems: 1682 }, 0); const h = m.encode(seqs, { isTraining: false });
  */
-export function createFmlp(input: { numItems: number } & Partial<FmlpConfig>, seed: number): SeqModel {
+export function createFmlp(input: ConfigInput<FmlpConfig>, seed: number): SeqModel {
   const c = fmlpConfig(input);
-  const vb = new VariableBuilder(seed);
+  const vb = new VariableBuilder('fmlp', seed);
   const p = initParams(c, vb);
-  const counts = countParams(vb.list, ['itemEmb', 'posEmb']);
-  return {
-    kind: 'fmlp',
-    config: c as unknown as Readonly<Record<string, unknown>>,
-    variables: new Map(vb.list),
-    encode: (seqs, opts) => encode(p, c, seqs, opts),
-    outputTable: () => p.itemEmb as tf.Tensor2D,
-    paramCounts: () => counts,
-    dispose: () => vb.list.forEach(([, v]) => v.dispose()),
-  };
+  return assembleModel('fmlp', c, vb, { encode: (seqs, opts) => encode(p, c, seqs, opts), outputTable: () => p.itemEmb as tf.Tensor2D, counts: fmlpCounts(c) });
 }
+
+/** The registry entry (lib/models/index.ts). Its own dropout and inner size; no heads. */
+export const FMLP: ModelEntry<FmlpConfig> = {
+  label: 'FMLP-Rec',
+  defaults: FMLP_DEFAULTS,
+  shapeFields: ['numLayers', 'dim', 'maxLen'],
+  create: createFmlp,
+  fromShape: ({ maxLen, dim, numLayers }, { numItems }) => ({ ...FMLP_DEFAULTS, numItems, maxLen, dim, numLayers }),
+  paramCounts: fmlpCounts,
+  describe: (input) => {
+    const c = fmlpConfig(input);
+    return `FMLP-Rec ${c.numLayers}x${c.dim} (inner ${c.innerSize}), ${formatCount(fmlpCounts(c).nonEmbedding)} non-emb`;
+  },
+};

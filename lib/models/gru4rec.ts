@@ -21,9 +21,11 @@
  *   embedding = (I + 1)·D (the item table, padding row included).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ForwardOptions, ParamCounts, SeqModel } from './types';
+import { matMul } from '../ops/ops';
+import type { ConfigInput, ForwardOptions, ModelEntry, ParamCounts, SeqModel } from './types';
 import { gruScan } from './baseline-gru-scan';
-import { VariableBuilder, checkInt, checkRate, checkSeqs, countParams, dropout, embedItems, linear, matMul } from './baseline-ops';
+import { dropout, embedItems, linear } from './nn';
+import { assembleModel, checkInt, checkRate, formatCount, VariableBuilder } from './toolkit';
 
 /** GRU4Rec hyper-parameters (JSON-serializable). */
 export interface Gru4RecConfig {
@@ -49,17 +51,24 @@ export const GRU4REC_DEFAULTS = {
   dropout: 0.3, // RecBole default dropout_prob
 } as const;
 
-/** Fill defaults and validate. @throws Error naming the bad field. */
-export function gru4recConfig(input: { numItems: number } & Partial<Gru4RecConfig>): Gru4RecConfig {
+/** Fill defaults and validate. @throws ConfigError naming the field, its value and what is allowed. */
+export function gru4recConfig(input: ConfigInput<Gru4RecConfig>): Gru4RecConfig {
   const c: Gru4RecConfig = { ...GRU4REC_DEFAULTS, ...input };
-  const where = 'gru4rec config';
-  checkInt(where, 'numItems', c.numItems, 1);
-  checkInt(where, 'maxLen', c.maxLen, 1);
-  checkInt(where, 'dim', c.dim, 1);
-  checkInt(where, 'hiddenSize', c.hiddenSize, 1);
-  checkInt(where, 'numLayers', c.numLayers, 1);
-  checkRate(where, 'dropout', c.dropout);
+  for (const k of ['numItems', 'maxLen', 'dim', 'hiddenSize', 'numLayers'] as const) checkInt('gru4rec', k, c[k]);
+  checkRate('gru4rec', 'dropout', c.dropout);
   return c;
+}
+
+/**
+ * Parameter counts (header): embedding (I + 1)·D; non-embedding = every other variable,
+ * Σ_l 3·H·(in_l + H) with in_0 = D, in_l = H, plus the dense layer H·D + D.
+ */
+export function gru4recCounts(input: ConfigInput<Gru4RecConfig>): ParamCounts {
+  const { numItems: I, dim: D, hiddenSize: H, numLayers: L } = gru4recConfig(input);
+  const embedding = (I + 1) * D;
+  let nonEmbedding = H * D + D;
+  for (let l = 0; l < L; l++) nonEmbedding += 3 * H * ((l === 0 ? D : H) + H);
+  return { embedding, nonEmbedding, total: embedding + nonEmbedding };
 }
 
 interface GruLayer {
@@ -113,7 +122,6 @@ export function gruLayer(layer: GruLayer, x: tf.Tensor2D, hold: tf.Tensor2D, bat
 }
 
 function encode(p: Gru4RecParams, c: Gru4RecConfig, seqs: tf.Tensor2D, opts: ForwardOptions): tf.Tensor3D {
-  checkSeqs('gru4rec.encode', seqs, c.maxLen);
   return tf.tidy(() => {
     const [B, T] = seqs.shape;
     const ids = tf.transpose(seqs); // [T, B]: time-major, transposing ints rather than floats
@@ -128,21 +136,26 @@ function encode(p: Gru4RecParams, c: Gru4RecConfig, seqs: tf.Tensor2D, opts: For
 
 /**
  * A GRU4Rec model with weights drawn from `seed`.
- * @throws Error on an invalid config.
+ * @throws ConfigError on an invalid config.
  * @example const m = createGru4Rec({ numItems: 1682 }, 0); const h = m.encode(seqs, { isTraining: false });
  */
-export function createGru4Rec(input: { numItems: number } & Partial<Gru4RecConfig>, seed: number): SeqModel {
+export function createGru4Rec(input: ConfigInput<Gru4RecConfig>, seed: number): SeqModel {
   const c = gru4recConfig(input);
-  const vb = new VariableBuilder(seed);
+  const vb = new VariableBuilder('gru4rec', seed);
   const p = initParams(c, vb);
-  const counts: ParamCounts = countParams(vb.list, ['itemEmb']);
-  return {
-    kind: 'gru4rec',
-    config: c as unknown as Readonly<Record<string, unknown>>,
-    variables: new Map(vb.list),
-    encode: (seqs, opts) => encode(p, c, seqs, opts),
-    outputTable: () => p.itemEmb as tf.Tensor2D,
-    paramCounts: () => counts,
-    dispose: () => vb.list.forEach(([, v]) => v.dispose()),
-  };
+  return assembleModel('gru4rec', c, vb, { encode: (seqs, opts) => encode(p, c, seqs, opts), outputTable: () => p.itemEmb as tf.Tensor2D, counts: gru4recCounts(c) });
 }
+
+/** The registry entry (lib/models/index.ts). Its own RecBole dropout; no heads. */
+export const GRU4REC: ModelEntry<Gru4RecConfig> = {
+  label: 'GRU4Rec',
+  defaults: GRU4REC_DEFAULTS,
+  shapeFields: ['numLayers', 'dim', 'maxLen'],
+  create: createGru4Rec,
+  fromShape: ({ maxLen, dim, numLayers }, { numItems }) => ({ ...GRU4REC_DEFAULTS, numItems, maxLen, dim, numLayers }),
+  paramCounts: gru4recCounts,
+  describe: (input) => {
+    const c = gru4recConfig(input);
+    return `GRU4Rec ${c.numLayers}x${c.dim} (hidden ${c.hiddenSize}), ${formatCount(gru4recCounts(c).nonEmbedding)} non-emb`;
+  },
+};

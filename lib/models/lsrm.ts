@@ -12,11 +12,13 @@
  * Shapes: B batch, T sequence length, D = dim, H heads, L layers, I items, M = B·T.
  */
 import * as tf from '@tensorflow/tfjs';
-import { deriveSeed, makeRng } from '../data/rng';
-import { addBias, dropout, gatherRows, layerNorm } from '../train/ops';
-import { attentionMask, decoderBlock, initBlock, normalArray, type BlockParams } from './blocks';
+import { deriveSeed } from '../util/rng';
+import { addBias, gatherRows, layerNorm } from '../ops/ops';
+import { attentionMask, decoderBlock, initBlock, type BlockParams } from './blocks';
+import { dropout } from './nn';
 import { lsrmParamCounts } from './params';
-import type { ForwardOptions, ParamCounts, SeqModel } from './types';
+import { assembleModel, checkInt, checkPositive, checkRate, checkRates, ConfigError, formatCount, VariableBuilder } from './toolkit';
+import type { ConfigInput, ForwardOptions, ModelEntry, ParamCounts, SeqModel } from './types';
 
 /** Hyper-parameters of an LSRM. */
 export interface LsrmConfig {
@@ -48,24 +50,15 @@ export const LSRM_DEFAULTS = {
   initStd: 0.02, // GPT-2
 } as const;
 
-/** Validate a config; throws with a message naming the field. */
-export function checkLsrmConfig(c: LsrmConfig): void {
-  const posInt = (name: string, v: number) => {
-    if (!Number.isInteger(v) || v < 1) throw new Error(`LsrmConfig.${name} must be a positive integer, got ${v}`);
-  };
-  posInt('numItems', c.numItems);
-  posInt('maxLen', c.maxLen);
-  posInt('dim', c.dim);
-  posInt('numLayers', c.numLayers);
-  posInt('numHeads', c.numHeads);
-  if (c.dim % c.numHeads !== 0) throw new Error(`LsrmConfig.numHeads (${c.numHeads}) must divide dim (${c.dim})`);
-  if (c.dropout.length !== c.numLayers) {
-    throw new Error(`LsrmConfig.dropout has ${c.dropout.length} rates but numLayers is ${c.numLayers}: give one rate per layer`);
-  }
-  for (const r of [...c.dropout, c.embDropout]) {
-    if (!(r >= 0 && r < 1)) throw new Error(`LsrmConfig dropout rates must be in [0, 1), got ${r}`);
-  }
-  if (!(c.initStd > 0)) throw new Error(`LsrmConfig.initStd must be > 0, got ${c.initStd}`);
+/** Fill defaults and validate. @throws ConfigError naming the field, its value and what is allowed. */
+export function lsrmConfig(input: ConfigInput<LsrmConfig>): LsrmConfig {
+  const c: LsrmConfig = { ...LSRM_DEFAULTS, ...input };
+  for (const k of ['numItems', 'maxLen', 'dim', 'numLayers', 'numHeads'] as const) checkInt('lsrm', k, c[k]);
+  if (c.dim % c.numHeads !== 0) throw new ConfigError('lsrm', 'numHeads', c.numHeads, `a divisor of dim (${c.dim})`);
+  checkRates('lsrm', 'dropout', c.dropout, c.numLayers);
+  checkRate('lsrm', 'embDropout', c.embDropout);
+  checkPositive('lsrm', 'initStd', c.initStd);
+  return { ...c, dropout: [...c.dropout] };
 }
 
 interface LsrmParams {
@@ -76,31 +69,19 @@ interface LsrmParams {
   readonly lnFBeta: tf.Variable<tf.Rank.R1>; // [D]
 }
 
-function initParams(c: LsrmConfig, seed: number, vars: Map<string, tf.Variable>): LsrmParams {
-  const rng = makeRng(seed);
+/** GPT-2 init (blocks.ts); all normal draws come from one stream in this creation order. */
+function initParams(c: LsrmConfig, vb: VariableBuilder): LsrmParams {
   const D = c.dim;
-  const v = <R extends tf.Rank>(name: string, values: Float32Array, shape: number[]): tf.Variable<R> => {
-    // No tfjs name: tfjs names are process-global, so two models would clash; `vars` holds ours.
-    const variable = tf.tidy(() => tf.variable(tf.tensor(values, shape as tf.ShapeMap[R]), true)) as tf.Variable<R>;
-    vars.set(name, variable);
-    return variable;
-  };
-  const itemEmb = v<tf.Rank.R2>('itemEmb', normalArray((c.numItems + 1) * D, c.initStd, rng), [c.numItems + 1, D]);
-  const posEmb = v<tf.Rank.R2>('posEmb', normalArray(c.maxLen * D, c.initStd, rng), [c.maxLen, D]);
-  const blocks = Array.from({ length: c.numLayers }, (_, l) => initBlock(`block${l}`, D, c.numLayers, c.initStd, rng, vars));
-  const lnFGamma = v<tf.Rank.R1>('lnF.gamma', new Float32Array(D).fill(1), [D]);
-  const lnFBeta = v<tf.Rank.R1>('lnF.beta', new Float32Array(D), [D]);
+  const itemEmb = vb.normal<tf.Rank.R2>('itemEmb', [c.numItems + 1, D], c.initStd);
+  const posEmb = vb.normal<tf.Rank.R2>('posEmb', [c.maxLen, D], c.initStd);
+  const blocks = Array.from({ length: c.numLayers }, (_, l) => initBlock(vb, `block${l}`, D, c.numLayers, c.initStd));
+  const lnFGamma = vb.constant<tf.Rank.R1>('lnF.gamma', [D], 1);
+  const lnFBeta = vb.constant<tf.Rank.R1>('lnF.beta', [D], 0);
   return { itemEmb, posEmb, blocks, lnFGamma, lnFBeta };
-}
-
-function checkSeqs(seqs: tf.Tensor2D, c: LsrmConfig): void {
-  if (seqs.rank !== 2 || seqs.dtype !== 'int32') throw new Error(`encode: seqs must be an int32 [B, T] tensor, got ${seqs.dtype} [${seqs.shape}]`);
-  if (seqs.shape[1] > c.maxLen) throw new Error(`encode: sequence length ${seqs.shape[1]} exceeds maxLen ${c.maxLen}`);
 }
 
 /** Hidden states at every slot: seqs int32 [B, T] -> [B, T, D]. */
 function encode(p: LsrmParams, c: LsrmConfig, seqs: tf.Tensor2D, opts: ForwardOptions): tf.Tensor3D {
-  checkSeqs(seqs, c);
   const [B, T] = seqs.shape;
   const D = c.dim;
   const seed = opts.seed ?? 0;
@@ -109,7 +90,7 @@ function encode(p: LsrmParams, c: LsrmConfig, seqs: tf.Tensor2D, opts: ForwardOp
   const items = gatherRows(p.itemEmb, tf.reshape(seqs, [B * T]) as tf.Tensor1D); // [M, D]
   const pos = tf.reshape(tf.slice(p.posEmb, [c.maxLen - T, 0], [T, D]), [T * D]) as tf.Tensor1D; // [T·D]
   const emb = tf.reshape(addBias(tf.reshape(items, [B, T * D]), pos), [B * T, D]) as tf.Tensor2D; // [M, D]
-  let x = rate(c.embDropout) > 0 ? dropout(emb, rate(c.embDropout), deriveSeed(seed, 0)) : emb;
+  let x = dropout(emb, c.embDropout, opts, 0); // [M, D]
   // 2. L pre-LN blocks under one causal + key-padding mask
   const mask = attentionMask(seqs); // [B, 1, T, T]
   p.blocks.forEach((bp, l) => {
@@ -120,23 +101,39 @@ function encode(p: LsrmParams, c: LsrmConfig, seqs: tf.Tensor2D, opts: ForwardOp
   return tf.reshape(layerNorm(x, p.lnFGamma, p.lnFBeta), [B, T, D]); // [B, T, D]
 }
 
-/**
- * Build an LSRM with variables initialised from `seed`.
- * @throws when the config is invalid (see checkLsrmConfig).
- */
-export function createLsrm(config: LsrmConfig, seed: number): SeqModel {
-  checkLsrmConfig(config);
-  const c: LsrmConfig = { ...config, dropout: [...config.dropout] };
-  const vars = new Map<string, tf.Variable>();
-  const p = initParams(c, seed, vars);
-  const counts = lsrmParamCounts(c);
-  return {
-    kind: 'lsrm',
-    config: c as unknown as Readonly<Record<string, unknown>>,
-    variables: vars,
-    encode: (seqs, opts) => tf.tidy(() => encode(p, c, seqs, opts)),
-    outputTable: () => p.itemEmb,
-    paramCounts: (): ParamCounts => counts,
-    dispose: () => vars.forEach((v) => v.dispose()),
-  };
+/** Parameter counts (params.ts: N = 12·L·d², embedding (I + 1)·d + maxLen·d). */
+export function lsrmCounts(input: ConfigInput<LsrmConfig>): ParamCounts {
+  return lsrmParamCounts(lsrmConfig(input));
 }
+
+/**
+ * Build an LSRM with variables initialised from `seed` (defaults fill the fields not given).
+ * @throws ConfigError when the config is invalid (see lsrmConfig).
+ * @example const m = createLsrm({ numItems: 1682 }, 0); const h = m.encode(seqs, { isTraining: false });
+ */
+export function createLsrm(input: ConfigInput<LsrmConfig>, seed: number): SeqModel {
+  const c = lsrmConfig(input);
+  const vb = new VariableBuilder('lsrm', seed, 'one-stream');
+  const p = initParams(c, vb);
+  return assembleModel('lsrm', c, vb, { encode: (seqs, opts) => encode(p, c, seqs, opts), outputTable: () => p.itemEmb, counts: lsrmParamCounts(c) });
+}
+
+/** The registry entry (lib/models/index.ts). */
+export const LSRM: ModelEntry<LsrmConfig> = {
+  label: 'LSRM',
+  defaults: LSRM_DEFAULTS,
+  shapeFields: ['numLayers', 'dim', 'numHeads', 'maxLen', 'embDropout'],
+  create: createLsrm,
+  // Layer-wise dropout: the run's per-layer rates; the embedding (below layer 0) takes layer 0's.
+  fromShape: (s, ctx) => {
+    const dropout = [...ctx.layerDropout(s.numLayers)];
+    const { maxLen, dim, numLayers, numHeads } = s;
+    return { ...LSRM_DEFAULTS, numItems: ctx.numItems, maxLen, dim, numLayers, numHeads, dropout, embDropout: s.embDropout ?? dropout[0] };
+  },
+  paramCounts: lsrmCounts,
+  ffnDim: (dim) => 4 * dim,
+  describe: (input) => {
+    const c = lsrmConfig(input);
+    return `LSRM ${c.numLayers}x${c.dim}, ${formatCount(lsrmParamCounts(c).nonEmbedding)} non-emb`;
+  },
+};

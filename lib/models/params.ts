@@ -9,6 +9,7 @@
  * model) + maxLen·d learned positions. Total adds biases and norms: per layer 9d of biases
  * (3d QKV + d out + 4d + d FFN) and 4d of norm scales/shifts, plus 2d for the final norm.
  */
+import { checkInt } from './toolkit';
 
 /** One row of Table IV (five-scale ladder plus the 0.8B model). */
 export interface TableIvRow {
@@ -51,8 +52,8 @@ export interface LsrmCounts {
 
 /** N = 12·L·d² (see header). */
 export function nonEmbeddingParams(numLayers: number, dim: number): number {
-  checkPositiveInt('numLayers', numLayers);
-  checkPositiveInt('dim', dim);
+  checkInt('lsrm', 'numLayers', numLayers);
+  checkInt('lsrm', 'dim', dim);
   return 12 * numLayers * dim * dim;
 }
 
@@ -63,8 +64,8 @@ export function biasAndNormParams(numLayers: number, dim: number): number {
 
 /** Embedding parameters: (I + 1)·d item rows (padding row included) + maxLen·d positions. */
 export function embeddingParams(numItems: number, dim: number, maxLen: number): number {
-  checkPositiveInt('numItems', numItems);
-  checkPositiveInt('maxLen', maxLen);
+  checkInt('lsrm', 'numItems', numItems);
+  checkInt('lsrm', 'maxLen', maxLen);
   return (numItems + 1) * dim + maxLen * dim;
 }
 
@@ -74,8 +75,4 @@ export function lsrmParamCounts(s: ShapeForCount): LsrmCounts {
   if (s.numItems === undefined) return { embedding: 0, nonEmbedding, total: 0 };
   const embedding = embeddingParams(s.numItems, s.dim, s.maxLen ?? 50);
   return { embedding, nonEmbedding, total: embedding + nonEmbedding + biasAndNormParams(s.numLayers, s.dim) };
-}
-
-function checkPositiveInt(name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer, got ${v}`);
 }

@@ -25,7 +25,11 @@ export interface SeqModel {
   readonly config: Readonly<Record<string, unknown>>;
   /** Every trainable variable by a stable, unique name (the checkpoint format uses the names). */
   readonly variables: ReadonlyMap<string, tf.Variable>;
-  /** Hidden state at every slot: seqs [B, T] int32 -> [B, T, D]. Causal: slot t sees slots <= t only. */
+  /**
+   * Hidden state at every slot: seqs [B, T] int32 -> [B, T, D]. Causal: the state of an item slot
+   * t depends on slots <= t only. A padding slot's state is unspecified (finite; no loss or metric
+   * reads it): LSRM's padding queries have every key masked and attend uniformly to all slots.
+   */
   encode(seqs: tf.Tensor2D, opts: ForwardOptions): tf.Tensor3D;
   /** Output item table [I + 1, D] (tied to the input embedding for LSRM). Row 0 is padding. */
   outputTable(): tf.Tensor2D;
@@ -44,4 +48,58 @@ export interface ParamCounts {
   readonly nonEmbedding: number;
   /** Every trainable scalar, biases and norms included. */
   readonly total: number;
+}
+
+/**
+ * The generic shape of a run's model spec (lib/runs/build.ts `ModelSpec` without its kind). Each
+ * model reads the fields listed in its registry entry's `shapeFields` and ignores the rest.
+ */
+export interface ModelShape {
+  readonly numLayers: number;
+  readonly dim: number;
+  /** Attention heads (LSRM only). */
+  readonly numHeads: number;
+  readonly maxLen: number;
+  /** Input-embedding dropout (LSRM); undefined = the lowest layer's rate. */
+  readonly embDropout?: number;
+}
+
+/** What a run knows, besides the shape, when it builds a model. */
+export interface ShapeContext {
+  /** Items I of the data (ids 1..I). */
+  readonly numItems: number;
+  /** The run's per-layer dropout rates, bottom layer first (layer-wise adaptive dropout, III-B1). */
+  layerDropout(numLayers: number): readonly number[];
+}
+
+/** The least every model config has. */
+export interface ModelConfigBase {
+  readonly numItems: number;
+  readonly maxLen: number;
+}
+
+/** A model config given by the caller: numItems, any other field defaults. */
+export type ConfigInput<C extends ModelConfigBase> = { readonly numItems: number } & Partial<C>;
+
+/**
+ * One entry of the model registry (lib/models/index.ts): everything the CLI, the run builder and
+ * the presets need of a model kind, so none of them switches on the kind.
+ */
+export interface ModelEntry<C extends ModelConfigBase = ModelConfigBase> {
+  /** The name the paper prints: 'LSRM', 'GRU4Rec', 'FMLP-Rec', 'Caser'. */
+  readonly label: string;
+  /** Defaults of every config field but numItems. */
+  readonly defaults: Readonly<Omit<C, 'numItems'>>;
+  /** The ModelShape fields the model reads (e.g. Caser has no layers, only LSRM has heads). */
+  readonly shapeFields: readonly (keyof ModelShape)[];
+  /** Fill defaults, validate and build with weights drawn from `seed`. @throws ConfigError */
+  create(config: ConfigInput<C>, seed: number): SeqModel;
+  /** The full config of a run's generic shape (the model's defaults fill what the shape lacks). */
+  fromShape(shape: ModelShape, ctx: ShapeContext): C;
+  /** Parameter counts without building a tensor; equal to create(config).paramCounts(). */
+  paramCounts(config: ConfigInput<C>): ParamCounts;
+  /** One readable line, e.g. 'LSRM 2x64, 98.3K non-emb'. */
+  describe(config: ConfigInput<C>): string;
+  /** Inner width of a transformer feed-forward block at width `dim`, as Table IV/V print d_ff; absent for other models. */
+  readonly ffnDim?: (dim: number) => number;
 }

@@ -7,6 +7,9 @@
 import { dirname, join, resolve } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeJsonAtomic } from '../util/atomic';
+import { projectRoot } from '../util/paths';
+
+export { projectRoot };
 
 /** A Jupyter kernel spec (kernel.json). */
 export interface KernelSpec {
@@ -17,18 +20,6 @@ export interface KernelSpec {
 
 /** The kernel name notebooks use in their metadata (`kernelspec.name`). */
 export const KERNEL_NAME = 'tslab';
-
-/** The project root: the nearest folder above this module with lsrm-lab's package.json. */
-export function projectRoot(from: string = __dirname): string {
-  let dir = resolve(from);
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'lsrm-lab') return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`no lsrm-lab package.json above ${from}`);
-    dir = up;
-  }
-}
 
 /** The tslab kernel spec: this Node binary running node_modules/tslab/bin/tslab. */
 export function kernelSpec(nodePath: string = process.execPath): KernelSpec {

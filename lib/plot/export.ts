@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
+import { sourceHash } from './png-stamp';
 import { escapeHtml } from './table';
 import { FIGURE_SIZE, type Figure } from './theme';
 
@@ -29,6 +30,7 @@ export const NO_BROWSER_HINT =
 const IDLE_CLOSE_MS = 1500;
 let plotlyCache: string | undefined;
 let plotlyGzipCache: string | undefined;
+let plotlyHashCache: string | undefined;
 let browserPromise: Promise<Browser> | undefined;
 let idleTimer: NodeJS.Timeout | undefined;
 
@@ -36,6 +38,12 @@ let idleTimer: NodeJS.Timeout | undefined;
 export function plotlySource(): string {
   plotlyCache ??= readFileSync(require.resolve('plotly.js-dist-min'), 'utf8');
   return plotlyCache;
+}
+
+/** sourceHash of the plotly.js bundle: part of a figure's stamp, so a new plotly.js redraws figures. */
+export function plotlyHash(): string {
+  plotlyHashCache ??= sourceHash(plotlySource());
+  return plotlyHashCache;
 }
 
 /** plotly.js gzip-compressed (level 9, deterministic) as base64. */
@@ -86,18 +94,25 @@ export function plotlyDiv(fig: Figure, divId: string): string {
   );
 }
 
-/** A complete HTML page around `body`, optionally with compressed plotly.js inlined in the head. */
-export function htmlPage(title: string, body: string, withPlotly: boolean): string {
-  const head = withPlotly ? `${compressedPlotlyScript()}\n` : '';
+/**
+ * A complete HTML page around `body`, optionally with compressed plotly.js inlined in the head
+ * and a `<meta name="lsrm-source">` stamp (save.ts: what the page was made from).
+ */
+export function htmlPage(title: string, body: string, withPlotly: boolean, stamp?: string): string {
+  const meta = stamp === undefined ? '' : `<meta name="lsrm-source" content="${escapeHtml(stamp)}">\n`;
+  const head = `${meta}${withPlotly ? `${compressedPlotlyScript()}\n` : ''}`;
   return (
     `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>\n${head}` +
     `<style>body{margin:16px;background:#fff}</style></head>\n<body>\n<div id="lsrm-root" style="display:inline-block;padding:8px;background:#fff">\n${body}\n</div>\n</body></html>\n`
   );
 }
 
-/** A self-contained interactive page for a figure (works offline: plotly.js is inlined). */
-export function figureHtml(fig: Figure, title: string): string {
-  return htmlPage(title, plotlyDiv(fig, 'lsrm-figure'), true);
+/** The id of the plot's <div> in a figure page. */
+export const FIGURE_DIV_ID = 'lsrm-figure';
+
+/** A self-contained interactive page for a figure (works offline: plotly.js is inlined), optionally stamped. */
+export function figureHtml(fig: Figure, title: string, stamp?: string): string {
+  return htmlPage(title, plotlyDiv(fig, FIGURE_DIV_ID), true, stamp);
 }
 
 async function launch(executablePath: string): Promise<Browser> {
@@ -135,6 +150,9 @@ export interface RenderOptions {
 export async function renderPng(html: string, opts: RenderOptions = {}): Promise<Buffer> {
   const exe = opts.chromePath ?? findChrome();
   if (!exe) throw new Error(NO_BROWSER_HINT);
+  // A render in progress keeps the shared browser open (the idle close is re-armed at the end).
+  if (idleTimer) clearTimeout(idleTimer);
+  idleTimer = undefined;
   browserPromise ??= launch(exe);
   const browser = await browserPromise.catch((err: Error) => {
     browserPromise = undefined;

@@ -9,8 +9,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ForwardOptions, SeqModel } from '../models/types';
-import { gatherRows } from './ops';
-import { outputCrossEntropy } from './softmax-ce';
+import { gatherRows } from '../ops/ops';
+import { outputCrossEntropy } from '../ops/softmax-ce';
 
 /** Flat slot indices (b·T + t) of non-zero targets, and their labels (target - 1). */
 export function targetSlots(targets: ArrayLike<number>): { slots: Int32Array; labels: Int32Array } {

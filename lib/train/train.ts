@@ -19,9 +19,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ForwardOptions, SeqModel } from '../models/types';
-import type { EvalSplit, LeaveOneOutSplit } from '../types';
+import type { EvalSplit, LeaveOneOutSplit } from '../data/types';
 import { batchTensors, batchesPerEpoch, buildWindows, epochBatches, type Batch, type TrainWindows } from '../data/batch';
-import { deriveSeed } from '../data/rng';
+import { deriveSeed } from '../util/rng';
 import { learningRate } from './schedule';
 import { createOptimizer, type OptimizerPhase, type OptimizerScalars, type SwitchingOptimizer } from './optimizer';
 import { checkTrainConfig, TRAIN_DEFAULTS, type TrainConfig } from './train-config';

@@ -1,6 +1,6 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { initBackend } from '../../lib/train/backend';
+import { initBackend } from '../../lib/ops/backend';
 import { benchTrain, formatTrainBench, stepFlops, TRAIN_BENCH_DEFAULTS } from '../../lib/bench/train';
 
 before(async () => {

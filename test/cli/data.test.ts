@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dataCommand } from '../../lib/cli/data';
 import { runCli } from '../helpers/cli';
 
 /** Run `lsrm data` in a child process. */
-async function run(argv: Record<string, string | boolean>): Promise<{ code: number; out: string }> {
+async function run(argv: Record<string, string | boolean>, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string }> {
   const args = ['data', ...Object.entries(argv).flatMap(([k, v]) => (v === true ? [`--${k}`] : [`--${k}`, String(v)]))];
-  const r = runCli(args);
+  const r = runCli(args, env);
   assert.equal(r.code, 0, r.err);
   return { code: r.code, out: r.out };
 }
@@ -45,6 +45,15 @@ test('lsrm data --core 0 keeps everything', async () => {
   assert.equal(s.users, 3);
   assert.equal(s.items, 4);
   assert.equal(s.interactions, 8);
+});
+
+test('lsrm data --dataset <name> reads $LSRM_DATA_DIR/<name>/ (here a RecBole ml-100k.inter)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lsrm-data-'));
+  mkdirSync(join(dir, 'ml-100k'));
+  writeFileSync(join(dir, 'ml-100k', 'ml-100k.inter'), INTER + '\n');
+  const s = JSON.parse((await run({ dataset: 'ml-100k', core: '2', json: true }, { LSRM_DATA_DIR: dir })).out);
+  assert.equal(s.source, 'dataset:ml-100k', 'the name, not the folder it was found in');
+  assert.deepEqual([s.users, s.items, s.interactions], [2, 3, 7]);
 });
 
 test('lsrm data rejects bad flags with a usage error', async () => {

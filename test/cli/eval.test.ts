@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { formatTable, makeEvalCommand, type LoadedRun } from '../../lib/cli/eval';
+import { formatTable, makeEvalCommand, type EvalRun } from '../../lib/cli/eval';
 import { runCli } from '../helpers/cli';
 import { fakeModel, makeSplit } from '../eval/fixtures';
 
@@ -21,9 +21,9 @@ function harness(): { cmd: ReturnType<typeof makeEvalCommand>; out: string[]; er
   const out: string[] = [];
   const err: string[] = [];
   const dirs: string[] = [];
-  const load = async (dir: string): Promise<LoadedRun> => {
+  const load = async (dir: string): Promise<EvalRun> => {
     dirs.push(dir);
-    return { model: fakeModel(HIDDEN, TABLE), split, config: {} };
+    return { model: fakeModel(HIDDEN, TABLE), split };
   };
   return { cmd: makeEvalCommand(load, { out: (s) => out.push(s), err: (s) => err.push(s) }), out, err, dirs };
 }

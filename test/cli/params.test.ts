@@ -26,5 +26,18 @@ test('lsrm params usage errors exit 2 with the reason', async () => {
   const heads = await capture(['params', '--layers', '2', '--d-model', '64', '--heads', '3']);
   assert.match(heads.err, /--heads 3 must divide --d-model 64/);
   const zero = await capture(['params', '--layers', '0', '--d-model', '64']);
-  assert.match(zero.err, /numLayers must be a positive integer, got 0/);
+  assert.match(zero.err, /lsrm config: numLayers must be an integer >= 1, got 0/);
+  const kind = await capture(['params', '--model', 'bert', '--d-model', '64']);
+  assert.equal(kind.code, 2);
+  assert.match(kind.err, /--model takes one of lsrm, gru4rec, fmlp, caser, got 'bert'/);
+});
+
+test('lsrm params --model: the baselines from the registry (Table V shapes)', async () => {
+  // GRU4Rec 2 x 64, hidden 128: 73,728 + 98,304 + 8,256 = 180,288 (the paper's 180.3K).
+  const gru = await capture(['params', '--model', 'gru4rec', '--layers', '2', '--d-model', '64']);
+  assert.equal(gru.code, 0);
+  assert.match(gru.out, /^GRU4Rec 2x64 \(hidden 128\), 180.3K non-emb\nnon-embedding\s+180,288\n$/);
+  // Caser reads no layers; defaults L = 5, n_h = 16, n_v = 4: 41,192 non-emb; emb (1682 + 1)·64.
+  const caser = await capture(['params', '--model', 'caser', '--d-model', '64', '--items', '1682', '--json']);
+  assert.deepEqual(JSON.parse(caser.out), { model: 'caser', dModel: 64, items: 1682, maxLen: 50, embedding: 107_712, nonEmbedding: 41_192, total: 148_904 });
 });

@@ -1,40 +1,53 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PRODUCERS, reproduceCommand } from '../../lib/cli/reproduce';
+import { reproduceCommand, reproduceEntries } from '../../lib/cli/reproduce';
 import { UsageError } from '../../lib/cli/command';
-import { FIGURES } from '../../lib/experiments/registry';
 
-test('every producer is a registered figure', () => {
-  const ids = new Set(FIGURES.map((f) => f.id));
-  for (const id of Object.keys(PRODUCERS)) assert.ok(ids.has(id), id);
-});
-
-test('lsrm reproduce --scale smoke writes both tables to LSRM_FIGURES_DIR without Jupyter', async () => {
-  const figures = mkdtempSync(join(tmpdir(), 'lsrm-repro-fig-'));
-  const runs = mkdtempSync(join(tmpdir(), 'lsrm-repro-runs-'));
+async function withDirs<T>(figures: string, runs: string, fn: () => Promise<T>): Promise<T> {
   const old = { f: process.env.LSRM_FIGURES_DIR, r: process.env.LSRM_RUNS_DIR };
   process.env.LSRM_FIGURES_DIR = figures;
   process.env.LSRM_RUNS_DIR = runs;
   try {
-    assert.equal(await reproduceCommand.run({ scale: 'smoke', only: 'table-2-datasets,table-4-configs' }, []), 0);
+    return await fn();
   } finally {
     process.env.LSRM_FIGURES_DIR = old.f;
     process.env.LSRM_RUNS_DIR = old.r;
     if (old.f === undefined) delete process.env.LSRM_FIGURES_DIR;
     if (old.r === undefined) delete process.env.LSRM_RUNS_DIR;
   }
-  const files = readdirSync(figures);
+}
+
+test('reproduce makes the cheap registry entries; --only must name cheap ones', () => {
+  assert.deepEqual(reproduceEntries(undefined).map((e) => e.id), ['table-2-datasets', 'table-4-configs']);
+  assert.deepEqual(reproduceEntries('table-4-configs').map((e) => e.id), ['table-4-configs']);
+  assert.throws(() => reproduceEntries('table-4-configs,table-3-ablation'), (e: Error) => e instanceof UsageError && /not made by reproduce: table-3-ablation \(use lsrm figures --only table-3-ablation\)/.test(e.message));
+});
+
+test('lsrm reproduce --scale smoke writes both tables to <LSRM_FIGURES_DIR>/smoke without Jupyter; a second run rewrites nothing', async () => {
+  const figures = mkdtempSync(join(tmpdir(), 'lsrm-repro-fig-'));
+  const runs = mkdtempSync(join(tmpdir(), 'lsrm-repro-runs-'));
+  assert.equal(await withDirs(figures, runs, () => reproduceCommand.run({ scale: 'smoke' }, [])), 0);
+  assert.deepEqual(readdirSync(figures), ['smoke'], 'nothing in the root: it holds the committed cpu scale');
+  const out = join(figures, 'smoke');
+  const files = readdirSync(out);
   for (const id of ['table-2-datasets', 'table-4-configs']) {
     for (const ext of ['csv', 'md', 'html']) assert.ok(files.includes(`${id}.${ext}`), `${id}.${ext}`);
   }
-  assert.match(readFileSync(join(figures, 'table-2-datasets.csv'), 'utf8'), /^dataset,users,items,interactions,avgSeqLen,density,core,source\nSynthetic \(smoke\),/);
+  assert.match(readFileSync(join(out, 'table-2-datasets.csv'), 'utf8'), /^dataset,users,items,interactions,avgSeqLen,density,core,source\nSynthetic \(smoke\),/);
   assert.equal(readdirSync(join(runs, 'table-2')).length, 1, 'the smoke row is cached in the runs folder');
+  // Again, with every file dated in the past: unchanged data leaves every file (PNGs included) untouched.
+  const past = new Date(2001, 0, 1);
+  for (const f of files) utimesSync(join(out, f), past, past);
+  assert.equal(await withDirs(figures, runs, () => reproduceCommand.run({ scale: 'smoke', only: 'table-2-datasets,table-4-configs' }, [])), 0);
+  const touched = readdirSync(out).filter((f) => statSync(join(out, f)).mtimeMs !== past.getTime());
+  assert.deepEqual(touched, []);
 });
 
 test('lsrm reproduce names ids it does not make and bad scales', async () => {
   await assert.rejects(reproduceCommand.run({ scale: 'big' }, []), (e: Error) => e instanceof UsageError && /unknown scale 'big'/.test(e.message));
   await assert.rejects(reproduceCommand.run({ only: 'nope' }, []), /unknown figure 'nope'/);
+  await assert.rejects(reproduceCommand.run({ only: 'table-5-overall' }, []), /not made by reproduce: table-5-overall/);
 });

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatResult, runConfigFromOptions, trainCommand } from '../../lib/cli/train';
-import type { RunResultFile } from '../../lib/train/run';
+import type { RunResultFile } from '../../lib/runs/run';
+import { MODEL_KINDS, MODELS } from '../../lib/models';
 
 test('runConfigFromOptions: flags map to the run config, defaults stay out', () => {
   const c = runConfigFromOptions({ source: 'atomic:x.inter', core: '5', layers: '4', 'd-model': '128', heads: '4', epochs: '3', 'batch-size': '64', seed: '7', lr: '0.002', 'no-lad': true, 'no-switch': true });
@@ -18,6 +19,15 @@ test('runConfigFromOptions: flags map to the run config, defaults stay out', () 
   assert.equal('epochs' in d.train!, false, 'no epochs key: train until validation stops improving');
   assert.equal(d.train!.layerwiseDropout, true);
   assert.equal(d.train!.switchOptimizer, true);
+});
+
+test('runConfigFromOptions: every kind takes its shape defaults from the registry', () => {
+  // The stored spec keeps every field (run keys hash it): a field the model does not read keeps LSRM's default.
+  for (const kind of MODEL_KINDS) {
+    assert.deepEqual(runConfigFromOptions({ source: 'a:b', model: kind }).model, { kind, numLayers: 2, dim: 64, numHeads: 2, maxLen: 50 });
+  }
+  assert.deepEqual(runConfigFromOptions({ source: 'a:b', model: 'caser', 'd-model': '32' }).model, { kind: 'caser', numLayers: 2, dim: 32, numHeads: 2, maxLen: 50 });
+  for (const kind of MODEL_KINDS) assert.match(trainCommand.usage, new RegExp(`\\n {22}${kind} +${MODELS[kind].label}, reads --d-model`.replace('--d-model', '.*--d-model')));
 });
 
 test('runConfigFromOptions: usage errors name the flag', () => {

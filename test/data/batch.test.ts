@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { batchTensors, batchesPerEpoch, buildWindows, epochBatches, epochOrder, windowCount } from '../../lib/data/batch';
-import { makeRng } from '../../lib/data/rng';
+import { makeRng } from '../../lib/util/rng';
 import { seqsOf } from '../train/tiny';
 
 const rows = (a: Int32Array, T: number) => Array.from({ length: a.length / T }, (_, w) => Array.from(a.subarray(w * T, (w + 1) * T)));

@@ -7,10 +7,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { DatasetEntry } from '../../lib/data/datasets';
-import { CHECKSUM_FILE, ensureDataset, readChecksums, remoteUrl } from '../../lib/data/download';
+import { CHECKSUM_FILE, ensureDataset, readChecksums, remoteUrl, verifyRecorded } from '../../lib/data/download';
 import { loadDataset } from '../../lib/data/load/index';
 import { loadMovieLens } from '../../lib/data/load/movielens';
-import { DataError } from '../../lib/errors';
+import { DataError } from '../../lib/util/errors';
 import { rawRows, tempDir } from './load/tmp';
 import { makeZip } from './zip-writer';
 
@@ -113,7 +113,7 @@ test('unknown checksum: recorded on first download, enforced on a later download
   const { server, base } = await serve(routes);
   t.after(() => server.close());
   const root = tempDir();
-  const r = await loadDataset('amazon-Software', { dataRoot: root, baseUrl: base, progress: false });
+  const r = await loadDataset('amazon-Software', { dataRoot: root, dataDir: null, baseUrl: base, progress: false });
   assert.deepEqual(rawRows(r.interactions), [['u1', 'i1', 100], ['u1', 'i2', 101]]);
   assert.deepEqual(r.interactions.vocab.domains, ['Software']);
   const dir = join(root, 'amazon-Software');
@@ -121,14 +121,14 @@ test('unknown checksum: recorded on first download, enforced on a later download
   // The file disappears and upstream now serves something else: the recorded hash refuses it.
   rmSync(join(dir, 'Software.csv'));
   routes.set('/files/Software.csv', { status: 200, body: csv + 'i3,u2,1.0,102\n' });
-  await assert.rejects(loadDataset('amazon-Software', { dataRoot: root, baseUrl: base, progress: false }), (e: unknown) =>
+  await assert.rejects(loadDataset('amazon-Software', { dataRoot: root, dataDir: null, baseUrl: base, progress: false }), (e: unknown) =>
     e instanceof DataError && e.message.includes(`expected ${sha(csv)}`));
 });
 
 test('loadDataset: registry names use the base URL; a wrong file for a known hash is refused', async (t) => {
   const { server, base } = await serve(new Map([['/files/ml-100k.zip', { status: 200, body: ZIP }]]));
   t.after(() => server.close());
-  await assert.rejects(loadDataset('ml-100k', { dataRoot: tempDir(), baseUrl: base, progress: false }), (e: unknown) =>
+  await assert.rejects(loadDataset('ml-100k', { dataRoot: tempDir(), dataDir: null, baseUrl: base, progress: false }), (e: unknown) =>
     e instanceof DataError && e.message.includes(`from ${base}/ml-100k.zip: expected 50d2a982`));
 });
 
@@ -147,13 +147,33 @@ test('remoteUrl keeps the registry URL unless a base is given', () => {
   assert.equal(remoteUrl(e, 'http://mirror/x//'), 'http://mirror/x/ml-test.zip');
 });
 
+test('a dataset without a download says which folder to fill', async () => {
+  const root = tempDir();
+  const local = { ...zipEntry(), remote: undefined, archive: 'none' as const, loadPath: '.' };
+  assert.throws(() => remoteUrl(local), /dataset "ml-test" has no download \(test\)/);
+  await assert.rejects(ensureDataset(local, { dataRoot: root, progress: false }), (e: unknown) =>
+    e instanceof DataError && e.message.includes(`Fix: place its files in ${join(root, 'ml-test')}, or in <LSRM_DATA_DIR>/ml-test/.`));
+});
+
+test('verifyRecorded checks a listed file and writes nothing; unlisted files pass', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'u.data'), U_DATA);
+  await verifyRecorded(dir, 'u.data'); // no .sha256 at all
+  assert.equal(existsSync(join(dir, CHECKSUM_FILE)), false, 'nothing recorded');
+  writeFileSync(join(dir, CHECKSUM_FILE), `${sha(U_DATA)}  u.data\n`);
+  await verifyRecorded(dir, 'u.data');
+  writeFileSync(join(dir, 'u.data'), U_DATA + '3\t10\t1\t103\n');
+  await assert.rejects(verifyRecorded(dir, 'u.data'), (e: unknown) =>
+    e instanceof DataError && e.message.startsWith(`${join(dir, 'u.data')}: SHA-256 `) && e.message.includes(`differs from the ${sha(U_DATA)} recorded`));
+});
+
 test('a server that stops sending is abandoned after stallMs with a DataError', async (t) => {
   const server = createServer((_req, res) => {
     res.writeHead(200, { 'content-length': '1000' });
     res.write('partial'); // then nothing more
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  t.after(() => server.closeAllConnections?.() ?? undefined);
+  t.after(() => { server.closeAllConnections?.(); });
   t.after(() => server.close());
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const root = tempDir();
@@ -168,7 +188,7 @@ test("loadDataset mixes '+'-joined Amazon datasets by user, one domain per categ
     ['/files/Books.csv', { status: 200, body: 'b1,u1,5.0,90\nb2,u2,4.0,95\n' }],
   ]));
   t.after(() => server.close());
-  const r = await loadDataset('amazon-Software+amazon-Books', { dataRoot: tempDir(), baseUrl: base, progress: false });
+  const r = await loadDataset('amazon-Software+amazon-Books', { dataRoot: tempDir(), dataDir: null, baseUrl: base, progress: false });
   // Files in the order given: Software rows first, then Books; u1 is shared.
   assert.deepEqual(rawRows(r.interactions), [['u1', 's1', 100], ['u1', 'b1', 90], ['u2', 'b2', 95]]);
   assert.equal(r.interactions.numUsers, 2);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { holdOutUsers, selectUsers } from '../../lib/data/holdout';
 import { userItems } from '../../lib/data/sequences';
-import type { Sequences } from '../../lib/types';
+import type { Sequences } from '../../lib/data/types';
 
 function seqs(lists: number[][]): Sequences {
   const offsets = new Int32Array(lists.length + 1);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ByteKeyMap, canonicalDecimal, canonicalDecimalBytes, IdMap } from '../../lib/data/ids';
-import { makeRng } from '../../lib/data/rng';
+import { makeRng } from '../../lib/util/rng';
 
 test('canonicalDecimal accepts only plain non-negative decimals without leading zeros', () => {
   assert.equal(canonicalDecimal('0'), 0);

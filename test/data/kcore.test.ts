@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { filterKCore, kcoreMask, selectRows } from '../../lib/data/kcore';
-import type { Interactions } from '../../lib/types';
-import { makeRng } from '../../lib/data/rng';
+import type { Interactions } from '../../lib/data/types';
+import { makeRng } from '../../lib/util/rng';
 
 /** Interactions from [user, item, time] rows; raw ids 'U<u>' and 'I<i>', item domain = i % 2. */
 function make(rows: number[][], numUsers: number, numItems: number): Interactions {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { prepareData } from '../../lib/data/pipeline';
 import { generateSynthetic, SYNTHETIC_PRESETS } from '../../lib/data/synthetic';
 import { userItems } from '../../lib/data/sequences';
-import type { Interactions } from '../../lib/types';
+import type { Interactions } from '../../lib/data/types';
 
 // rows [user, item, time]:
 // u0: i1@3 i2@1 i3@2     u1: i1@1 i2@2 i3@3     u2: i4@1 i1@2

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toSequences, userItems, sequenceLengths } from '../../lib/data/sequences';
-import type { Interactions } from '../../lib/types';
-import { makeRng } from '../../lib/data/rng';
+import type { Interactions } from '../../lib/data/types';
+import { makeRng } from '../../lib/util/rng';
 
 function make(rows: number[][], numUsers: number, numItems: number): Interactions {
   return {

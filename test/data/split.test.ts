@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { splitLeaveOneOut, countTargets } from '../../lib/data/split';
 import { toSequences, userItems } from '../../lib/data/sequences';
-import type { Interactions, Sequences } from '../../lib/types';
+import type { Interactions, Sequences } from '../../lib/data/types';
 
 function seqs(lists: number[][], numItems: number): Sequences {
   const offsets = new Int32Array(lists.length + 1);

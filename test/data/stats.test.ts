@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { datasetStats, giniCoefficient, formatStats, PAPER_TABLE_2 } from '../../lib/data/stats';
 import { toSequences } from '../../lib/data/sequences';
 import { splitLeaveOneOut } from '../../lib/data/split';
-import type { Interactions } from '../../lib/types';
-import { makeRng } from '../../lib/data/rng';
+import type { Interactions } from '../../lib/data/types';
+import { makeRng } from '../../lib/util/rng';
 
 // u0 [1,2,3,4]  u1 [1,2]  u2 [1,5,2]  u3 (none); item 6 never used.
 // users 3, items 5, interactions 9, lengths 4,2,3 -> min 2, median 3, mean 3, max 4,

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { subsampleInteractions, sampleSortedIndices } from '../../lib/data/subsample';
-import { makeRng } from '../../lib/data/rng';
-import type { Interactions } from '../../lib/types';
+import { makeRng } from '../../lib/util/rng';
+import type { Interactions } from '../../lib/data/types';
 
 function log(n: number): Interactions {
   return {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractZip, readZipDirectory } from '../../lib/data/unzip';
-import { DataError } from '../../lib/errors';
+import { DataError } from '../../lib/util/errors';
 import { tempDir } from './load/tmp';
 import { makeZip } from './zip-writer';
 

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBatchSize, evaluateModel } from '../../lib/eval/evaluate';
 import { historyItems } from '../../lib/eval/histories';
-import { makeRng } from '../../lib/data/rng';
-import type { EvalSplit, LeaveOneOutSplit } from '../../lib/types';
+import { makeRng } from '../../lib/util/rng';
+import type { EvalSplit, LeaveOneOutSplit } from '../../lib/data/types';
 import { fakeModel, makeSplit, sortedItems } from './fixtures';
 
 before(async () => {

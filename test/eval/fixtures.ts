@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { SeqModel } from '../../lib/models/types';
-import type { LeaveOneOutSplit, Sequences, Vocab } from '../../lib/types';
+import type { LeaveOneOutSplit, Sequences, Vocab } from '../../lib/data/types';
 
 /** Build a split from per-user train lists and valid/test targets (0 = none). */
 export function makeSplit(train: number[][], valid: number[], test: number[], numItems: number): LeaveOneOutSplit {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { coverage, hitRate, mrr, ndcg } from '../../lib/eval/metrics';
 import { rankOfTarget, seenMask, topKItems } from '../../lib/eval/rank';
-import { makeRng } from '../../lib/data/rng';
+import { makeRng } from '../../lib/util/rng';
 import { sortedItems } from './fixtures';
 
 const close = (a: number, b: number, tol = 1e-5): void => assert.ok(Math.abs(a - b) < tol, `${a} != ${b}`);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rankOfTarget, ranksOfTargets, seenMask, topKItems } from '../../lib/eval/rank';
-import { makeRng } from '../../lib/data/rng';
+import { makeRng } from '../../lib/util/rng';
 import { sortedItems } from './fixtures';
 
 test('rankOfTarget: strictly greater scores, then equal scores with a smaller id, come first', () => {

@@ -1,12 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nonEmbeddingParams } from '../../lib/models/params';
 import { dataLabel, presetKey, presetRunConfig, tableData, TABLE_PRESETS, trainPhrase, trainPreset } from '../../lib/experiments/presets';
 import { SCALE_NAMES, SCALES } from '../../lib/experiments/scale';
 import { TRAIN_DEFAULTS } from '../../lib/train/train-config';
+import { loadRun } from '../../lib/runs/run';
+import { evaluateModel } from '../../lib/eval/evaluate';
 
 test('paper presets: the shapes of Table V and Table III', () => {
   const p = TABLE_PRESETS.paper;
@@ -61,15 +63,27 @@ test('cpu presets: the documented sizes (SASRec 2 x 32, wide 2 x 64, deep 4 x 64
   assert.deepEqual([p.ablationLarge.numLayers, p.ablationLarge.dim, p.ablationLarge.numHeads], [p.deep.numLayers, p.deep.dim, p.deep.numHeads]);
 });
 
-test('tableData: LSRM_DATA and LSRM_CORE choose the data, else the scale default', () => {
-  assert.deepEqual(tableData(SCALES.smoke, {}), { spec: 'synthetic:smoke', core: 0, label: 'Synthetic (smoke)' });
-  assert.equal(tableData(SCALES.cpu, {}).spec, 'synthetic:default');
-  assert.equal(tableData(SCALES.paper, {}).spec, 'ml-20m');
-  assert.deepEqual(tableData(SCALES.cpu, { LSRM_DATA: ' atomic:/d/ml-100k/ml-100k.inter ' }), { spec: 'atomic:/d/ml-100k/ml-100k.inter', core: 0, label: 'ml-100k' });
-  assert.equal(tableData(SCALES.cpu, { LSRM_DATA: 'csv:/d/x.csv', LSRM_CORE: '5' }).core, 5);
-  assert.equal(tableData(SCALES.cpu, { LSRM_DATA: '  ' }).spec, 'synthetic:default', 'blank = unset');
-  assert.throws(() => tableData(SCALES.cpu, { LSRM_DATA: 'csv:/x.csv', LSRM_CORE: '-1' }), /LSRM_CORE must be a non-negative integer, got '-1'/);
-  assert.throws(() => tableData(SCALES.cpu, { LSRM_DATA: 'csv:/x.csv', LSRM_CORE: '2.5' }), /LSRM_CORE must be a non-negative integer, got '2.5'/);
+test('tableData: LSRM_DATA overrides the caller\'s choice, which overrides the scale default', () => {
+  assert.deepEqual(tableData(SCALES.smoke, undefined, {}), { spec: 'synthetic:smoke', core: 0, label: 'Synthetic (smoke)' });
+  assert.deepEqual(tableData(SCALES.smoke, {}, {}), { spec: 'synthetic:smoke', core: 0, label: 'Synthetic (smoke)' });
+  assert.equal(tableData(SCALES.cpu, undefined, {}).spec, 'synthetic:default');
+  assert.deepEqual(tableData(SCALES.paper, undefined, {}), { spec: 'dataset:ml-20m', core: 5, label: 'MovieLens-20M' });
+  // The notebook's config cell: a name, for every scale or per scale; names are written dataset:<name>.
+  assert.deepEqual(tableData(SCALES.cpu, 'dataset:ml-100k', {}), { spec: 'dataset:ml-100k', core: 0, label: 'ml-100k' });
+  assert.deepEqual(tableData(SCALES.cpu, 'ml-100k', {}), { spec: 'dataset:ml-100k', core: 0, label: 'ml-100k' });
+  assert.deepEqual(tableData(SCALES.cpu, { cpu: 'dataset:ml-100k' }, {}), { spec: 'dataset:ml-100k', core: 0, label: 'ml-100k' });
+  assert.equal(tableData(SCALES.smoke, { cpu: 'dataset:ml-100k' }, {}).spec, 'synthetic:smoke', 'other scales keep their default');
+  assert.deepEqual(tableData(SCALES.cpu, { cpu: { spec: 'dataset:amazon-2018', core: 30 } }, {}), { spec: 'dataset:amazon-2018', core: 30, label: 'amazon-2018' });
+  assert.throws(() => tableData(SCALES.cpu, { spec: 'ml-100k', core: -2 }, {}), /the core of ml-100k must be a non-negative integer, got -2/);
+  assert.throws(() => tableData(SCALES.cpu, 'dataset:ml-2m', {}), /unknown dataset "ml-2m"/);
+  // LSRM_DATA (and LSRM_CORE) override at run time, whatever the cell says.
+  const env = { LSRM_DATA: ' atomic:/d/ml-100k/ml-100k.inter ' };
+  assert.deepEqual(tableData(SCALES.cpu, { cpu: 'dataset:ml-100k' }, env), { spec: 'atomic:/d/ml-100k/ml-100k.inter', core: 0, label: 'ml-100k' });
+  assert.deepEqual(tableData(SCALES.cpu, undefined, { LSRM_DATA: 'dataset:ml-1m' }), { spec: 'dataset:ml-1m', core: 0, label: 'ml-1m' });
+  assert.equal(tableData(SCALES.cpu, undefined, { LSRM_DATA: 'csv:/d/x.csv', LSRM_CORE: '5' }).core, 5);
+  assert.equal(tableData(SCALES.cpu, undefined, { LSRM_DATA: '  ' }).spec, 'synthetic:default', 'blank = unset');
+  assert.throws(() => tableData(SCALES.cpu, undefined, { LSRM_DATA: 'csv:/x.csv', LSRM_CORE: '-1' }), /LSRM_CORE must be a non-negative integer, got '-1'/);
+  assert.throws(() => tableData(SCALES.cpu, undefined, { LSRM_DATA: 'csv:/x.csv', LSRM_CORE: '2.5' }), /LSRM_CORE must be a non-negative integer, got '2.5'/);
 });
 
 test('dataLabel: a short name of a source spec', () => {
@@ -79,6 +93,8 @@ test('dataLabel: a short name of a source spec', () => {
   assert.equal(dataLabel('synthetic:smoke'), 'Synthetic (smoke)');
   assert.equal(dataLabel('synthetic'), 'Synthetic (default)');
   assert.equal(dataLabel('ml-20m'), 'ml-20m');
+  assert.equal(dataLabel('dataset:ml-100k'), 'ml-100k');
+  assert.equal(dataLabel('dataset:amazon-Books+amazon-Software'), 'amazon-Books+amazon-Software');
 });
 
 test('presetRunConfig: the preset shape, the scale sequence length, TRAIN_DEFAULTS under the given settings', () => {
@@ -91,14 +107,18 @@ test('presetRunConfig: the preset shape, the scale sequence length, TRAIN_DEFAUL
   assert.equal(typeof key.version, 'string', 'the data version is part of the key');
 });
 
-test('trainPreset: trains once through the store, the second call loads', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lsrm-presets-'));
-  const tiny = { label: 'tiny', kind: 'lsrm' as const, numLayers: 1, dim: 8, numHeads: 1 };
-  // 24 users × 9 interactions over 12 items (a RecBole atomic file), so the two runs take seconds.
+/** A RecBole atomic file of 24 users × 9 interactions over 12 items, so a run takes seconds. */
+function tinyInter(path: string): string {
   const lines = ['user_id:token\titem_id:token\ttimestamp:float'];
   for (let u = 0; u < 24; u++) for (let t = 0; t < 9; t++) lines.push(`u${u}\ti${(u + 5 * t) % 12}\t${t}`);
-  const inter = join(dir, 'tiny.inter');
-  writeFileSync(inter, lines.join('\n') + '\n');
+  writeFileSync(path, lines.join('\n') + '\n');
+  return path;
+}
+const tiny = { label: 'tiny', kind: 'lsrm' as const, numLayers: 1, dim: 8, numHeads: 1 };
+
+test('trainPreset: trains once through the store, the second call loads', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lsrm-presets-'));
+  const inter = tinyInter(join(dir, 'tiny.inter'));
   const config = presetRunConfig(tiny, { spec: `atomic:${inter}`, core: 0, label: 'tiny' }, SCALES.smoke, { epochs: 1, batchSize: 64 });
   const epochs: number[] = [];
   const first = await trainPreset(config, { dir, onEpoch: (r) => epochs.push(r.epoch) });
@@ -110,10 +130,12 @@ test('trainPreset: trains once through the store, the second call loads', async 
   // 1 layer, d = 8: 12·1·8² = 768 non-embedding parameters.
   assert.equal(first.metrics.params.nonEmbedding, 768);
   assert.ok(first.path.startsWith(join(dir, 'train')), first.path);
-  assert.ok(existsSync(join(dir, 'train', `${first.runKey}.run`, 'result.json')), 'the run directory sits next to the result');
+  assert.equal(first.runDir, join(dir, 'train', `${first.runKey}.run`), 'the run directory sits next to the result');
+  assert.ok(existsSync(join(first.runDir, 'result.json')));
   const mtime = statSync(first.path).mtimeMs;
   const second = await trainPreset(config, { dir, onEpoch: () => assert.fail('a stored run must not train') });
   assert.equal(second.isCached, true);
+  assert.equal(second.runDir, first.runDir);
   assert.deepEqual(second.metrics, first.metrics);
   assert.equal(statSync(first.path).mtimeMs, mtime, 'not rewritten');
   assert.equal(readdirSync(join(dir, 'train')).filter((f) => f.endsWith('.json')).length, 1);
@@ -121,6 +143,45 @@ test('trainPreset: trains once through the store, the second call loads', async 
   const third = await trainPreset({ ...config, train: { ...config.train, seed: 1 } }, { dir });
   assert.equal(third.isCached, false);
   assert.notEqual(third.runKey, first.runKey);
+});
+
+test('trainPreset returns its run directory: loadRun gives back the model, split and config', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lsrm-presets-'));
+  const config = presetRunConfig(tiny, { spec: `atomic:${tinyInter(join(dir, 'tiny.inter'))}`, core: 0, label: 'tiny' }, SCALES.smoke, { epochs: 1, batchSize: 64 });
+  const r = await trainPreset(config, { dir });
+  const run = await loadRun(r.runDir);
+  try {
+    assert.deepEqual(run.config, config);
+    assert.equal(run.split.numUsers, 24);
+    assert.deepEqual(run.result?.metrics.test, r.metrics.test);
+    // The loaded model is the best checkpoint: evaluating it again gives the stored test metrics.
+    const again = await evaluateModel(run.model, run.split, { split: 'test' });
+    assert.ok(Math.abs(again.metrics.loss - r.metrics.test.loss) < 1e-5, `${again.metrics.loss} vs ${r.metrics.test.loss}`);
+    assert.equal(again.metrics['NDCG@10'], r.metrics.test['NDCG@10']);
+  } finally {
+    run.model.dispose();
+  }
+});
+
+test('a dataset name is what the run config and the store hold, resolved through LSRM_DATA_DIR', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'lsrm-presets-'));
+  const shared = join(dir, 'shared');
+  mkdirSync(join(shared, 'ml-100k'), { recursive: true });
+  tinyInter(join(shared, 'ml-100k', 'ml-100k.inter'));
+  const before = process.env.LSRM_DATA_DIR;
+  process.env.LSRM_DATA_DIR = shared;
+  t.after(() => (before === undefined ? delete process.env.LSRM_DATA_DIR : (process.env.LSRM_DATA_DIR = before)));
+  const data = tableData(SCALES.cpu, { cpu: 'dataset:ml-100k' }, {});
+  const config = presetRunConfig(tiny, data, SCALES.smoke, { epochs: 1, batchSize: 64 });
+  const r = await trainPreset(config, { dir: join(dir, 'runs') });
+  assert.equal(r.metrics.epochs, 1);
+  assert.deepEqual(r.config.source, 'dataset:ml-100k');
+  for (const file of [r.path, join(r.runDir, 'config.json'), join(r.runDir, 'result.json')]) {
+    const text = readFileSync(file, 'utf8');
+    assert.ok(!text.includes(shared) && !text.includes(tmpdir()), `${file} holds no path`);
+  }
+  assert.equal(JSON.parse(readFileSync(join(r.runDir, 'config.json'), 'utf8')).data.source, 'dataset:ml-100k');
+  assert.doesNotMatch(r.runKey, /tmp|shared/);
 });
 
 test('trainPhrase: the budget in words, TRAIN_DEFAULTS for what is not given', () => {

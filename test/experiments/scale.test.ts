@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getScale, SCALE_NAMES, SCALES, scaleFromEnv } from '../../lib/experiments/scale';
-import { stableStringify } from '../../lib/experiments/store';
+import { stableStringify } from '../../lib/util/hash';
 import { TABLE_IV } from '../../lib/models/params';
 
 test('scaleFromEnv: LSRM_SCALE overrides the fallback; blank means fallback', () => {
@@ -28,6 +28,8 @@ test('smoke is tiny (d 8..16, 1-2 layers), cpu spans d 16..256, paper is Table I
   assert.ok(SCALES.smoke.ladder.every((r) => r.dim >= 8 && r.dim <= 16 && r.numLayers <= 2));
   assert.deepEqual(SCALES.smoke.data.map((d) => d.spec), ['synthetic:smoke']);
   assert.deepEqual(SCALES.paper.data.map((d) => [d.label, d.core]), [['MovieLens-20M', 5], ['Amazon (mix)', 30]]);
+  // Data is named, never a path, so a scale means the same data on every machine.
+  for (const name of SCALE_NAMES) for (const d of SCALES[name].data) assert.match(d.spec, /^(synthetic|dataset):[A-Za-z0-9_+-]+$/, d.spec);
   const cpuDims = SCALES.cpu.ladder.map((r) => r.dim);
   assert.deepEqual([Math.min(...cpuDims), Math.max(...cpuDims)], [16, 256]);
   assert.deepEqual(

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSource } from '../../lib/data/load/index';
 import { SCALES } from '../../lib/experiments/scale';
-import { measureSource, paperTable2Rows, sourceVersion, table2Rows, table2Sources, TABLE_2_COLUMNS } from '../../lib/experiments/table-2';
+import { FIGURE, measureSource, paperTable2Rows, sourceVersion, table2Rows, table2Sources, TABLE_2_COLUMNS } from '../../lib/experiments/table-2';
 import { toCsv, toMarkdown } from '../../lib/plot/table';
 
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
@@ -99,4 +99,16 @@ test('table2Sources: the default synthetic dataset, then the scale data (smoke: 
 
 test('a missing source file fails with the loader message', async () => {
   await assert.rejects(measureSource({ spec: 'atomic:/nonexistent/x.inter', core: 0, label: 'x' }, { dir: tmp('lsrm-t2-runs-') }), /nonexistent\/x\.inter/);
+});
+
+test('FIGURE.produce: given sources (default: those of the scale), cached in runsDir, saved in <root>/<scale>/', async () => {
+  const path = fixture();
+  const root = tmp('lsrm-t2-fig-');
+  const runs = tmp('lsrm-t2-runs-');
+  const out = await FIGURE.produce(SCALES.smoke, { sources: [{ spec: `atomic:${path}`, core: 2, label: 'tiny' }], figuresRoot: root, runsDir: runs, png: false });
+  assert.deepEqual(out.rows.map((r) => r.dataset), ['tiny', 'MovieLens-20M', 'Amazon (mix)']);
+  assert.equal(readFileSync(join(root, 'smoke', 'table-2-datasets.csv'), 'utf8'), toCsv(out.rows, TABLE_2_COLUMNS));
+  assert.equal(readdirSync(join(runs, 'table-2')).length, 1);
+  const byDefault = await FIGURE.produce(SCALES.smoke, { figuresRoot: root, runsDir: runs, png: false });
+  assert.equal(byDefault.rows[0].source, 'synthetic:smoke');
 });

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TABLE_PRESETS, type TablePresets } from '../../lib/experiments/presets';
 import { SCALES } from '../../lib/experiments/scale';
-import { ABLATION_VARIANTS, epochSummary, PAPER_TABLE_3, table3Columns, table3Rows, table3Text, variantTrain } from '../../lib/experiments/table-3';
+import { ABLATION_VARIANTS, epochSummary, FIGURE, PAPER_TABLE_3, table3Columns, table3Rows, table3Text, variantTrain } from '../../lib/experiments/table-3';
 import { toCsv } from '../../lib/plot/table';
 
 /** A tiny RecBole atomic file: 24 users with 9 chronological interactions over 12 items. */
@@ -79,4 +79,10 @@ test('table3Rows: 8 tiny runs through the store, 4 rows; a second call loads', a
   assert.equal(csv.length, 1 + 4 + 1, 'header, 4 rows, final newline');
   assert.equal(csv[0], 'variant,smallCe,largeCe,paperSmallCe,paperLargeCe,smallEpochs,largeEpochs');
   assert.match(csv[1], /^Both,[0-9.]+,[0-9.]+,5\.6249,4\.7182,best 1 of 1,best 1 of 1$/);
+  // produce loads the same 8 runs and saves the table for the scale
+  const root = mkdtempSync(join(tmpdir(), 'lsrm-t3-fig-'));
+  const out = await FIGURE.produce(SCALES.smoke, { data, presets: TINY, runsDir: dir, figuresRoot: root, png: false, onEpoch: () => assert.fail('a stored run must not train') });
+  assert.deepEqual(out.rows, rows);
+  assert.deepEqual(out.text, table3Text(SCALES.smoke, data, TINY));
+  assert.equal(readFileSync(join(root, 'smoke', 'table-3-ablation.csv'), 'utf8'), csv.join('\n'));
 });

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ladderSummary, paperLadderRows, presetLadderRows, table4Rows, TABLE_4_COLUMNS } from '../../lib/experiments/table-4';
-import { readFileSync } from 'node:fs';
+import { FIGURE, ladderSummary, paperLadderRows, presetLadderRows, table4Rows, TABLE_4_COLUMNS, TABLE_4_TEXT } from '../../lib/experiments/table-4';
+import { SCALES } from '../../lib/experiments/scale';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toCsv, toMarkdown } from '../../lib/plot/table';
 
@@ -44,4 +46,16 @@ test('table4Rows = paper, smoke, cpu; summary lines; renders to csv and md', () 
 test('the committed figures/table-4-configs.csv matches the code (else: lsrm reproduce --only table-4-configs)', () => {
   const committed = readFileSync(join(__dirname, '..', '..', 'figures', 'table-4-configs.csv'), 'utf8');
   assert.equal(committed, toCsv(table4Rows(), TABLE_4_COLUMNS));
+});
+
+test('FIGURE.produce: the same rows at every scale, into figures/<scale>/ below the root (cpu: the root)', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'lsrm-t4-fig-'));
+  const smoke = await FIGURE.produce(SCALES.smoke, { figuresRoot: root, png: false });
+  assert.deepEqual(smoke.rows, table4Rows());
+  assert.deepEqual([smoke.kind, smoke.id, smoke.text], ['table', 'table-4-configs', TABLE_4_TEXT]);
+  assert.equal(smoke.saved.csv, join(root, 'smoke', 'table-4-configs.csv'));
+  assert.deepEqual(readdirSync(join(root, 'smoke')).sort(), ['table-4-configs.csv', 'table-4-configs.html', 'table-4-configs.md']);
+  const cpu = await FIGURE.produce(SCALES.cpu, { figuresRoot: root, png: false });
+  assert.equal(cpu.saved.csv, join(root, 'table-4-configs.csv'));
+  assert.equal(readFileSync(cpu.saved.csv!, 'utf8'), readFileSync(smoke.saved.csv!, 'utf8'));
 });

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TABLE_PRESETS, type TablePresets } from '../../lib/experiments/presets';
 import { SCALES } from '../../lib/experiments/scale';
-import { formatCount, oursRow, PAPER_TABLE_5, table5Models, table5Rows, table5Text, TABLE_5_COLUMNS, TABLE_5_METRICS } from '../../lib/experiments/table-5';
+import { FIGURE, formatCount, oursRow, PAPER_TABLE_5, table5Models, table5Rows, table5Text, TABLE_5_COLUMNS, TABLE_5_METRICS } from '../../lib/experiments/table-5';
 import { toCsv, toMarkdown } from '../../lib/plot/table';
 
 /** A tiny RecBole atomic file: 24 users with 9 chronological interactions over 12 items. */
@@ -108,6 +108,11 @@ test('table5Rows: 6 tiny runs through the store, ours above the paper per model;
   const md = toMarkdown(rows, TABLE_5_COLUMNS);
   assert.match(md, /\| LSRM_deep \| paper \| 48 \| 1,200 \| 4,800 \| 31\.77M \| 830M \| 0\.2794 \| 0\.1827 \| 0\.3786 \| 0\.2319 \| 0\.6264 \| 0\.2794 \|/);
   assert.match(md, /\| Caser \| ours \| - \| 4 \| - \|/);
+  // produce loads the same 6 runs and saves the table for the scale
+  const root = mkdtempSync(join(tmpdir(), 'lsrm-t5-fig-'));
+  const out = await FIGURE.produce(SCALES.smoke, { data, presets: TINY, runsDir: dir, figuresRoot: root, png: false, onEpoch: () => assert.fail('a stored run must not train') });
+  assert.deepEqual(out.rows, rows);
+  assert.equal(readFileSync(join(root, 'smoke', 'table-5-overall.md'), 'utf8'), toMarkdown(rows, TABLE_5_COLUMNS, table5Text(SCALES.smoke, data, TINY)));
 });
 
 test('table5Text names the data and scale of our rows', () => {

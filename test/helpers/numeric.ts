@@ -1,7 +1,7 @@
 /** Numeric test helpers shared by the op tests: seeded random tensors, closeness, VJP checks. */
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { makeRng } from '../../lib/data/rng';
+import { makeRng } from '../../lib/util/rng';
 
 /** A tensor of standard-normal values from a seed. */
 export function rand(shape: number[], seed: number): tf.Tensor {

@@ -2,10 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { gruScan } from '../../lib/models/baseline-gru-scan';
-import { registerTrainingKernels } from '../../lib/train/wasm-kernels';
 import { maxAbsDiff } from './contract';
-
-registerTrainingKernels();
 
 /** The same recurrence with plain tf ops, differentiated by tfjs's autodiff. */
 function referenceScan(xg: tf.Tensor2D, u: tf.Tensor2D, batch: number): tf.Tensor2D {

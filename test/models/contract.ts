@@ -1,20 +1,31 @@
 /**
- * Reusable SeqModel contract checks (STYLE 2.8): shapes, causality, padding invariance, no tensor
- * leaks, determinism from the seed, and a loss that falls when overfitting one tiny batch.
- * Each model's test file calls `contractTests(name, make)` with a tiny-config factory.
+ * The SeqModel contract every registry model passes (STYLE 2.8): shapes, causality, padding
+ * invariance, no tensor leaks, determinism from the seed, a loss that falls when overfitting one
+ * tiny batch, the shared loss against the plain formula, parameter counts that match the
+ * variables, and named errors for bad configs and inputs. test/models/contract.test.ts holds the
+ * one list of models under contract; no kernel registration is needed (lib/ops does it).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
+import { modelEntry, type ModelKind } from '../../lib/models';
+import { formatCount } from '../../lib/models/toolkit';
 import type { ForwardOptions, SeqModel } from '../../lib/models/types';
-import { registerTrainingKernels } from '../../lib/train/wasm-kernels';
 import { nextItemLoss } from '../../lib/train/loss';
-
-// The models use lib/train/ops.ts' fused kernels; initBackend registers them, tests do it here.
-registerTrainingKernels();
 
 /** Builds a small model: 20 items, maxLen >= 10, the rest chosen by the model's test. */
 export type MakeModel = (seed: number) => SeqModel;
+
+/** One model under contract: its kind and a tiny config (numItems is added: NUM_ITEMS). */
+export interface ContractCase {
+  readonly kind: ModelKind;
+  /** maxLen 10 and some dropout > 0, so the dropout checks bite. */
+  readonly tiny: Readonly<Record<string, unknown>>;
+  /** Float noise bound (FMLP's DFT: ~1e-6). */
+  readonly tol?: number;
+  readonly overfitSteps?: number;
+  readonly lr?: number;
+}
 
 export const NUM_ITEMS = 20;
 const EVAL: ForwardOptions = { isTraining: false };
@@ -59,9 +70,13 @@ const ROWS = [
   [0, 0, 0, 0, 0, 0, 0, 0, 17, 20],
 ];
 
-/** Registers the contract tests of one model kind. `tol` bounds float noise (FMLP's DFT: ~1e-6). */
-export function contractTests(name: string, make: MakeModel, opts: { tol?: number; overfitSteps?: number; lr?: number } = {}): void {
-  const tol = opts.tol ?? 1e-6;
+/** Registers the contract tests of one model kind, built through its registry entry. */
+export function contractTests(spec: ContractCase): void {
+  const entry = modelEntry(spec.kind);
+  const name = spec.kind;
+  const config = { ...spec.tiny, numItems: NUM_ITEMS };
+  const make: MakeModel = (seed) => entry.create(config, seed);
+  const tol = spec.tol ?? 1e-6;
 
   test(`${name}: encode gives [B, T, D] for any T <= maxLen and rejects bad input`, () => {
     const m = make(1);
@@ -72,22 +87,26 @@ export function contractTests(name: string, make: MakeModel, opts: { tol?: numbe
       assert.ok(out.flat(2).every(Number.isFinite));
     }
     const maxLen = m.config.maxLen as number;
-    assert.throws(() => encodeArray(m, [new Array(maxLen + 1).fill(1)]), /sequence length \d+ must be in \[1, maxLen=/);
-    assert.throws(() => tf.tidy(() => m.encode(tf.tensor1d([1, 2], 'int32') as unknown as tf.Tensor2D, EVAL)), /seqs must be \[B, T\]/);
+    assert.throws(() => encodeArray(m, [new Array(maxLen + 1).fill(1)]), new RegExp(`^Error: ${name}.encode: sequence length ${maxLen + 1} must be in \\[1, maxLen=${maxLen}\\]$`));
+    assert.throws(() => tf.tidy(() => m.encode(tf.tensor1d([1, 2], 'int32') as unknown as tf.Tensor2D, EVAL)), new RegExp(`${name}.encode: seqs must be an int32 \\[B, T\\] tensor, got int32 \\[2\\]`));
+    assert.throws(() => tf.tidy(() => m.encode(tf.tensor2d([[1, 2]]), EVAL)), new RegExp(`${name}.encode: seqs must be an int32 \\[B, T\\] tensor, got float32 \\[1, 2\\]`));
     const table = tf.tidy(() => m.outputTable().shape);
     assert.deepEqual(table, [NUM_ITEMS + 1, D]);
     m.dispose();
   });
 
-  test(`${name}: causal, slot t depends on slots <= t only`, () => {
+  test(`${name}: causal, item slot t depends on slots <= t only`, () => {
     const m = make(2);
     const base = encodeArray(m, ROWS);
+    // Only item slots are compared: no loss or metric reads a padding slot's output, and
+    // LSRM's padding queries (every key masked) attend uniformly to all slots (types.ts).
+    const itemSlots = (rows: number[][][], b: number, t: number) => rows[b].filter((_, s) => s < t && ROWS[b][s] !== 0);
     for (let t = 3; t < 10; t++) {
       const changed = ROWS.map((r) => r.map((x, s) => (s === t ? (x % NUM_ITEMS) + 1 : x)));
       const out = encodeArray(m, changed);
       for (let b = 0; b < 2; b++) {
-        // Rows 0 and 1 hold an item at every slot >= 3: slots < t unchanged, slot t changed.
-        assert.ok(maxAbsDiff(base[b].slice(0, t), out[b].slice(0, t)) <= tol, `slot < ${t} moved (row ${b})`);
+        // Rows 0 and 1 hold an item at every slot >= 3: item slots < t unchanged, slot t changed.
+        assert.ok(maxAbsDiff(itemSlots(base, b, t), itemSlots(out, b, t)) <= tol, `item slot < ${t} moved (row ${b})`);
         assert.ok(maxAbsDiff(base[b][t], out[b][t]) > 1e-4, `slot ${t} ignored its own item (row ${b})`);
       }
     }
@@ -139,14 +158,14 @@ export function contractTests(name: string, make: MakeModel, opts: { tol?: numbe
     const m = make(9);
     const seqs = tf.tensor2d(ROWS, undefined, 'int32');
     const targets = tf.tensor2d(ROWS.map((r) => [...r.slice(1), 12]), undefined, 'int32');
-    const optimizer = tf.train.adam(opts.lr ?? 0.03);
+    const optimizer = tf.train.adam(spec.lr ?? 0.03);
     const lossAt = (step: number) =>
       optimizer.minimize(() => nextItemLoss(m, seqs, targets, { isTraining: false, seed: step }), true, [...m.variables.values()])!;
     const l0 = lossAt(0);
     const first = l0.dataSync()[0];
     l0.dispose();
     let last = first;
-    for (let s = 1; s < (opts.overfitSteps ?? 60); s++) {
+    for (let s = 1; s < (spec.overfitSteps ?? 60); s++) {
       const l = lossAt(s);
       last = l.dataSync()[0];
       l.dispose();
@@ -176,5 +195,42 @@ export function contractTests(name: string, make: MakeModel, opts: { tol?: numbe
     tf.dispose([shared.value, plain.value, shared.grads, plain.grads]);
     tf.dispose([seqs, targets]);
     m.dispose();
+  });
+
+  test(`${name}: parameter counts match the variables, the registry and describe()`, () => {
+    const m = make(11);
+    let total = 0;
+    let embedding = 0;
+    for (const [k, v] of m.variables) {
+      total += v.size;
+      if (k === 'itemEmb' || k === 'posEmb') embedding += v.size; // the item and position tables
+    }
+    const counts = m.paramCounts();
+    assert.equal(counts.total, total, 'total = every trainable scalar');
+    assert.equal(counts.embedding, embedding, 'embedding = item (+ position) tables');
+    assert.deepEqual(entry.paramCounts(config), counts, 'registry paramCounts without building');
+    assert.equal(entry.describe(config).startsWith(`${entry.label} `), true, entry.describe(config));
+    assert.ok(entry.describe(config).endsWith(`, ${formatCount(counts.nonEmbedding)} non-emb`), entry.describe(config));
+    assert.equal(m.kind, name);
+    assert.deepEqual(JSON.parse(JSON.stringify(m.config)), m.config, 'config is JSON');
+    m.dispose();
+  });
+
+  test(`${name}: bad configs throw a ConfigError naming the model, field, value and range`, () => {
+    const bad: Array<[string, unknown, RegExp]> = [
+      ['numItems', 0, new RegExp(`^${name} config: numItems must be an integer >= 1, got 0$`)],
+      ['maxLen', 2.5, new RegExp(`^${name} config: maxLen must be an integer >= 1, got 2.5$`)],
+      ['dim', -1, new RegExp(`^${name} config: dim must be an integer >= 1, got -1$`)],
+    ];
+    for (const [field, value, message] of bad) {
+      assert.throws(() => entry.create({ ...config, [field]: value }, 0), (err: Error & { model?: string; field?: string }) => {
+        assert.equal(err.name, 'ConfigError');
+        assert.equal(err.model, name);
+        assert.equal(err.field, field);
+        assert.match(err.message, message);
+        return true;
+      });
+    }
+    assert.throws(() => entry.paramCounts({ ...config, numItems: -3 }), /numItems must be an integer >= 1, got -3/);
   });
 }

@@ -3,9 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { createFmlp, fmlpConfig, FMLP_DEFAULTS } from '../../lib/models/fmlp';
 import { causalConvDft, dftMatrix, idftMatrix } from '../../lib/models/baseline-dft';
-import { contractTests, maxAbsDiff, NUM_ITEMS } from './contract';
-
-contractTests('fmlp', (seed) => createFmlp({ numItems: NUM_ITEMS, maxLen: 10, dim: 8, numLayers: 2, innerSize: 16, dropout: 0.2 }, seed), { tol: 2e-5 });
+import { maxAbsDiff, NUM_ITEMS } from './contract';
 
 /** Brute-force causal convolution: y[b][t][d] = Σ_{s<=t} k[t-s][d] · x[b][s][d]. */
 function bruteCausalConv(x: number[][][], k: number[][]): number[][][] {

@@ -1,9 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createGru4Rec, gru4recConfig, GRU4REC_DEFAULTS } from '../../lib/models/gru4rec';
-import { contractTests, encodeArray, maxAbsDiff, NUM_ITEMS } from './contract';
-
-contractTests('gru4rec', (seed) => createGru4Rec({ numItems: NUM_ITEMS, maxLen: 10, dim: 6, hiddenSize: 5, numLayers: 2, dropout: 0.3 }, seed));
+import { encodeArray, maxAbsDiff, NUM_ITEMS } from './contract';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 

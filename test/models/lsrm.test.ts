@@ -1,7 +1,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../lib/train/backend';
+import { initBackend } from '../../lib/ops/backend';
 import { createLsrm, LSRM_DEFAULTS, type LsrmConfig } from '../../lib/models/lsrm';
 import { nextItemLoss } from '../../lib/train/loss';
 
@@ -78,13 +78,16 @@ test('seeded init and dropout: same seed reproduces, another seed differs, eval 
 });
 
 test('config and input errors name the problem', () => {
-  assert.throws(() => createLsrm({ ...TINY, dropout: [0.1] }, 1), /dropout has 1 rates but numLayers is 2: give one rate per layer/);
-  assert.throws(() => createLsrm({ ...TINY, numHeads: 3 }, 1), /numHeads \(3\) must divide dim \(8\)/);
-  assert.throws(() => createLsrm({ ...TINY, numItems: 0 }, 1), /numItems must be a positive integer, got 0/);
-  assert.throws(() => createLsrm({ ...TINY, dropout: [0, 1] }, 1), /dropout rates must be in \[0, 1\), got 1/);
+  assert.throws(() => createLsrm({ ...TINY, dropout: [0.1] }, 1), /lsrm config: dropout must be 2 rates, one per layer \(numLayers = 2\), got \[0.1\]/);
+  assert.throws(() => createLsrm({ ...TINY, numHeads: 3 }, 1), /lsrm config: numHeads must be a divisor of dim \(8\), got 3/);
+  assert.throws(() => createLsrm({ ...TINY, numItems: 0 }, 1), /lsrm config: numItems must be an integer >= 1, got 0/);
+  assert.throws(() => createLsrm({ ...TINY, dropout: [0, 1] }, 1), /lsrm config: dropout\[1\] must be in \[0, 1\), got 1/);
+  assert.throws(() => createLsrm({ ...TINY, embDropout: -0.1 }, 1), /lsrm config: embDropout must be in \[0, 1\), got -0.1/);
+  assert.throws(() => createLsrm({ ...TINY, initStd: 0 }, 1), /lsrm config: initStd must be > 0, got 0/);
+  assert.throws(() => createLsrm({ numItems: 5, numLayers: 3 }, 1), /dropout must be 3 rates/, 'the default rates fit 2 layers only');
   const m = createLsrm(TINY, 1);
-  assert.throws(() => m.encode(tf.tensor2d([[1, 2, 3, 4, 5, 6, 7]], undefined, 'int32'), EVAL), /sequence length 7 exceeds maxLen 6/);
-  assert.throws(() => m.encode(tf.tensor2d([[1, 2]]), EVAL), /int32 \[B, T\] tensor, got float32/);
+  assert.throws(() => m.encode(tf.tensor2d([[1, 2, 3, 4, 5, 6, 7]], undefined, 'int32'), EVAL), /lsrm.encode: sequence length 7 must be in \[1, maxLen=6\]/);
+  assert.throws(() => m.encode(tf.tensor2d([[1, 2]]), EVAL), /lsrm.encode: seqs must be an int32 \[B, T\] tensor, got float32 \[1, 2\]/);
   m.dispose();
 });
 

@@ -35,8 +35,8 @@ test('total = embedding + 12·L·d² + 13·L·d + 2·d', () => {
 });
 
 test('errors name the bad argument', () => {
-  assert.throws(() => nonEmbeddingParams(0, 64), /numLayers must be a positive integer, got 0/);
-  assert.throws(() => nonEmbeddingParams(2, 6.5), /dim must be a positive integer, got 6.5/);
-  assert.throws(() => embeddingParams(-1, 64, 50), /numItems must be a positive integer/);
-  assert.throws(() => embeddingParams(10, 64, 0), /maxLen must be a positive integer/);
+  assert.throws(() => nonEmbeddingParams(0, 64), /lsrm config: numLayers must be an integer >= 1, got 0/);
+  assert.throws(() => nonEmbeddingParams(2, 6.5), /lsrm config: dim must be an integer >= 1, got 6.5/);
+  assert.throws(() => embeddingParams(-1, 64, 50), /lsrm config: numItems must be an integer >= 1, got -1/);
+  assert.throws(() => embeddingParams(10, 64, 0), /lsrm config: maxLen must be an integer >= 1, got 0/);
 });

@@ -1,7 +1,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../lib/train/backend';
+import { initBackend } from '../../lib/ops/backend';
 import { createLsrm, LSRM_DEFAULTS } from '../../lib/models/lsrm';
 import { nextItemLoss, targetSlots } from '../../lib/train/loss';
 import type { SeqModel } from '../../lib/models/types';

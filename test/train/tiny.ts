@@ -6,8 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ForwardOptions, SeqModel } from '../../lib/models/types';
-import type { LeaveOneOutSplit, Sequences } from '../../lib/types';
-import { makeRng } from '../../lib/data/rng';
+import type { LeaveOneOutSplit, Sequences } from '../../lib/data/types';
+import { makeRng } from '../../lib/util/rng';
 
 export function tinyModel(numItems: number, dim: number, maxLen: number, seed: number, dropout = 0.2): SeqModel {
   const rng = makeRng(seed);

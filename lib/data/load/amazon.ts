@@ -11,7 +11,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { DataError } from '../../errors';
+import { DataError } from '../../util/errors';
 import { InteractionBuilder } from './builder';
 import { loadDelimited, quoteSnippet, type DelimitedSpec } from './delimited';
 import { delimiterBytes } from './fields';

@@ -4,7 +4,7 @@
  * Columns are found by name (user_id, item_id, timestamp), never by position. Item domains
  * come from the first token of the `class` column of `<name>.item` beside it, when present.
  */
-import { DataError } from '../../errors';
+import { DataError } from '../../util/errors';
 import { InteractionBuilder } from './builder';
 import { findColumn, loadDelimited, type DelimitedSpec } from './delimited';
 import { readAtomicDomains } from './domains';

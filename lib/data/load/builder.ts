@@ -5,8 +5,8 @@
  * the row as skipped and keeps the first few reasons as warnings. finish() applies the
  * duplicate rule (./dedupe.ts) and returns a LoadResult.
  */
-import { DataError } from '../../errors';
-import type { Interactions } from '../../types';
+import { DataError } from '../../util/errors';
+import type { Interactions } from '../types';
 import { IdMap } from '../ids';
 import { dropMasked, findDuplicates } from './dedupe';
 import type { DuplicateRule, LoadResult } from './types';

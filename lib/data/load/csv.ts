@@ -5,7 +5,7 @@
  * iid; time: timestamp, time, ts, unixReviewTime; matching ignores case, '_' and a RecBole
  * ':type' suffix). Without a header, columns are 0-based indices. Times must be numeric.
  */
-import { DataError } from '../../errors';
+import { DataError } from '../../util/errors';
 import { InteractionBuilder } from './builder';
 import { findColumn, loadDelimited, type DelimitedSpec, type FieldLayout } from './delimited';
 import { delimiterBytes } from './fields';

@@ -5,7 +5,7 @@
  * Per row it splits on bytes, parses the time from bytes and interns ids (numeric fast path),
  * so a 20M-row file allocates only the id strings of distinct ids.
  */
-import { DataError } from '../../errors';
+import { DataError } from '../../util/errors';
 import type { InteractionBuilder } from './builder';
 import { delimiterName, fieldText, makeFieldSlots, MAX_FIELDS, parseNumberBytes, splitFields } from './fields';
 import { forEachLine } from './read';

@@ -1,5 +1,5 @@
 /** The last step every loader shares: refuse an empty result, then apply the duplicate rule. */
-import { DataError } from '../../errors';
+import { DataError } from '../../util/errors';
 import type { InteractionBuilder } from './builder';
 import type { LoadOptions, LoadResult } from './types';
 

@@ -7,7 +7,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { DataError } from '../../errors';
+import { DataError } from '../../util/errors';
 import { InteractionBuilder } from './builder';
 import { findColumn, loadDelimited, type DelimitedSpec } from './delimited';
 import { readMovieLensDomains } from './domains';

@@ -6,7 +6,7 @@
  */
 import { closeSync, createReadStream, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { DataError } from '../../errors';
+import { DataError } from '../../util/errors';
 
 /** Bytes per read; large enough that per-chunk overhead vanishes, small enough to stay lean. */
 const CHUNK_BYTES = 4 << 20;

@@ -2,7 +2,7 @@
  * Options and results shared by every loader in lib/data/load/.
  * A loader turns one source (file or folder) into columnar Interactions (lib/types.ts).
  */
-import type { Interactions } from '../../types';
+import type { Interactions } from '../types';
 
 /**
  * Rule for rows that repeat an earlier (user, item, time) triple exactly.

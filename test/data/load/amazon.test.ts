@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { amazonCategory, loadAmazon } from '../../../lib/data/load/amazon';
-import { DataError } from '../../../lib/errors';
+import { DataError } from '../../../lib/util/errors';
 import { rawRows, tempDir, writeFixture } from './tmp';
 
 const json = (u: string, a: string, t: number) => JSON.stringify({ overall: 5, reviewerID: u, asin: a, unixReviewTime: t, reviewText: 'ok, "fine"' });

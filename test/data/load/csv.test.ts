@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCsv } from '../../../lib/data/load/csv';
-import { DataError } from '../../../lib/errors';
+import { DataError } from '../../../lib/util/errors';
 import { rawRows, tempDir, writeFixture } from './tmp';
 
 test('detects user/item/time columns from common header names', async () => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dropMasked, findDuplicates } from '../../../lib/data/load/dedupe';
 import { loadMovieLens } from '../../../lib/data/load/movielens';
-import { makeRng } from '../../../lib/data/rng';
+import { makeRng } from '../../../lib/util/rng';
 import { rawRows, tempDir, writeFixture } from './tmp';
 
 test('marks exactly the repeats of an earlier (user, item, time) triple', () => {

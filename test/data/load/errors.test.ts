@@ -6,7 +6,7 @@ import { loadAtomic } from '../../../lib/data/load/atomic';
 import { loadCsv } from '../../../lib/data/load/csv';
 import { loadMovieLens } from '../../../lib/data/load/movielens';
 import type { LoadOptions, LoadResult } from '../../../lib/data/load/types';
-import { DataError } from '../../../lib/errors';
+import { DataError } from '../../../lib/util/errors';
 import { rawRows, tempDir, writeFixture } from './tmp';
 
 type Loader = (path: string, opts?: LoadOptions) => Promise<LoadResult>;

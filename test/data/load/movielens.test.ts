@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadMovieLens, resolveMovieLensFile } from '../../../lib/data/load/movielens';
-import { DataError } from '../../../lib/errors';
+import { DataError } from '../../../lib/util/errors';
 import { rawRows, tempDir, writeFixture } from './tmp';
 
 // Three formats, same four ratings: user 196 rates 242 then 302; user 22 rates 377; 196 rates 51.

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { forEachLine, isGzipFile } from '../../../lib/data/load/read';
-import { DataError } from '../../../lib/errors';
+import { DataError } from '../../../lib/util/errors';
 import { tempDir, writeFixture } from './tmp';
 
 async function collect(path: string): Promise<string[]> {

@@ -1,9 +1,9 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../lib/train/backend';
-import { matMul, linear, gatherRows, layerNorm, gelu, dropout, dropoutMask, colSum, transpose2d, addBias } from '../../lib/train/ops';
-import { sparseSoftmaxCrossEntropy } from '../../lib/train/softmax-ce';
+import { initBackend } from '../../lib/ops/backend';
+import { matMul, linear, gatherRows, layerNorm, gelu, dropout, dropoutMask, colSum, transpose2d, addBias } from '../../lib/ops/ops';
+import { sparseSoftmaxCrossEntropy } from '../../lib/ops/softmax-ce';
 import { close, rand, vjp } from '../helpers/numeric';
 
 before(async () => {

@@ -260,7 +260,7 @@ const KERNELS: Record<string, TsKernel> = {
   LsrmMatMulTN: matMulTN,
 };
 
-/** Register every fused kernel for wasm and cpu. */
-export function registerFusedKernels(): void {
-  for (const [name, fn] of Object.entries(KERNELS)) registerForBackends(name, toKernelFunc(fn));
+/** Register every fused kernel for one backend, or for wasm and cpu (re-registering is a no-op). */
+export function registerFusedKernels(backend?: string): void {
+  for (const [name, fn] of Object.entries(KERNELS)) registerForBackends(name, toKernelFunc(fn), backend === undefined ? undefined : [backend]);
 }

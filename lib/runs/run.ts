@@ -2,7 +2,9 @@
  * Run directories: one training run = one folder, written so that a killed run (even SIGKILL)
  * resumes with the same command and ends with exactly the metrics of an uninterrupted run.
  *
- *   config.json    the RunConfig (data spec, model spec, full TrainConfig)
+ *   config.json    the RunConfig (data spec, model spec, full TrainConfig); the data is the spec
+ *                  as given (a name such as 'dataset:ml-100k' is resolved at load time, so the
+ *                  file never holds the folder it was found in)
  *   curve.json     the learning curve, rewritten after every epoch
  *   last/          after every epoch: latest weights, optimizer state, best weights, state.json
  *   checkpoint/    the best weights by validation (weights.bin/.json) and info.json
@@ -10,20 +12,20 @@
  * Every file and directory is replaced atomically (temp + rename). The trainer makes everything
  * random a function of (seed, epoch, step), so resuming from last/ is exact on the same backend.
  * A finished run is not retrained: the same command returns its result; a different config in the
- * same directory is refused.
+ * same directory is refused. `loadRun(dir)` reads a run back: model, split, config and result.
  */
 import * as tf from '@tensorflow/tfjs';
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataError } from '../errors';
+import { DataError } from '../util/errors';
 import type { SeqModel } from '../models/types';
-import type { LeaveOneOutSplit } from '../types';
+import type { LeaveOneOutSplit } from '../data/types';
 import { writeJsonAtomic } from '../util/atomic';
-import { loadJson, loadTensors, resolveDir, saveJson, saveTensors, writeDirAtomic } from './checkpoint';
-import { checkTrainConfig, TRAIN_DEFAULTS, trainModel, type CurveRow, type EpochReport, type EvaluateFn, type LossFn, type StepReport, type TrainConfig, type TrainState } from './train';
-import { disposeWeights, restoreWeights } from './weights';
-import { defaultRunDeps, type DataSpec, type ModelSpec } from './run-deps';
+import { gitCommit } from '../util/git';
+import { loadJson, loadTensors, resolveDir, saveJson, saveTensors, writeDirAtomic } from '../train/checkpoint';
+import { checkTrainConfig, TRAIN_DEFAULTS, trainModel, type CurveRow, type EpochReport, type EvaluateFn, type LossFn, type StepReport, type TrainConfig, type TrainState } from '../train/train';
+import { disposeWeights, restoreWeights } from '../train/weights';
+import { defaultRunDeps, type DataSpec, type ModelSpec } from './build';
 
 export type { DataSpec, ModelSpec };
 
@@ -102,14 +104,6 @@ function checkRunDir(outDir: string, config: RunConfig): boolean {
     );
   }
   return isFinished;
-}
-
-function gitCommit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-  } catch {
-    return 'unknown';
-  }
 }
 
 /** Persist an epoch: last/ always, then checkpoint/ when it is a new best, then curve.json. */

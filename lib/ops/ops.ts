@@ -1,6 +1,6 @@
 /**
  * Fast differentiable ops of the training step. On tfjs-wasm a matMul with transposeA/B runs ten
- * times slower than a plain one (DESIGN.md) and tfjs's own matMul gradient uses exactly those
+ * times slower than a plain one (ARCHITECTURE.md, "Facts") and tfjs's own matMul gradient uses exactly those
  * forms, so `matMul` here transposes one operand explicitly (the cheaper one) and calls a plain
  * matMul, in the forward and in a custom gradient. The other ops run fused TypeScript kernels
  * (fused-kernels.ts) on wasm and cpu, and plain tfjs ops on other backends (tensorflow).

@@ -1,33 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configHash, loadRun, runKey, runOrLoad, stableStringify } from '../../lib/experiments/store';
+import { readRunRecord, runKey, runOrLoad } from '../../lib/runs/store';
+import { configHash } from '../../lib/util/hash';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'lsrm-store-'));
-
-test('stableStringify sorts keys at every level and keeps array order', () => {
-  const a = stableStringify({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: 'x' } });
-  assert.equal(a, '{"a":{"c":"x","d":[3,{"y":2,"z":1}]},"b":1}');
-  assert.equal(stableStringify({ a: 1, b: 2 }), stableStringify({ b: 2, a: 1 }));
-  assert.equal(stableStringify([2, 1]), '[2,1]');
-});
-
-test('stableStringify rejects what JSON cannot hold, naming the path', () => {
-  assert.throws(() => stableStringify({ a: { b: undefined } }), /config\.a\.b is undefined: configs must be plain JSON/);
-  assert.throws(() => stableStringify({ lr: NaN }), /config\.lr is NaN: configs must be JSON \(finite numbers only\)/);
-  assert.throws(() => stableStringify({ x: [1, Infinity] }), /config\.x\[1\] is Infinity/);
-  assert.throws(() => stableStringify({ f: () => 1 }), /config\.f is a function/);
-  assert.throws(() => stableStringify({ t: new Date(0) }), /config\.t is a non-plain object/);
-});
-
-test('configHash is the first 10 hex digits of sha256 of the key-sorted JSON', () => {
-  const expected = createHash('sha256').update('{"dim":16,"layers":2}').digest('hex').slice(0, 10);
-  assert.equal(configHash({ layers: 2, dim: 16 }), expected);
-  assert.match(expected, /^[0-9a-f]{10}$/);
-});
 
 test('runKey: readable slug of top-level scalars + hash; order-free; config change = new key', () => {
   const k = runKey({ layers: 2, dim: 16, data: { n: 5 } });
@@ -100,14 +79,14 @@ test('runOrLoad refuses a file under the same key holding another config', async
   assert.equal(JSON.parse(readFileSync(path, 'utf8')).config.dim, 5, 'file untouched');
 });
 
-test('loadRun names the file when it is not JSON or lacks a field', () => {
+test('readRunRecord names the file when it is not JSON or lacks a field', () => {
   const dir = tmp();
   const bad = join(dir, 'bad.json');
   writeFileSync(bad, '{ half');
-  assert.throws(() => loadRun(bad), (e: Error) => e.name === 'DataError' && e.message.startsWith(`${bad}: not a readable JSON result`));
+  assert.throws(() => readRunRecord(bad), (e: Error) => e.name === 'DataError' && e.message.startsWith(`${bad}: not a readable JSON result`));
   const partial = join(dir, 'partial.json');
   writeFileSync(partial, JSON.stringify({ config: {}, metrics: {}, curve: [] }));
-  assert.throws(() => loadRun(partial), new RegExp(`${partial.replace(/[.]/g, '\\.')}: result has no 'meta' field`));
+  assert.throws(() => readRunRecord(partial), new RegExp(`${partial.replace(/[.]/g, '\\.')}: result has no 'meta' field`));
 });
 
 test('runOrLoad checks the experiment name and the config before computing', async () => {

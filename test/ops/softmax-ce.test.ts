@@ -1,8 +1,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../lib/train/backend';
-import { sparseSoftmaxCrossEntropy, outputCrossEntropy } from '../../lib/train/softmax-ce';
+import { initBackend } from '../../lib/ops/backend';
+import { sparseSoftmaxCrossEntropy, outputCrossEntropy } from '../../lib/ops/softmax-ce';
 import { close, rand, vjp } from '../helpers/numeric';
 
 before(async () => {

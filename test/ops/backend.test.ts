@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, parseBackendName, probeTensorflowGpu, TF_GPU_WARNING, wasmBinaryDir } from '../../lib/train/backend';
+import { initBackend, parseBackendName, probeTensorflowGpu, TF_GPU_WARNING, wasmBinaryDir } from '../../lib/ops/backend';
 import * as fs from 'node:fs';
 
 test('parseBackendName accepts the three names and rejects others', () => {

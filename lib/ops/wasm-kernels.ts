@@ -1,6 +1,6 @@
 /**
  * Kernels that tfjs-backend-wasm 4.22 lacks but a training step needs, written in TypeScript over
- * the wasm heap and registered with `tf.registerKernel` (DESIGN.md, "Compute backend").
+ * the wasm heap and registered with `tf.registerKernel` (ARCHITECTURE.md, "Facts": Compute backend).
  * Found by running a full forward + backward pass of tfjs's own ops on wasm and collecting what
  * throws "Kernel 'X' not registered for backend 'wasm'":
  *   - UnsortedSegmentSum: the gradient of `tf.gather` (embedding lookup).
@@ -12,12 +12,12 @@
  * saves) copies the data; ours shares it by reference count, as wasm's Reshape and the cpu
  * backend's Identity do (a 12,800 x 1,682 softmax saved for the backward pass was an 86 MB copy).
  * Each kernel is tested against
- * the cpu backend in test/train/wasm-kernels.test.ts. `registerTrainingKernels` also registers
+ * the cpu backend in test/ops/wasm-kernels.test.ts. `registerTrainingKernels` also registers
  * the project's fused kernels (fused-kernels.ts) for wasm and cpu.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { TensorInfo } from '@tensorflow/tfjs';
-import { registerForBackends, size, toKernelFunc, withArrays, type TsKernel } from './kernel-util';
+import { KERNEL_BACKENDS, registerForBackends, size, toKernelFunc, withArrays, type TsKernel } from './kernel-util';
 import { registerFusedKernels } from './fused-kernels';
 
 /**
@@ -57,18 +57,36 @@ export const shareIdentityKernel: tf.KernelFunc = ({ inputs, backend }) => {
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 };
 
-let registered = false;
+/** Backends whose kernels are registered. */
+const registeredFor = new Set<string>();
 
-/** Register the missing wasm kernels and the fused kernels (idempotent). */
+/**
+ * Register the missing wasm kernels and the fused kernels for every backend of KERNEL_BACKENDS
+ * that is loaded (idempotent per backend). ops.ts calls it on every op that reads the kernels, so
+ * callers never need to; it is exported for code that wants the kernels before any op runs.
+ * A backend counts as loaded once its package registered its factory (and so its own kernels):
+ * our Identity for wasm must come after wasm's own, which would otherwise replace it.
+ */
 export function registerTrainingKernels(): void {
-  if (registered) return;
-  registered = true;
+  if (registeredFor.size === KERNEL_BACKENDS.length) return;
+  for (const backend of KERNEL_BACKENDS) {
+    if (registeredFor.has(backend) || !tf.findBackendFactory(backend)) continue;
+    registeredFor.add(backend);
+    if (backend === 'wasm') registerWasmKernels();
+    else registerCpuKernels();
+    registerFusedKernels(backend);
+  }
+}
+
+function registerWasmKernels(): void {
   registerForBackends('UnsortedSegmentSum', toKernelFunc(unsortedSegmentSumKernel), ['wasm']);
+  if (tf.getKernel('Identity', 'wasm')) tf.unregisterKernel('Identity', 'wasm');
+  tf.registerKernel({ kernelName: 'Identity', backendName: 'wasm', kernelFunc: shareIdentityKernel });
+}
+
+function registerCpuKernels(): void {
   // tfjs-cpu's own UnsortedSegmentSum builds a one-hot-like mask per segment: 52 s for one
   // embedding-gradient call ([3200, 64] into 1,683 rows) against 13 ms for ours. Replace it.
   if (tf.getKernel('UnsortedSegmentSum', 'cpu')) tf.unregisterKernel('UnsortedSegmentSum', 'cpu');
   tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'cpu', kernelFunc: toKernelFunc(unsortedSegmentSumKernel) });
-  if (tf.getKernel('Identity', 'wasm')) tf.unregisterKernel('Identity', 'wasm');
-  tf.registerKernel({ kernelName: 'Identity', backendName: 'wasm', kernelFunc: shareIdentityKernel });
-  registerFusedKernels();
 }

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadRun, trainRun, type RunConfigInput, type RunDeps } from '../../lib/train/run';
+import { loadRun, trainRun, type RunConfigInput, type RunDeps } from '../../lib/runs/run';
 import type { CurveRow } from '../../lib/train/train';
-import { tinyEvaluate, tinyLoss, tinyModel, tinySplit } from './tiny';
+import { tinyEvaluate, tinyLoss, tinyModel, tinySplit } from '../train/tiny';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'lsrm-run-'));
 const deps: Partial<RunDeps> = {

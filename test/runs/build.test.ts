@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildModel, dropoutRatesOf, prepareSplit } from '../../lib/train/run-deps';
+import { buildModel, dropoutRatesOf, prepareSplit } from '../../lib/runs/build';
 import { TRAIN_DEFAULTS } from '../../lib/train/train-config';
+import { MODEL_KINDS, MODELS } from '../../lib/models';
 
 const near = (a: readonly number[], b: number[]) => a.forEach((x, i) => assert.ok(Math.abs(x - b[i]) < 1e-12, `${a} vs ${b}`));
 
@@ -42,6 +43,25 @@ test('buildModel: the baselines build from the same spec', () => {
     assert.equal(m.kind, kind);
     m.dispose();
   }
+});
+
+test('buildModel: every MODELS kind through its entry; the baselines keep their own dropout', () => {
+  const spec = { numLayers: 2, dim: 8, numHeads: 2, maxLen: 5 };
+  const ownDropout: Record<string, number> = { gru4rec: 0.3, fmlp: 0.5, caser: 0.5 }; // RecBole / the authors
+  for (const kind of MODEL_KINDS) {
+    const m = buildModel({ kind, ...spec }, 12, TRAIN_DEFAULTS);
+    assert.deepEqual(m.config, MODELS[kind].fromShape(spec, { numItems: 12, layerDropout: (n) => dropoutRatesOf(n, TRAIN_DEFAULTS) }));
+    assert.equal(m.config.numItems, 12);
+    assert.equal(m.config.dim, 8);
+    if (kind in ownDropout) assert.equal(m.config.dropout, ownDropout[kind], kind);
+    m.dispose();
+  }
+  // Fields a model does not read change nothing: Caser has no layers, GRU4Rec no heads.
+  const a = buildModel({ kind: 'caser', ...spec }, 12, TRAIN_DEFAULTS);
+  const b = buildModel({ kind: 'caser', ...spec, numLayers: 7, numHeads: 1 }, 12, TRAIN_DEFAULTS);
+  assert.deepEqual(a.config, b.config);
+  [a, b].forEach((m) => m.dispose());
+  assert.throws(() => buildModel({ kind: 'bert' as 'lsrm', ...spec }, 12, TRAIN_DEFAULTS), /unknown model kind 'bert': one of lsrm, gru4rec, fmlp, caser/);
 });
 
 test('prepareSplit: source -> k-core -> leave-one-out', async () => {

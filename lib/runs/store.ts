@@ -2,17 +2,17 @@
  * The result store: runOrLoad is the only code that writes experiment results.
  * A result lives at runs/<experiment>/<runKey>.json and holds
  * { config, metrics, curve, meta: { commit, startedAt, wallMs, backend, tfjsVersion } }.
- * runKey = readable slug of the config + short hash of its key-sorted JSON, so a changed
+ * runKey = readable slug of the config + short hash of its key-sorted JSON (util/hash.ts), so a changed
  * config is a new file, the same config loads instead of recomputing, and nothing is
  * overwritten: a file under the same key with a different config is an error.
  */
-import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataError } from '../errors';
+import { DataError } from '../util/errors';
 import { writeJsonAtomic } from '../util/atomic';
-import { runsDir } from './paths';
+import { gitCommit } from '../util/git';
+import { configHash, stableStringify } from '../util/hash';
+import { runsDir } from '../util/paths';
 
 /** A JSON value: what a config, a metric record or a curve point may hold. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -58,30 +58,6 @@ export interface StoreOptions {
   readonly log?: (msg: string) => void;
 }
 
-/**
- * JSON with object keys sorted at every level: equal configs give equal strings.
- * @throws on values JSON cannot represent faithfully (undefined, NaN, Infinity, functions).
- */
-export function stableStringify(value: unknown, at = 'config'): string {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Error(`${at} is ${value}: configs must be JSON (finite numbers only)`);
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) return `[${value.map((v, i) => stableStringify(v, `${at}[${i}]`)).join(',')}]`;
-  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const obj = value as Record<string, unknown>;
-    const keys = Object.keys(obj).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify(obj[k], `${at}.${k}`)}`).join(',')}}`;
-  }
-  throw new Error(`${at} is ${value === undefined ? 'undefined' : typeof value === 'object' ? 'a non-plain object' : `a ${typeof value}`}: configs must be plain JSON`);
-}
-
-/** First 10 hex digits of sha256 of the stable JSON. */
-export function configHash(config: unknown): string {
-  return createHash('sha256').update(stableStringify(config)).digest('hex').slice(0, 10);
-}
-
 function slugPart(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^-+|-+$/g, '');
 }
@@ -104,15 +80,6 @@ export function runKey(config: unknown): string {
   return slug ? `${slug}-${hash}` : hash;
 }
 
-/** The commit of the working tree at `cwd`, or 'unknown'. */
-export function gitCommit(cwd = process.cwd()): string {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-  } catch {
-    return 'unknown';
-  }
-}
-
 /** tfjs version and current backend, without loading TF.js when the computation did not. */
 function tfjsInfo(): { backend: string; tfjsVersion: string } {
   let tfjsVersion = 'not installed';
@@ -133,8 +100,12 @@ function checkExperiment(experiment: string): void {
   }
 }
 
-/** Read and validate a stored record. */
-export function loadRun<C, M, P>(path: string): RunRecord<C, M, P> {
+/**
+ * Read and validate one stored result file (runs/<experiment>/<runKey>.json). Not a run
+ * directory: for a trained model use loadRun (./run.ts).
+ * @throws DataError naming the file when it is not JSON or lacks a field
+ */
+export function readRunRecord<C, M, P>(path: string): RunRecord<C, M, P> {
   let rec: unknown;
   try {
     rec = JSON.parse(readFileSync(path, 'utf8'));
@@ -166,7 +137,7 @@ export async function runOrLoad<C, M, P = never>(
   const path = join(opts.dir ?? runsDir(), experiment, `${key}.json`);
   const wanted = stableStringify(config);
   if (existsSync(path)) {
-    const rec = loadRun<C, M, P>(path);
+    const rec = readRunRecord<C, M, P>(path);
     if (stableStringify(rec.config) !== wanted) {
       throw new DataError(`holds a different config than requested under the same key; refusing to overwrite (move the file away to recompute)`, path);
     }

@@ -1,5 +1,5 @@
 /**
- * Compute backend selection (DESIGN.md, "Compute backend"). Preference order:
+ * Compute backend selection (ARCHITECTURE.md, "Facts": Compute backend). Preference order:
  *   1. `tensorflow` from @tensorflow/tfjs-node-gpu (optional dependency; CUDA when it works),
  *   2. `wasm` from @tensorflow/tfjs-backend-wasm (XNNPACK SIMD, single-threaded in Node),
  *   3. `cpu` (pure JS, two orders of magnitude slower: a fallback only).

@@ -5,8 +5,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../lib/train/backend';
-import { makeRng } from '../../lib/data/rng';
+import { initBackend } from '../../lib/ops/backend';
+import { makeRng } from '../../lib/util/rng';
 import { createLsrm, LSRM_DEFAULTS } from '../../lib/models/lsrm';
 import { nextItemLoss } from '../../lib/train/loss';
 
