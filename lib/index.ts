@@ -57,6 +57,15 @@ export { initBackend, type BackendInfo, type BackendName } from './ops/backend';
 export { trainModel, TRAIN_DEFAULTS, type TrainConfig, type CurveRow, type TrainResult } from './train/train';
 export { trainRun, loadRun, normalizeRunConfig, type RunConfig, type RunConfigInput, type RunResultFile, type LoadedRun, type ModelSpec, type DataSpec } from './runs/run';
 export { buildModel } from './runs/build';
+export { RunLockedError, type LoadRunOptions } from './runs/run';
+export { trainInStore, storeKeyOf, runPaths, type StoreRun } from './runs/in-store';
+export { readCatalog, findRun, runLabel, type RunEntry, type RunState } from './runs/catalog';
+
+// Studies: grids of runs on both cores or a Slurm cluster
+export { expandSweep, loadSweepSpec, type SweepSpec, type SweepRun } from './sweep/spec';
+export { runLocal } from './sweep/local';
+export { submitSlurm, slurmStatus, resubmitFailed, type SlurmOptions } from './sweep/slurm';
+export { estimateRun } from './sweep/estimate';
 export { layerDropoutRates } from './train/dropout';
 export { learningRate } from './train/schedule';
 export { evaluateModel, EVAL_DEFAULTS, type EvalOptions, type EvalResult } from './eval/evaluate';

@@ -7,7 +7,8 @@
 import { initBackend, parseBackendName } from '../ops/backend';
 import { benchTrain, formatKernels, formatTrainBench, TRAIN_BENCH_DEFAULTS } from '../bench/train';
 import { benchData } from '../bench/data';
-import { intOption, stringOption, UsageError, type Command, type OptionSpec, type OptionValues } from './command';
+import { ValidationError } from '../util/errors';
+import { intOption, oneOfOption, stringOption, UsageError, type Command, type OptionSpec, type OptionValues } from './command';
 
 const USAGE = `usage: lsrm bench train [--json] [--profile] [--steps N] [--warmup N] [--batch B] [--items K,...] [--backend NAME]
        lsrm bench data [--json] [--core K] [--rows N] [--regenerate]
@@ -49,14 +50,12 @@ function itemList(values: OptionValues): number[] | undefined {
   const s = stringOption(values, 'items');
   if (s === undefined) return undefined;
   const items = s.split(',').map((x) => Number(x.trim()));
-  if (items.length === 0 || items.some((k) => !Number.isInteger(k) || k < 1)) throw new UsageError(`--items takes positive integers separated by commas, got '${s}'`);
+  if (items.length === 0 || items.some((k) => !Number.isInteger(k) || k < 1)) throw new ValidationError('--items', s, 'positive integers separated by commas');
   return items;
 }
 
 function positive(values: OptionValues, name: string, fallback: number): number {
-  const v = intOption(values, name, fallback) as number;
-  if (v < (name === 'warmup' ? 0 : 1)) throw new UsageError(`--${name} must be ${name === 'warmup' ? '>= 0' : '>= 1'}, got ${v}`);
-  return v;
+  return intOption(values, name, fallback, { min: name === 'warmup' ? 0 : 1 })!;
 }
 
 async function runTrainBench(values: OptionValues): Promise<number> {
@@ -66,7 +65,7 @@ async function runTrainBench(values: OptionValues): Promise<number> {
     steps: positive(values, 'steps', TRAIN_BENCH_DEFAULTS.steps),
     warmup: positive(values, 'warmup', TRAIN_BENCH_DEFAULTS.warmup),
   };
-  const name = stringOption(values, 'backend');
+  const name = oneOfOption(values, 'backend', ['tensorflow', 'wasm', 'cpu'] as const);
   const info = await initBackend(name === undefined ? undefined : parseBackendName(name));
   if (info.warning) process.stderr.write(info.warning + '\n');
   process.stderr.write(`backend ${info.name} (tfjs ${info.tfjsVersion}${info.threads ? `, ${info.threads} thread` : ''})\n`);
@@ -78,10 +77,8 @@ async function runTrainBench(values: OptionValues): Promise<number> {
 }
 
 async function runDataBench(values: OptionValues): Promise<number> {
-  const core = intOption(values, 'core', 30) as number;
-  if (core < 0) throw new UsageError(`--core must be >= 0, got ${core}`);
-  const rows = intOption(values, 'rows');
-  if (rows !== undefined && rows < 1000) throw new UsageError(`--rows must be at least 1000, got ${rows}`);
+  const core = intOption(values, 'core', 30, { min: 0 })!;
+  const rows = intOption(values, 'rows', undefined, { min: 1000 });
   // Scale users and items with the row count so a smaller file keeps ML-20M's shape.
   const f = rows === undefined ? 1 : rows / 20_000_263;
   const shape = rows === undefined ? {} : { numRows: rows, numUsers: Math.max(50, Math.round(138_493 * f)), numItems: Math.max(50, Math.round(26_744 * f)) };

@@ -11,5 +11,7 @@ import { reproduceCommand } from './reproduce';
 import { kernelCommand } from './kernel';
 import { paramsCommand } from './params';
 import { benchCommand } from './bench';
+import { runsCommand } from './runs';
+import { sweepCommand } from './sweep';
 
-export const COMMANDS: Command[] = [dataCommand, evalCommand, trainCommand, figuresCommand, reproduceCommand, kernelCommand, paramsCommand, benchCommand];
+export const COMMANDS: Command[] = [dataCommand, evalCommand, trainCommand, figuresCommand, reproduceCommand, kernelCommand, paramsCommand, benchCommand, runsCommand, sweepCommand];

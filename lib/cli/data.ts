@@ -3,9 +3,11 @@
  * leave-one-out) and print dataset statistics (Table II fields), as text or one JSON object.
  */
 import { loadSource } from '../data/load';
-import { prepareData } from '../data/pipeline';
+import { checkCoreKeepsUsers, checkTrainable, noTestUsersReason, prepareData } from '../data/pipeline';
 import { formatStats } from '../data/stats';
-import { intOption, stringOption, UsageError, type Command, type OptionValues } from './command';
+import type { LeaveOneOutSplit } from '../data/types';
+import type { DataSpec } from '../runs/build';
+import { intOption, oneOfOption, stringOption, UsageError, type Command, type OptionValues } from './command';
 
 const USAGE = `usage: lsrm data (--source <kind>:<path> | --dataset <name>) [--core K] [--json]
                  [--lenient] [--duplicates first|keep]
@@ -32,9 +34,22 @@ export function sourceSpecFrom(values: OptionValues): string {
 
 /** Read --duplicates. */
 export function duplicatesOption(values: OptionValues): 'first' | 'keep' {
-  const d = stringOption(values, 'duplicates', 'first');
-  if (d !== 'first' && d !== 'keep') throw new UsageError(`--duplicates takes first or keep, got '${d}'`);
-  return d;
+  return oneOfOption(values, 'duplicates', ['first', 'keep'] as const, 'first')!;
+}
+
+/**
+ * The leave-one-out split of a run's data, as lib/runs/build.ts prepareSplit makes it, but
+ * checked for training before any is done: a k-core that leaves no user, or no user with a test
+ * target, is a DataError naming the reason and the fix. `lsrm train` and `lsrm eval` read their
+ * data through it (with --lenient when given).
+ */
+export async function prepareRunData(data: DataSpec, opts: { lenient?: boolean; log?: (m: string) => void } = {}): Promise<LeaveOneOutSplit> {
+  const loaded = await loadSource(data.source, { lenient: opts.lenient === true });
+  if (loaded.skippedRows > 0) opts.log?.(`skipped ${loaded.skippedRows} malformed rows (--lenient)`);
+  for (const w of loaded.warnings) opts.log?.(`warning: ${w}`);
+  const prepared = prepareData({ interactions: loaded.interactions, core: data.core });
+  checkTrainable(loaded.interactions, prepared, data.core);
+  return prepared.split;
 }
 
 export const dataCommand: Command = {
@@ -51,10 +66,11 @@ export const dataCommand: Command = {
   },
   async run(values) {
     const spec = sourceSpecFrom(values);
-    const core = intOption(values, 'core', 0)!;
-    if (core < 0) throw new UsageError(`--core takes a non-negative integer, got ${core}`);
+    const core = intOption(values, 'core', 0, { min: 0 })!;
     const loaded = await loadSource(spec, { lenient: values.lenient === true, duplicates: duplicatesOption(values) });
-    const { stats } = prepareData({ interactions: loaded.interactions, core });
+    const prepared = prepareData({ interactions: loaded.interactions, core });
+    checkCoreKeepsUsers(loaded.interactions, prepared, core);
+    const { stats } = prepared;
     if (values.json) {
       const out = { source: spec, core, ...stats, rawInteractions: loaded.interactions.user.length, skippedRows: loaded.skippedRows, duplicateRows: loaded.duplicateRows };
       process.stdout.write(JSON.stringify(out) + '\n');
@@ -64,6 +80,8 @@ export const dataCommand: Command = {
       if (loaded.duplicateRows > 0) process.stdout.write(`${loaded.duplicateRows} duplicate (user, item, time) rows\n`);
     }
     for (const w of loaded.warnings) process.stderr.write(`warning: ${w}\n`);
+    const noTest = noTestUsersReason(prepared);
+    if (noTest) process.stderr.write(`warning: no test users, so no model can be trained or evaluated on this data: ${noTest.reason}. Fix: ${noTest.fix}.\n`);
     return 0;
   },
 };

@@ -12,13 +12,27 @@ import { initBackend } from '../ops/backend';
 import { loadRun, type LoadedRun } from '../runs/run';
 import { EVAL_DEFAULTS, evaluateModel, type EvalResult } from '../eval/evaluate';
 import { writeTopK } from '../eval/topk';
-import { intOption, stringOption, UsageError, type Command, type OptionValues } from './command';
+import type { DataSpec } from '../runs/build';
+import { checkOutFile, intOption, oneOfOption, stringOption, UsageError, type Command, type OptionValues } from './command';
+import { prepareRunData } from './data';
 
 /** The parts of a loaded run (lib/runs/run.ts LoadedRun) that eval needs. */
 export type EvalRun = Pick<LoadedRun, 'model' | 'split'>;
 
+/** How eval reads a run's data: --lenient, --allow-data-change. */
+export interface RunLoadOptions {
+  readonly lenient: boolean;
+  readonly allowDataChange: boolean;
+}
+
 /** Reads a run directory; loadRun by default, a fake in tests. */
-export type RunLoader = (dir: string) => Promise<EvalRun>;
+export type RunLoader = (dir: string, opts: RunLoadOptions) => Promise<EvalRun>;
+
+/** The real loader: loadRun, with the data read and checked by prepareRunData. */
+export function defaultRunLoader(dir: string, opts: RunLoadOptions): Promise<EvalRun> {
+  const log = (m: string) => void process.stderr.write(`eval: ${m}\n`);
+  return loadRun(dir, { prepare: (data: DataSpec) => prepareRunData(data, { lenient: opts.lenient, log }) }, { allowDataChange: opts.allowDataChange, log });
+}
 
 /** Where the command writes: stdout for results, stderr for progress. */
 export interface CommandIo {
@@ -27,6 +41,7 @@ export interface CommandIo {
 }
 
 const USAGE = `usage: lsrm eval --run DIR [--split test|valid] [--json] [--topk-out FILE] [--mask-seen] [--batch-size N]
+                 [--lenient] [--allow-data-change]
 
 Full-ranking evaluation of a trained run: every item is a candidate (no sampled negatives).
   --run DIR         run directory written by training (lsrm train --out, or runs/train/<key>.run)
@@ -35,6 +50,9 @@ Full-ranking evaluation of a trained run: every item is a candidate (no sampled 
   --topk-out FILE   also write each user's top-50 items as JSON lines, in raw ids
   --mask-seen       exclude items already in the user's history (off by default, as RecBole)
   --batch-size N    users per scoring batch (default: from a 64 MiB score budget)
+  --lenient         skip malformed data rows, as the run's training did with --lenient
+  --allow-data-change
+                    evaluate although the run's data changed since training
 Prints HR@5, HR@10, HR@50, NDCG@5, NDCG@10, NDCG@50, Coverage@10, Coverage@50 and the mean
 cross-entropy of the target (testLoss for --split test, validLoss for --split valid).
 Coverage divides by the number of real items (RecBole divides by items + 1).`;
@@ -56,9 +74,7 @@ export function formatTable(metrics: Record<string, number>): string {
 }
 
 function parseSplit(values: OptionValues): EvalSplit {
-  const s = stringOption(values, 'split', 'test');
-  if (s !== 'test' && s !== 'valid') throw new UsageError(`--split takes test or valid, got '${s}'`);
-  return s;
+  return oneOfOption(values, 'split', ['test', 'valid'] as const, 'test')!;
 }
 
 /** Progress printer: one stderr line per ~10% of users. */
@@ -75,12 +91,12 @@ async function runEval(load: RunLoader, io: CommandIo, values: OptionValues): Pr
   const dir = stringOption(values, 'run');
   if (!dir) throw new UsageError('--run DIR is required');
   const split = parseSplit(values);
-  const batchSize = intOption(values, 'batch-size');
-  if (batchSize !== undefined && batchSize < 1) throw new UsageError(`--batch-size must be at least 1, got ${batchSize}`);
+  const batchSize = intOption(values, 'batch-size', undefined, { min: 1 });
   const topkOut = stringOption(values, 'topk-out');
+  if (topkOut !== undefined) checkOutFile('topk-out', topkOut);
   const maskSeen = values['mask-seen'] === true;
   const backend = await initBackend();
-  const run = await load(dir);
+  const run = await load(dir, { lenient: values.lenient === true, allowDataChange: values['allow-data-change'] === true });
   try {
     io.err(`eval: ${dir}, split ${split}, ${run.split.numItems} items, backend ${backend.name}\n`);
     const result = await evaluateModel(run.model, run.split, {
@@ -103,7 +119,7 @@ async function runEval(load: RunLoader, io: CommandIo, values: OptionValues): Pr
 }
 
 /** Build the command around a run loader (tests pass a fake one). */
-export function makeEvalCommand(load: RunLoader = (dir) => loadRun(dir), io?: CommandIo): Command {
+export function makeEvalCommand(load: RunLoader = defaultRunLoader, io?: CommandIo): Command {
   const streams: CommandIo = io ?? { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
   return {
     name: 'eval',
@@ -116,6 +132,8 @@ export function makeEvalCommand(load: RunLoader = (dir) => loadRun(dir), io?: Co
       'topk-out': { type: 'string' },
       'mask-seen': { type: 'boolean' },
       'batch-size': { type: 'string' },
+      lenient: { type: 'boolean' },
+      'allow-data-change': { type: 'boolean' },
     },
     run: (values) => runEval(load, streams, values),
   };

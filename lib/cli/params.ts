@@ -5,9 +5,10 @@
  * ((I + 1)·d item rows, the padding row included, + maxLen·d positions) and the total
  * (+ biases and layer norms, 13·L·d + 2·d). The other kinds count every non-embedding variable.
  */
-import { defaultShape, isModelKind, MODEL_KINDS, MODELS, modelEntry } from '../models';
+import { defaultShape, MODEL_KINDS, MODELS, modelEntry } from '../models';
 import type { ModelShape } from '../models/types';
-import { intOption, stringOption, UsageError, type Command, type OptionValues } from './command';
+import { intOption, oneOfOption, UsageError, type Command, type OptionValues } from './command';
+import { checkHeads } from './train';
 
 const USAGE = `usage: lsrm params [--model KIND] --layers L --d-model D [--heads H] [--items I] [--max-len 50] [--json]
 
@@ -23,17 +24,17 @@ The baselines count biases and norms as non-embedding (Table V's convention).
   --heads H      checked to divide d (does not change the counts)
   --json         one JSON object`;
 
-/** The shape the flags give; throws a UsageError naming the missing flags. */
+/** The shape the flags give; throws a UsageError naming the missing flags, a ValidationError for a bad value. */
 function shapeOf(kind: string, values: OptionValues): ModelShape {
   const base = defaultShape(kind);
-  const layers = intOption(values, 'layers');
-  const dim = intOption(values, 'd-model');
+  const layers = intOption(values, 'layers', undefined, { min: 1 });
+  const dim = intOption(values, 'd-model', undefined, { min: 1 });
   const needsLayers = modelEntry(kind).shapeFields.includes('numLayers');
   if ((needsLayers && layers === undefined) || dim === undefined) throw new UsageError(`${needsLayers ? '--layers and --d-model are' : '--d-model is'} required`);
-  const heads = intOption(values, 'heads');
-  if (heads !== undefined && (heads < 1 || dim! % heads !== 0)) throw new UsageError(`--heads ${heads} must divide --d-model ${dim}`);
+  const heads = intOption(values, 'heads', undefined, { min: 1 });
+  if (heads !== undefined) checkHeads(heads, dim);
   // Heads do not change the counts: 1 divides every width.
-  return { numLayers: layers ?? base.numLayers, dim: dim!, numHeads: heads ?? 1, maxLen: intOption(values, 'max-len', base.maxLen)! };
+  return { numLayers: layers ?? base.numLayers, dim, numHeads: heads ?? 1, maxLen: intOption(values, 'max-len', base.maxLen, { min: 1 })! };
 }
 
 export const paramsCommand: Command = {
@@ -50,21 +51,15 @@ export const paramsCommand: Command = {
     json: { type: 'boolean' },
   },
   async run(values) {
-    const kind = stringOption(values, 'model', 'lsrm')!;
-    if (!isModelKind(kind)) throw new UsageError(`--model takes one of ${MODEL_KINDS.join(', ')}, got '${kind}'`);
+    const kind = oneOfOption(values, 'model', MODEL_KINDS, 'lsrm')!;
     const entry = modelEntry(kind);
     const shape = shapeOf(kind, values);
-    const items = intOption(values, 'items');
-    let counts;
-    let line;
-    try {
-      // Non-embedding counts do not depend on the item count: 1 item stands in when none is given.
-      const config = entry.fromShape(shape, { numItems: items ?? 1, layerDropout: (n) => new Array<number>(n).fill(0) });
-      counts = entry.paramCounts(config);
-      line = entry.describe(config);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const items = intOption(values, 'items', undefined, { min: 1 });
+    // Non-embedding counts do not depend on the item count: 1 item stands in when none is given.
+    // A shape the model refuses is a ConfigError naming the field (exit 2).
+    const config = entry.fromShape(shape, { numItems: items ?? 1, layerDropout: (n) => new Array<number>(n).fill(0) });
+    const counts = entry.paramCounts(config);
+    const line = entry.describe(config);
     const heads = intOption(values, 'heads');
     const given = {
       ...(values.model !== undefined ? { model: kind } : {}),

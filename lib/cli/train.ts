@@ -3,13 +3,16 @@
  * stderr and the final valid/test metrics on stdout. Killed, the same command resumes; finished,
  * it prints the stored result.
  */
+import { ValidationError } from '../util/errors';
 import { initBackend } from '../ops/backend';
 import { createProgress, type Progress } from '../train/progress';
-import { trainRun, type RunConfigInput, type RunResultFile } from '../runs/run';
-import { TRAIN_DEFAULTS, type TrainConfig } from '../train/train-config';
-import { defaultShape, isModelKind, MODEL_KINDS, MODELS } from '../models';
+import { trainRun, type ModelSpec, type RunConfigInput, type RunResultFile } from '../runs/run';
+import { dropoutRatesOf } from '../runs/build';
+import { checkTrainConfig, TRAIN_DEFAULTS, type TrainConfig } from '../train/train-config';
+import { defaultShape, MODEL_KINDS, MODELS, modelEntry } from '../models';
 import type { ModelShape } from '../models/types';
-import { intOption, numberOption, stringOption, UsageError, type Command, type OptionValues } from './command';
+import { checkOutDir, intOption, numberOption, oneOfOption, stringOption, UsageError, type Command, type OptionValues } from './command';
+import { prepareRunData } from './data';
 
 /** The flag of each generic shape field. */
 const SHAPE_FLAGS: Readonly<Record<keyof ModelShape, string | undefined>> = { numLayers: '--layers', dim: '--d-model', numHeads: '--heads', maxLen: '--max-len', embDropout: undefined };
@@ -54,42 +57,71 @@ training
   --seed S          seed of init, batch order and dropout (default 0)
   --out DIR         run directory (required)
   --json            print result.json instead of a table
+  --lenient         skip malformed data rows (counted) instead of stopping at the first one
+  --allow-data-change
+                    resume or reuse a run although its data changed since it started
 Backend: LSRM_BACKEND=tensorflow|wasm|cpu forces one (default: fastest available).`;
 
-/** The run config from parsed options. */
+/** The divisors of n, ascending. */
+function divisors(n: number): number[] {
+  const out: number[] = [];
+  for (let k = 1; k <= n; k++) if (n % k === 0) out.push(k);
+  return out;
+}
+
+/**
+ * Refuse a head count that does not divide the width (attention splits d into heads).
+ * @throws ValidationError listing the valid head counts
+ */
+export function checkHeads(heads: number, dim: number): void {
+  if (dim % heads !== 0) throw new ValidationError('--heads', heads, `a divisor of --d-model ${dim} (one of ${divisors(dim).join(', ')})`);
+}
+
+/** The model spec from parsed options: the kind's defaults, flags checked with their ranges. */
+export function modelFromOptions(v: OptionValues): ModelSpec {
+  const kind = oneOfOption(v, 'model', MODEL_KINDS, 'lsrm')!;
+  const shape = defaultShape(kind);
+  const dim = intOption(v, 'd-model', shape.dim, { min: 1 })!;
+  const numHeads = intOption(v, 'heads', shape.numHeads, { min: 1 })!;
+  if (MODELS[kind].shapeFields.includes('numHeads')) checkHeads(numHeads, dim);
+  return {
+    kind,
+    numLayers: intOption(v, 'layers', shape.numLayers, { min: 1 })!,
+    dim,
+    numHeads,
+    maxLen: intOption(v, 'max-len', shape.maxLen, { min: 1 })!,
+  };
+}
+
+/** The run config from parsed options; every number is checked against its range. */
 export function runConfigFromOptions(v: OptionValues): RunConfigInput {
   const source = stringOption(v, 'source');
   const dataset = stringOption(v, 'dataset');
   if ((source === undefined) === (dataset === undefined)) throw new UsageError('give exactly one of --source or --dataset');
-  const kind = stringOption(v, 'model', 'lsrm')!;
-  if (!isModelKind(kind)) throw new UsageError(`--model takes one of ${MODEL_KINDS.join(', ')}, got '${kind}'`);
-  const shape = defaultShape(kind);
-  const select = stringOption(v, 'select', 'loss');
-  if (select !== 'loss' && select !== 'NDCG@10') throw new UsageError(`--select takes loss or NDCG@10, got '${select}'`);
+  const model = modelFromOptions(v);
   const train: Partial<TrainConfig> = {
-    epochs: intOption(v, 'epochs'),
-    maxEpochs: intOption(v, 'max-epochs', TRAIN_DEFAULTS.maxEpochs),
-    patience: intOption(v, 'patience', TRAIN_DEFAULTS.patience),
-    batchSize: intOption(v, 'batch-size', TRAIN_DEFAULTS.batchSize),
-    lrPeak: numberOption(v, 'lr', TRAIN_DEFAULTS.lrPeak),
-    warmupEpochs: numberOption(v, 'warmup-epochs', TRAIN_DEFAULTS.warmupEpochs),
+    epochs: intOption(v, 'epochs', undefined, { min: 1 }),
+    maxEpochs: intOption(v, 'max-epochs', TRAIN_DEFAULTS.maxEpochs, { min: 1 }),
+    patience: intOption(v, 'patience', TRAIN_DEFAULTS.patience, { min: 1 }),
+    batchSize: intOption(v, 'batch-size', TRAIN_DEFAULTS.batchSize, { min: 1 }),
+    lrPeak: numberOption(v, 'lr', TRAIN_DEFAULTS.lrPeak, { min: 0, exclusiveMin: true }),
+    warmupEpochs: numberOption(v, 'warmup-epochs', TRAIN_DEFAULTS.warmupEpochs, { min: 0 }),
     layerwiseDropout: v['no-lad'] !== true,
     switchOptimizer: v['no-switch'] !== true,
-    selectBy: select,
-    seed: intOption(v, 'seed', 0),
+    selectBy: oneOfOption(v, 'select', ['loss', 'NDCG@10'] as const, 'loss'),
+    seed: intOption(v, 'seed', 0, { min: 0, max: 2 ** 32 - 1 }),
   };
   if (train.epochs === undefined) delete (train as { epochs?: number }).epochs; // keep config.json free of undefined
-  return {
-    data: { source: source ?? `dataset:${dataset}`, core: intOption(v, 'core', 0)! },
-    model: {
-      kind,
-      numLayers: intOption(v, 'layers', shape.numLayers)!,
-      dim: intOption(v, 'd-model', shape.dim)!,
-      numHeads: intOption(v, 'heads', shape.numHeads)!,
-      maxLen: intOption(v, 'max-len', shape.maxLen)!,
-    },
-    train,
-  };
+  return { data: { source: source ?? `dataset:${dataset}`, core: intOption(v, 'core', 0, { min: 0 })! }, model, train };
+}
+
+/**
+ * Build the model once on paper (1 item) so a shape its model refuses fails now, before any
+ * data is read or file written (a ConfigError: exit 2).
+ */
+function checkModelConfig(config: RunConfigInput): void {
+  const train = checkTrainConfig({ ...TRAIN_DEFAULTS, ...config.train });
+  modelEntry(config.model.kind).fromShape(config.model, { numItems: 1, layerDropout: (n) => dropoutRatesOf(n, train) });
 }
 
 /** Two-column table of valid and test metrics. */
@@ -105,14 +137,21 @@ export function formatResult(r: RunResultFile): string {
 async function runTrain(v: OptionValues): Promise<number> {
   const out = stringOption(v, 'out');
   if (!out) throw new UsageError('--out DIR is required');
+  checkOutDir('out', out);
   const config = runConfigFromOptions(v);
-  const backend = await initBackend();
+  checkModelConfig(config);
   const err = (s: string) => process.stderr.write(s);
+  const lenient = v.lenient === true;
+  const backend = await initBackend();
   err(`train: ${config.data.source}, ${config.model.kind} L=${config.model.numLayers} d=${config.model.dim}, backend ${backend.name}${backend.warning ? ` (${backend.warning})` : ''}\n`);
   let bar: Progress | undefined;
   let barEpoch = 0;
   let epochStart = Date.now();
   const result = await trainRun(config, out, {
+    // trainRun reads the data before it writes anything (a finished run needs none); a k-core
+    // that keeps no user or data without test users stops here, before any training.
+    deps: { prepare: (data) => prepareRunData(data, { lenient, log: (m) => err(`train: ${m}\n`) }) },
+    allowDataChange: v['allow-data-change'] === true,
     log: (m) => err(`train: ${m}\n`),
     onStep: (s) => {
       if (s.epoch !== barEpoch) {
@@ -142,6 +181,7 @@ export const trainCommand: Command = {
     epochs: { type: 'string' }, 'max-epochs': { type: 'string' }, patience: { type: 'string' }, 'batch-size': { type: 'string' },
     lr: { type: 'string' }, 'warmup-epochs': { type: 'string' }, select: { type: 'string' }, 'no-lad': { type: 'boolean' }, 'no-switch': { type: 'boolean' },
     seed: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
+    lenient: { type: 'boolean' }, 'allow-data-change': { type: 'boolean' },
   },
   run: (values) => runTrain(values),
 };

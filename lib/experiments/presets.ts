@@ -24,18 +24,13 @@
  * Table V's SASRec run are one run when their configs are equal, and a second call loads.
  * Data is chosen by name (tableData): keys and run configs never hold a machine's path.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { ModelKind } from '../models';
-import { initBackend } from '../ops/backend';
-import type { CurveRow } from '../train/train';
 import { TRAIN_DEFAULTS, type TrainConfig } from '../train/train-config';
-import { normalizeRunConfig, trainRun, type ModelSpec, type RunConfig, type RunConfigInput, type RunDeps } from '../runs/run';
-import { runsDir } from '../util/paths';
+import { normalizeRunConfig, type ModelSpec, type RunConfig, type RunConfigInput } from '../runs/run';
 import { formatSourceSpec, parseSourceSpec } from '../data/source';
 import type { DataChoice, ScaleName, ScalePreset } from './scale';
-import { runKey, runOrLoad, type RunResult, type StoreOptions } from '../runs/store';
-import { sourceVersion } from './table-2';
+import { storeKeyOf, trainInStore, type StoreMetrics, type StoreRun, type TrainInStoreOptions } from '../runs/in-store';
 
 /** One model of a table: its name in the paper, kind and shape. */
 export interface ModelPreset extends Pick<ModelSpec, 'kind' | 'numLayers' | 'dim' | 'numHeads'> {
@@ -163,32 +158,16 @@ export function presetRunConfig(preset: ModelPreset, data: DataChoice, scale: Sc
   return normalizeRunConfig(input);
 }
 
-/** What the store keeps of one trained run. */
-export interface PresetMetrics {
-  readonly valid: Record<string, number>;
-  readonly test: Record<string, number>;
-  readonly params: { readonly embedding: number; readonly nonEmbedding: number; readonly total: number };
-  readonly bestEpoch: number;
-  /** Epoch after which SGD took over (0 = never). */
-  readonly switchEpoch: number;
-  readonly epochs: number;
-  readonly stoppedBy: string;
-  /** Training wall time (ms), summed over resumed sessions. */
-  readonly trainMs: number;
-}
+/** What the store keeps of one trained run (lib/runs/in-store.ts). */
+export type PresetMetrics = StoreMetrics;
 
-/** The store key of a run: readable model fields, the run config and the data's version. */
+/** The store key of a run: readable model fields, the run config and the data's version (storeKeyOf). */
 export function presetKey(config: RunConfig): Record<string, string | number | RunConfig> {
-  const { kind, numLayers, dim } = config.model;
-  return { model: kind, layers: numLayers, dim, source: config.data.source, version: sourceVersion(config.data.source), run: config };
+  return { ...storeKeyOf(config) };
 }
 
-/** Store options plus a per-epoch report while training. */
-export interface TrainPresetOptions extends StoreOptions {
-  onEpoch?(row: CurveRow): void;
-  /** Replace pieces of the run (tests: tiny data); they do not enter the store key. */
-  readonly deps?: Partial<RunDeps>;
-}
+/** Store options plus per-epoch and per-step reports while training (lib/runs/in-store.ts). */
+export type TrainPresetOptions = TrainInStoreOptions;
 
 /** Options of the table functions: which presets (default TABLE_PRESETS[scale.name]). */
 export interface TableRunOptions extends TrainPresetOptions {
@@ -196,34 +175,16 @@ export interface TableRunOptions extends TrainPresetOptions {
 }
 
 /** A trained preset: its stored result plus its run directory, which loadRun (lib/runs/run.ts) reads back. */
-export type PresetRun = RunResult<ReturnType<typeof presetKey>, PresetMetrics, CurveRow> & {
-  /** runs/train/<runKey>.run: config.json, checkpoint/, result.json. */
-  readonly runDir: string;
-};
+export type PresetRun = StoreRun;
 
 /**
- * Train a run config (or load its stored result): runOrLoad('train', presetKey(config)), with the
- * run directory (checkpoints, resumable: a killed run continues after its last epoch) next to the
- * result file. `loadRun(r.runDir)` then gives the model, its split and its config.
+ * Train a run config (or load its stored result): trainInStore (lib/runs/in-store.ts), i.e.
+ * runOrLoad('train', presetKey(config)) with the run directory (checkpoints, resumable: a killed
+ * run continues after its last epoch) next to the result file. `loadRun(r.runDir)` then gives
+ * the model, its split and its config. A sweep (lib/sweep/) that holds the same config shares it.
  */
-export async function trainPreset(config: RunConfig, opts: TrainPresetOptions = {}): Promise<PresetRun> {
-  const key = presetKey(config);
-  const dir = join(opts.dir ?? runsDir(), 'train', `${runKey(key)}.run`);
-  const stored = await runOrLoad<ReturnType<typeof presetKey>, PresetMetrics, CurveRow>(
-    'train',
-    key,
-    async () => {
-      await initBackend(); // fastest available, or LSRM_BACKEND; only when something trains
-      const r = await trainRun(config, dir, { log: opts.log, onEpoch: opts.onEpoch, deps: opts.deps });
-      const curvePath = join(dir, 'curve.json');
-      const curve = existsSync(curvePath) ? (JSON.parse(readFileSync(curvePath, 'utf8')) as CurveRow[]) : [];
-      const { valid, test } = r.metrics;
-      const metrics: PresetMetrics = { valid, test, params: r.params, bestEpoch: r.bestEpoch, switchEpoch: r.switchEpoch, epochs: r.epochs, stoppedBy: r.stoppedBy, trainMs: r.wallMs };
-      return { metrics, curve };
-    },
-    opts,
-  );
-  return { ...stored, runDir: dir };
+export function trainPreset(config: RunConfig, opts: TrainPresetOptions = {}): Promise<PresetRun> {
+  return trainInStore(config, opts);
 }
 
 /**

@@ -6,12 +6,10 @@
  * k-core K and a version of the source (synthetic preset config, or file size and mtime).
  * Figure entry: FIGURE (registry.ts); output figures/table-2-datasets.{csv,md,html,png}.
  */
-import { statSync } from 'node:fs';
+import { dataVersion } from '../runs/in-store';
 import { loadSource } from '../data/load/index';
 import { prepareData } from '../data/pipeline';
-import { parseSourceSpec } from '../data/source';
 import { PAPER_TABLE_2 } from '../data/stats';
-import { SYNTHETIC_PRESETS } from '../data/synthetic';
 import { formatCell, type Column, type Row } from '../plot/table';
 import { runOrLoad, type StoreOptions } from '../runs/store';
 import { saveTableOutput, type FigureEntry, type ProduceOptions, type TableOutput } from './figure';
@@ -63,16 +61,7 @@ export function paperTable2Rows(): Table2Row[] {
 }
 
 /** What identifies the data behind a spec beyond its text (so a changed file is re-measured). */
-export function sourceVersion(spec: string): string {
-  const s = parseSourceSpec(spec);
-  if (s.kind === 'synthetic') {
-    const presets = SYNTHETIC_PRESETS as Record<string, unknown>;
-    return JSON.stringify(presets[s.preset ?? 'default'] ?? null);
-  }
-  if (s.kind === 'dataset') return s.name;
-  const st = statSync(s.path, { throwIfNoEntry: false });
-  return st ? `${st.size}:${Math.round(st.mtimeMs)}` : 'missing';
-}
+export const sourceVersion: (spec: string) => string = dataVersion;
 
 /** Load, preprocess (k-core, sequences, leave-one-out) and count one source; cached in runs/table-2/. */
 export async function measureSource(src: Table2Source, opts: StoreOptions = {}): Promise<Table2Row> {

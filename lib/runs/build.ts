@@ -10,7 +10,7 @@
  * sets embDropout); the baselines keep their own (RecBole) dropout defaults.
  */
 import { loadSource } from '../data/load';
-import { prepareData } from '../data/pipeline';
+import { checkTrainable, prepareData } from '../data/pipeline';
 import { deriveSeed } from '../util/rng';
 import { evaluateModel } from '../eval/evaluate';
 import { modelEntry, type ModelKind } from '../models';
@@ -44,7 +44,9 @@ const INIT_STREAM = 0x696e6974;
 /** Load, k-core filter, sequence and split the data of a spec. */
 export async function prepareSplit(data: DataSpec): Promise<LeaveOneOutSplit> {
   const { interactions } = await loadSource(data.source, { progress: false });
-  return prepareData({ interactions, core: data.core }).split;
+  const prepared = prepareData({ interactions, core: data.core });
+  checkTrainable(interactions, prepared, data.core); // no users left, or no test users: say why before training
+  return prepared.split;
 }
 
 /** The per-layer dropout rates of a TrainConfig. */

@@ -4,28 +4,48 @@
  *
  *   config.json    the RunConfig (data spec, model spec, full TrainConfig); the data is the spec
  *                  as given (a name such as 'dataset:ml-100k' is resolved at load time, so the
- *                  file never holds the folder it was found in)
+ *                  file never holds the folder it was found in). Written only once the data
+ *                  loaded and the model built (a start that fails leaves no config behind).
+ *   data.json      the fingerprint of the prepared data (./fingerprint.ts)
+ *   lock.json      { pid, host, startedAt } while a process trains the run (./lock.ts)
  *   curve.json     the learning curve, rewritten after every epoch
  *   last/          after every epoch: latest weights, optimizer state, best weights, state.json
+ *                  and config.json (the config these epochs were trained with)
  *   checkpoint/    the best weights by validation (weights.bin/.json) and info.json
  *   result.json    when done: valid and test metrics of the best weights, environment, wall time
- * Every file and directory is replaced atomically (temp + rename). The trainer makes everything
- * random a function of (seed, epoch, step), so resuming from last/ is exact on the same backend.
- * A finished run is not retrained: the same command returns its result; a different config in the
- * same directory is refused. `loadRun(dir)` reads a run back: model, split, config and result.
+ * Every file and directory is replaced atomically (temp + rename); tensor files carry a SHA-256
+ * that loading verifies. The trainer makes everything random a function of (seed, epoch, step),
+ * so resuming from last/ is exact on the same backend.
+ *
+ * What a run folder refuses (a DataError naming the file, the problem and the fix; nothing is
+ * changed): a folder that is not a run of ours (./run-dir.ts), a second process (the lock), a
+ * different config or a config.json edited since last/ was written (./resume.ts), data that
+ * changed since training (unless allowDataChange: then recorded in data.json and result.json).
+ * What it repairs from what is intact, saying so: curve.json and checkpoint/ from last/, a
+ * damaged last/ from last.old/ or by training again from epoch 1 (exact), a damaged config.json
+ * from last/config.json, a damaged result.json by evaluating again.
+ * A finished run is not retrained: the same command returns its result. `loadRun(dir)` reads a
+ * run back: model, split, config and result.
  */
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError } from '../util/errors';
 import type { SeqModel } from '../models/types';
 import type { LeaveOneOutSplit } from '../data/types';
 import { writeJsonAtomic } from '../util/atomic';
 import { gitCommit } from '../util/git';
-import { loadJson, loadTensors, resolveDir, saveJson, saveTensors, writeDirAtomic } from '../train/checkpoint';
+import { saveJson, saveTensors, writeDirAtomic } from '../train/checkpoint';
 import { checkTrainConfig, TRAIN_DEFAULTS, trainModel, type CurveRow, type EpochReport, type EvaluateFn, type LossFn, type StepReport, type TrainConfig, type TrainState } from '../train/train';
-import { disposeWeights, restoreWeights } from '../train/weights';
 import { defaultRunDeps, type DataSpec, type ModelSpec } from './build';
+import { checkEvalData, checkTrainData, splitFingerprint, type DataChange } from './fingerprint';
+import { acquireLock, RunLockedError, type HeldLock } from './lock';
+import { checkSavedConfig, disposeLast, readLast, type LastState } from './resume';
+import { checkOutDir, CONFIG_FILE, CURVE_FILE, removeOldCopy, removeStaleTemps, repairCheckpoint, repairCurve, RESULT_FILE } from './run-dir';
+import { readBestWeights, readResult, readRunConfig, repairFinished, repairForLoad, restoreInto } from './load';
+
+export { RunLockedError, readLock, isLockAlive, type RunLock } from './lock';
+export type { DataChange } from './fingerprint';
 
 export type { DataSpec, ModelSpec };
 
@@ -57,6 +77,8 @@ export interface RunResultFile {
   /** Training wall time (summed over resumed sessions) and the final evaluation's. */
   readonly wallMs: number;
   readonly evalWallMs: number;
+  /** Data changes accepted with allowDataChange while the run trained (absent: none). */
+  readonly dataChanges?: readonly DataChange[];
 }
 
 /** The pieces a run is built from; tests replace them with tiny ones. */
@@ -72,7 +94,16 @@ export interface TrainRunOptions {
   onStep?(r: StepReport): void;
   /** After an epoch is on disk. */
   onEpoch?(row: CurveRow, state: TrainState): void;
-  /** One-line messages (resume, already finished, final metrics). */
+  /** One-line messages (resume, repairs, already finished). */
+  log?(msg: string): void;
+  /** Resume although the data changed since the run started (`--allow-data-change`); recorded in result.json. */
+  readonly allowDataChange?: boolean;
+}
+
+export interface LoadRunOptions {
+  /** Load although the data changed since the run was trained (`--allow-data-change`); see LoadedRun.dataChange. */
+  readonly allowDataChange?: boolean;
+  /** One-line messages (repairs, data changes). */
   log?(msg: string): void;
 }
 
@@ -81,105 +112,63 @@ export function normalizeRunConfig(input: RunConfigInput): RunConfig {
   return JSON.parse(JSON.stringify({ data: input.data, model: input.model, train: checkTrainConfig({ ...TRAIN_DEFAULTS, ...input.train }) }));
 }
 
-/** Dotted paths where two JSON values differ. */
-function diffPaths(a: unknown, b: unknown, at = ''): string[] {
-  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-    return keys.flatMap((k) => diffPaths((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], at ? `${at}.${k}` : k));
-  }
-  return JSON.stringify(a) === JSON.stringify(b) ? [] : [at || '(root)'];
-}
-
-/** Refuse a directory that holds another run; true when it holds this run, finished. */
-function checkRunDir(outDir: string, config: RunConfig): boolean {
-  const configPath = join(outDir, 'config.json');
-  if (!existsSync(configPath)) return false;
-  const saved = JSON.parse(readFileSync(configPath, 'utf8')) as RunConfig;
-  const isFinished = existsSync(join(outDir, 'result.json'));
-  const diff = diffPaths(saved, config);
-  if (diff.length > 0) {
-    throw new DataError(
-      `${outDir} already holds a ${isFinished ? 'finished' : 'started'} run with a different config (differs in ${diff.join(', ')}). ` +
-        `Fix: choose another output directory, or delete ${outDir} to replace that run.`,
-    );
-  }
-  return isFinished;
-}
-
 /** Persist an epoch: last/ always, then checkpoint/ when it is a new best, then curve.json. */
-function saveEpoch(outDir: string, model: SeqModel, r: EpochReport): void {
+function saveEpoch(outDir: string, model: SeqModel, r: EpochReport, config: RunConfig): void {
   writeDirAtomic(join(outDir, 'last'), (dir) => {
     saveTensors(dir, 'weights', model.variables);
     saveTensors(dir, 'optimizer', r.optimizerTensors);
     saveTensors(dir, 'best', r.bestWeights);
     saveJson(dir, 'state.json', r.state);
+    saveJson(dir, CONFIG_FILE, config);
   });
-  if (r.isNewBest) saveBest(outDir, r.bestWeights, r.state);
-  writeJsonAtomic(join(outDir, 'curve.json'), r.state.curve);
-}
-
-function saveBest(outDir: string, best: ReadonlyMap<string, tf.Tensor>, s: TrainState): void {
-  writeDirAtomic(join(outDir, 'checkpoint'), (dir) => {
-    saveTensors(dir, 'weights', best);
-    saveJson(dir, 'info.json', { epoch: s.bestEpoch, metrics: s.bestMetrics });
-  });
-}
-
-/** Set the model's variables from `dir`/weights; a mismatch means the model code changed since. */
-function loadWeightsInto(model: SeqModel, dir: string): void {
-  const weights = loadTensors(dir, 'weights');
-  try {
-    restoreWeights(model.variables, weights);
-  } catch (err) {
-    model.dispose();
-    throw new DataError(`${dir}: the saved weights do not fit the ${model.kind} model built from config.json (${(err as Error).message}). ` +
-      'The model code probably changed since this run was trained. Fix: retrain it in a new directory, or use the code version in result.json (env.commit).');
-  } finally {
-    disposeWeights(weights);
+  if (r.isNewBest) {
+    writeDirAtomic(join(outDir, 'checkpoint'), (dir) => {
+      saveTensors(dir, 'weights', r.bestWeights);
+      saveJson(dir, 'info.json', { epoch: r.state.bestEpoch, metrics: r.state.bestMetrics });
+    });
   }
+  writeJsonAtomic(join(outDir, CURVE_FILE), r.state.curve);
 }
 
-/** The resume state from last/, with the model's variables set to the latest weights. */
-function loadResume(outDir: string, model: SeqModel) {
-  const dir = resolveDir(join(outDir, 'last'));
-  if (!dir) return undefined;
-  loadWeightsInto(model, dir);
-  const state = loadJson<TrainState>(dir, 'state.json');
-  // checkpoint/ may lag last/ by one write if the run died between the two: rewrite it.
-  const resume = { state, optimizerTensors: loadTensors(dir, 'optimizer'), bestWeights: loadTensors(dir, 'best') };
-  saveBest(outDir, resume.bestWeights, state);
-  return resume;
-}
-
-/**
- * Train (or resume, or load) the run `config` in `outDir` and return its result.json.
- * @throws DataError when outDir holds a run with a different config.
- */
-export async function trainRun(input: RunConfigInput, outDir: string, opts: TrainRunOptions = {}): Promise<RunResultFile> {
-  const config = normalizeRunConfig(input);
-  const log = opts.log ?? (() => undefined);
-  if (checkRunDir(outDir, config)) {
+/** Train from `last` (or from scratch), holding the lock; see trainRun. */
+async function trainLocked(config: RunConfig, outDir: string, opts: TrainRunOptions, log: (msg: string) => void): Promise<RunResultFile> {
+  const removed = removeStaleTemps(outDir);
+  if (removed.length > 0) log(`${outDir}: removed ${removed.join(', ')}, left by killed processes`);
+  const mustWriteConfig = checkSavedConfig(outDir, config, log);
+  const finished = readResult(outDir, log);
+  if (finished) {
+    if (mustWriteConfig) writeJsonAtomic(join(outDir, CONFIG_FILE), config);
+    repairFinished(outDir, log);
     log(`${outDir}: finished already, loading its result`);
-    return JSON.parse(readFileSync(join(outDir, 'result.json'), 'utf8')) as RunResultFile;
+    return finished;
   }
-  writeJsonAtomic(join(outDir, 'config.json'), config);
+  // Data and model first: a start that fails here writes nothing.
   const deps = { ...defaultRunDeps(), ...opts.deps };
   const split = await deps.prepare(config.data);
   const model = deps.buildModel(config.model, split.numItems, config.train);
-  const resume = loadResume(outDir, model);
+  let last: LastState | undefined;
   try {
-    if (resume) log(`${outDir}: resuming after epoch ${resume.state.epoch} (step ${resume.state.step})`);
+    last = readLast(outDir, config, log);
+    if (last) restoreInto(model, last.weights, last.dir);
+    const dataChanges = checkTrainData(outDir, config.data, splitFingerprint(split), last?.state.epoch ?? 0, opts.allowDataChange ?? false, log);
+    if (mustWriteConfig || !existsSync(join(outDir, CONFIG_FILE))) writeJsonAtomic(join(outDir, CONFIG_FILE), config);
+    if (last) {
+      log(`${outDir}: resuming after epoch ${last.state.epoch} (step ${last.state.step})`);
+      repairCurve(outDir, last.state, log);
+      repairCheckpoint(outDir, last.dir, last.state, log);
+      removeOldCopy(outDir, 'checkpoint');
+      if (last.dir === join(outDir, 'last')) removeOldCopy(outDir, 'last');
+    }
     const r = await trainModel(model, split, config.train, {
       lossFn: deps.lossFn,
       evaluate: deps.evaluate,
-      resume,
+      resume: last && { state: last.state, optimizerTensors: last.optimizerTensors, bestWeights: last.bestWeights },
       onStep: opts.onStep,
       onEpoch: (e) => {
-        saveEpoch(outDir, model, e);
+        saveEpoch(outDir, model, e, config);
         opts.onEpoch?.(e.state.curve[e.state.curve.length - 1], e.state);
       },
     });
-    if (resume) tf.dispose([...resume.optimizerTensors.values(), ...resume.bestWeights.values()]);
     const t0 = Date.now();
     const valid = (await deps.evaluate(model, split, { split: 'valid' })).metrics;
     const test = (await deps.evaluate(model, split, { split: 'test' })).metrics;
@@ -191,11 +180,51 @@ export async function trainRun(input: RunConfigInput, outDir: string, opts: Trai
       env: { backend: tf.getBackend(), tfjsVersion: tf.version.tfjs, nodeVersion: process.version, commit: gitCommit() },
       wallMs: r.wallMs,
       evalWallMs: Date.now() - t0,
+      ...(dataChanges ? { dataChanges } : {}),
     };
-    writeJsonAtomic(join(outDir, 'result.json'), result);
+    writeJsonAtomic(join(outDir, RESULT_FILE), result);
     return result;
   } finally {
+    if (last) disposeLast(last);
     model.dispose();
+  }
+}
+
+/**
+ * Train (or resume, or load) the run `config` in `outDir` and return its result.json.
+ * @throws DataError when outDir is not a run folder of ours, holds a run with a different
+ *   config, is locked by another process, or the data changed (see the header); RunLockedError
+ *   (./lock.ts) for the lock, so a sweep can tell a run that is training elsewhere
+ */
+export async function trainRun(input: RunConfigInput, outDir: string, opts: TrainRunOptions = {}): Promise<RunResultFile> {
+  const config = normalizeRunConfig(input);
+  const log = opts.log ?? (() => undefined);
+  checkOutDir(outDir);
+  const isNewDir = !existsSync(outDir);
+  let lock: HeldLock;
+  try {
+    lock = acquireLock(outDir, log);
+  } catch (err) {
+    // A finished run can be read while another process holds its lock (an eval repairing it).
+    const finished = err instanceof RunLockedError && existsSync(join(outDir, RESULT_FILE)) && !checkSavedConfig(outDir, config, log) ? readResult(outDir, log) : undefined;
+    if (!finished) throw err;
+    log(`${outDir}: finished already, loading its result`);
+    return finished;
+  }
+  let isDone = false;
+  try {
+    const result = await trainLocked(config, outDir, opts, log);
+    isDone = true;
+    return result;
+  } finally {
+    lock.release();
+    if (!isDone && isNewDir) {
+      try {
+        rmdirSync(outDir); // only when empty: a failed first start leaves no folder behind
+      } catch {
+        // not empty: something was written, keep it
+      }
+    }
   }
 }
 
@@ -205,23 +234,41 @@ export interface LoadedRun {
   readonly split: LeaveOneOutSplit;
   readonly config: RunConfig;
   readonly result?: RunResultFile;
+  /** The data change accepted by allowDataChange (the current data differs from the trained one). */
+  readonly dataChange?: DataChange;
 }
 
 /**
  * Rebuild a run's data (from its saved data spec) and its best model, e.g. for `lsrm eval`.
+ * Damaged or missing files are replaced from what is intact (checkpoint/ from last/best,
+ * curve.json from last/state.json, config.json from last/config.json), saying so through
+ * `opts.log`; the folder is written only while no other process holds its lock.
  * The caller disposes `model`.
- * @throws DataError when the directory holds no run or no checkpoint yet.
+ * @throws DataError when the directory holds no run or no checkpoint yet, the data changed
+ *   (unless opts.allowDataChange), or a file is damaged with no intact copy (naming it)
  */
-export async function loadRun(dir: string, deps: Partial<RunDeps> = {}): Promise<LoadedRun> {
-  if (!existsSync(join(dir, 'config.json'))) throw new DataError(`${dir} holds no run (no config.json). Fix: train one with \`lsrm train --out ${dir} ...\`.`);
-  const ckpt = resolveDir(join(dir, 'checkpoint'));
-  if (!ckpt) throw new DataError(`${dir} has no checkpoint yet (no epoch finished). Fix: run the same \`lsrm train\` command to resume it.`);
-  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as RunConfig;
+export async function loadRun(dir: string, deps: Partial<RunDeps> = {}, opts: LoadRunOptions = {}): Promise<LoadedRun> {
+  const log = opts.log ?? (() => undefined);
+  const config = readRunConfig(dir, log);
+  if (![CURVE_FILE, RESULT_FILE, 'checkpoint', 'checkpoint.old', 'last', 'last.old'].some((d) => existsSync(join(dir, d)))) {
+    throw new DataError(`${dir} has no checkpoint yet (no epoch finished). Fix: run the same \`lsrm train\` command to resume it.`);
+  }
   const d = { ...defaultRunDeps(), ...deps };
   const split = await d.prepare(config.data);
+  const dataChange = checkEvalData(dir, config.data, splitFingerprint(split), opts.allowDataChange ?? false, log);
   const model = d.buildModel(config.model, split.numItems, config.train);
-  loadWeightsInto(model, ckpt);
-  const resultPath = join(dir, 'result.json');
-  const result = existsSync(resultPath) ? (JSON.parse(readFileSync(resultPath, 'utf8')) as RunResultFile) : undefined;
-  return { model, split, config, result };
+  try {
+    const best = readBestWeights(dir, log);
+    try {
+      restoreInto(model, best.weights, best.dir);
+    } finally {
+      tf.dispose([...best.weights.values()]);
+    }
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+  repairForLoad(dir, log);
+  const result = readResult(dir, log);
+  return { model, split, config, result, ...(dataChange ? { dataChange } : {}) };
 }

@@ -3,6 +3,8 @@
  * default. The dropout fields are read where the model is built (lib/train/run.ts), since dropout
  * lives in the model; the loop itself (train.ts) reads the rest.
  */
+import { ValidationError } from '../util/errors';
+import { checkBoolean, checkInteger, checkNumber, describeIntegerRange, describeNumberRange, type IntegerRange, type NumberRange } from '../util/validate';
 import { LAYER_DROPOUT_DEFAULTS } from './dropout';
 
 /** Which validation metric selects the best epoch and drives early stopping / the switch. */
@@ -55,25 +57,38 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   seed: 0,
 };
 
-function positiveInt(name: string, v: number | undefined): void {
-  if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new Error(`TrainConfig.${name} must be a positive integer, got ${v}`);
+/** A config field must hold a number (JSON configs could hold the string "5"). */
+function int(name: string, v: unknown, range: IntegerRange): void {
+  if (typeof v !== 'number') throw new ValidationError(name, v, describeIntegerRange(range));
+  checkInteger(name, v, range);
 }
 
-/** Validate a complete config once; returns it unchanged. @throws Error naming the bad field. */
+function num(name: string, v: unknown, range: NumberRange): void {
+  if (typeof v !== 'number') throw new ValidationError(name, v, describeNumberRange(range));
+  checkNumber(name, v, range);
+}
+
+/**
+ * Validate a complete config once; returns it unchanged.
+ * @throws ValidationError naming the field, its value and the allowed range
+ *   ("TrainConfig.batchSize must be a positive integer, got 0").
+ */
 export function checkTrainConfig(c: TrainConfig): TrainConfig {
-  positiveInt('epochs', c.epochs);
-  positiveInt('maxEpochs', c.maxEpochs);
-  positiveInt('patience', c.patience);
-  positiveInt('batchSize', c.batchSize);
-  if (!(c.lrPeak > 0 && Number.isFinite(c.lrPeak))) throw new Error(`TrainConfig.lrPeak must be a positive number, got ${c.lrPeak}`);
-  if (!(c.lrMinRatio >= 0 && c.lrMinRatio <= 1)) throw new Error(`TrainConfig.lrMinRatio must be in [0, 1], got ${c.lrMinRatio}`);
-  if (!(c.warmupEpochs >= 0)) throw new Error(`TrainConfig.warmupEpochs must be >= 0, got ${c.warmupEpochs}`);
-  if (!(Number.isInteger(c.warmupMinSteps) && c.warmupMinSteps >= 0)) throw new Error(`TrainConfig.warmupMinSteps must be an integer >= 0, got ${c.warmupMinSteps}`);
-  if (!(c.weightDecay >= 0)) throw new Error(`TrainConfig.weightDecay must be >= 0, got ${c.weightDecay}`);
-  for (const [name, r] of [['dropoutBottom', c.dropoutBottom], ['dropoutTop', c.dropoutTop]] as const) {
-    if (!(r >= 0 && r < 1)) throw new Error(`TrainConfig.${name} must be in [0, 1), got ${r}`);
-  }
-  if (c.selectBy !== 'loss' && c.selectBy !== 'NDCG@10') throw new Error(`TrainConfig.selectBy must be 'loss' or 'NDCG@10', got '${String(c.selectBy)}'`);
-  if (!Number.isInteger(c.seed)) throw new Error(`TrainConfig.seed must be an integer, got ${c.seed}`);
+  const f = (name: keyof TrainConfig) => `TrainConfig.${name}`;
+  if (c.epochs !== undefined) int(f('epochs'), c.epochs, { min: 1 });
+  int(f('maxEpochs'), c.maxEpochs, { min: 1 });
+  int(f('patience'), c.patience, { min: 1 });
+  int(f('batchSize'), c.batchSize, { min: 1 });
+  num(f('lrPeak'), c.lrPeak, { min: 0, exclusiveMin: true });
+  num(f('lrMinRatio'), c.lrMinRatio, { min: 0, max: 1 });
+  num(f('warmupEpochs'), c.warmupEpochs, { min: 0 });
+  int(f('warmupMinSteps'), c.warmupMinSteps, { min: 0 });
+  num(f('weightDecay'), c.weightDecay, { min: 0 });
+  checkBoolean(f('layerwiseDropout'), c.layerwiseDropout);
+  num(f('dropoutBottom'), c.dropoutBottom, { min: 0, max: 1, exclusiveMax: true });
+  num(f('dropoutTop'), c.dropoutTop, { min: 0, max: 1, exclusiveMax: true });
+  checkBoolean(f('switchOptimizer'), c.switchOptimizer);
+  if (c.selectBy !== 'loss' && c.selectBy !== 'NDCG@10') throw new ValidationError(f('selectBy'), c.selectBy, "'loss' or 'NDCG@10'");
+  int(f('seed'), c.seed, {});
   return c;
 }

@@ -14,9 +14,9 @@ test('bench sub-commands come from the explicit BENCHES map', async () => {
   assert.equal(none.code, 2);
   assert.match(none.err, /which benchmark\? one of: train, data/);
   assert.match((await capture(['bench', 'foo'])).err, /unknown benchmark 'foo': one of train, data/);
-  assert.match((await capture(['bench', 'data', '--rows', '10'])).err, /--rows must be at least 1000, got 10/);
-  assert.match((await capture(['bench', 'train', '--items', '10,x'])).err, /--items takes positive integers separated by commas, got '10,x'/);
-  assert.match((await capture(['bench', 'train', '--steps', '0'])).err, /--steps must be >= 1, got 0/);
+  assert.match((await capture(['bench', 'data', '--rows', '10'])).err, /--rows must be an integer >= 1000, got 10/);
+  assert.match((await capture(['bench', 'train', '--items', '10,x'])).err, /--items must be positive integers separated by commas, got '10,x'/);
+  assert.match((await capture(['bench', 'train', '--steps', '0'])).err, /--steps must be a positive integer, got 0/);
 });
 
 test('bench train --json prints one object per item count with the documented keys', async () => {

@@ -59,6 +59,6 @@ test('lsrm data --dataset <name> reads $LSRM_DATA_DIR/<name>/ (here a RecBole ml
 test('lsrm data rejects bad flags with a usage error', async () => {
   await assert.rejects(dataCommand.run({}, []), /missing --source/);
   await assert.rejects(dataCommand.run({ source: 'synthetic:smoke', dataset: 'ml-100k' }, []), /either --source or --dataset/);
-  await assert.rejects(dataCommand.run({ source: 'synthetic:smoke', core: '-1' }, []), /non-negative/);
-  await assert.rejects(dataCommand.run({ source: 'synthetic:smoke', duplicates: 'last' }, []), /first or keep/);
+  await assert.rejects(dataCommand.run({ source: 'synthetic:smoke', core: '-1' }, []), /--core must be an integer >= 0, got -1/);
+  await assert.rejects(dataCommand.run({ source: 'synthetic:smoke', duplicates: 'last' }, []), /--duplicates must be one of first, keep, got 'last'/);
 });

@@ -70,9 +70,9 @@ test('--topk-out writes raw-id JSON lines; --mask-seen and --batch-size pass thr
 test('usage errors name the flag (the dispatcher turns them into exit 2)', async () => {
   const h = harness();
   await assert.rejects(h.cmd.run({}, []), /--run DIR is required/);
-  await assert.rejects(h.cmd.run({ run: 'r', split: 'train' }, []), /--split takes test or valid, got 'train'/);
-  await assert.rejects(h.cmd.run({ run: 'r', 'batch-size': 'x' }, []), /--batch-size takes an integer, got 'x'/);
-  await assert.rejects(h.cmd.run({ run: 'r', 'batch-size': '0' }, []), /--batch-size must be at least 1, got 0/);
+  await assert.rejects(h.cmd.run({ run: 'r', split: 'train' }, []), /--split must be one of test, valid, got 'train'/);
+  await assert.rejects(h.cmd.run({ run: 'r', 'batch-size': 'x' }, []), /--batch-size must be a positive integer, got 'x'/);
+  await assert.rejects(h.cmd.run({ run: 'r', 'batch-size': '0' }, []), /--batch-size must be a positive integer, got 0/);
   assert.deepEqual(h.dirs, []);
 });
 

@@ -24,12 +24,12 @@ test('lsrm params usage errors exit 2 with the reason', async () => {
   assert.equal(missing.code, 2);
   assert.match(missing.err, /--layers and --d-model are required/);
   const heads = await capture(['params', '--layers', '2', '--d-model', '64', '--heads', '3']);
-  assert.match(heads.err, /--heads 3 must divide --d-model 64/);
+  assert.match(heads.err, /--heads must be a divisor of --d-model 64 \(one of 1, 2, 4, 8, 16, 32, 64\), got 3/);
   const zero = await capture(['params', '--layers', '0', '--d-model', '64']);
-  assert.match(zero.err, /lsrm config: numLayers must be an integer >= 1, got 0/);
+  assert.match(zero.err, /--layers must be a positive integer, got 0/);
   const kind = await capture(['params', '--model', 'bert', '--d-model', '64']);
   assert.equal(kind.code, 2);
-  assert.match(kind.err, /--model takes one of lsrm, gru4rec, fmlp, caser, got 'bert'/);
+  assert.match(kind.err, /--model must be one of lsrm, gru4rec, fmlp, caser, got 'bert'/);
 });
 
 test('lsrm params --model: the baselines from the registry (Table V shapes)', async () => {

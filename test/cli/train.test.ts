@@ -33,9 +33,9 @@ test('runConfigFromOptions: every kind takes its shape defaults from the registr
 test('runConfigFromOptions: usage errors name the flag', () => {
   assert.throws(() => runConfigFromOptions({}), /give exactly one of --source or --dataset/);
   assert.throws(() => runConfigFromOptions({ source: 'a:b', dataset: 'ml-1m' }), /give exactly one of --source or --dataset/);
-  assert.throws(() => runConfigFromOptions({ source: 'a:b', model: 'bert' }), /--model takes one of lsrm, .*got 'bert'/);
-  assert.throws(() => runConfigFromOptions({ source: 'a:b', select: 'HR@10' }), /--select takes loss or NDCG@10, got 'HR@10'/);
-  assert.throws(() => runConfigFromOptions({ source: 'a:b', layers: 'two' }), /--layers takes an integer, got 'two'/);
+  assert.throws(() => runConfigFromOptions({ source: 'a:b', model: 'bert' }), /--model must be one of lsrm, .*got 'bert'/);
+  assert.throws(() => runConfigFromOptions({ source: 'a:b', select: 'HR@10' }), /--select must be one of loss, NDCG@10, got 'HR@10'/);
+  assert.throws(() => runConfigFromOptions({ source: 'a:b', layers: 'two' }), /--layers must be a positive integer, got 'two'/);
   return assert.rejects(trainCommand.run({ source: 'a:b' }, []), /--out DIR is required/);
 });
 

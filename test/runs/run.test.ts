@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadRun, trainRun, type RunConfigInput, type RunDeps } from '../../lib/runs/run';
+import { loadRun, RunLockedError, trainRun, type RunConfigInput, type RunDeps } from '../../lib/runs/run';
 import type { CurveRow } from '../../lib/train/train';
+import { acquireLock } from '../../lib/runs/lock';
 import { tinyEvaluate, tinyLoss, tinyModel, tinySplit } from '../train/tiny';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'lsrm-run-'));
@@ -27,11 +28,18 @@ test('trainRun writes config, curve, checkpoint/, last/ and result.json', async 
   const epochs: number[] = [];
   const r = await trainRun(config, dir, { deps, onEpoch: (row) => epochs.push(row.epoch) });
   assert.deepEqual(epochs, [1, 2, 3]);
-  assert.deepEqual(readdirSync(dir).sort(), ['checkpoint', 'config.json', 'curve.json', 'last', 'result.json']);
+  // No lock.json left behind, no temp files.
+  assert.deepEqual(readdirSync(dir).sort(), ['checkpoint', 'config.json', 'curve.json', 'data.json', 'last', 'result.json']);
   assert.deepEqual(readdirSync(join(dir, 'checkpoint')).sort(), ['info.json', 'weights.bin', 'weights.json']);
-  assert.deepEqual(readdirSync(join(dir, 'last')).sort(), ['best.bin', 'best.json', 'optimizer.bin', 'optimizer.json', 'state.json', 'weights.bin', 'weights.json']);
+  assert.deepEqual(readdirSync(join(dir, 'last')).sort(), ['best.bin', 'best.json', 'config.json', 'optimizer.bin', 'optimizer.json', 'state.json', 'weights.bin', 'weights.json']);
   const saved = readJson(join(dir, 'config.json'));
   assert.equal(saved.train.weightDecay, 1e-8, 'defaults are filled in');
+  assert.deepEqual(readJson(join(dir, 'last', 'config.json')), saved, 'last/ records the config it was trained with');
+  const data = readJson(join(dir, 'data.json'));
+  assert.deepEqual(data.data, config.data);
+  assert.equal(data.fingerprint.numUsers, 30);
+  assert.match(data.fingerprint.sha256, /^[0-9a-f]{64}$/);
+  assert.equal(r.dataChanges, undefined);
   assert.equal(readJson(join(dir, 'curve.json')).length, 3);
   assert.equal(readJson(join(dir, 'checkpoint', 'info.json')).epoch, r.bestEpoch);
   assert.deepEqual(readJson(join(dir, 'result.json')), r);
@@ -84,6 +92,26 @@ test('trainRun: a started run with another config is refused too', async () => {
   await assert.rejects(trainRun(other, dir, { deps }), /already holds a started run with a different config \(differs in model.dim\)/);
 });
 
+test('trainRun: a second training of a folder being trained (e.g. two sweeps in one process) is refused', async () => {
+  const dir = tmp();
+  const first = trainRun(config, dir, { deps }); // holds the lock from its first synchronous step
+  await assert.rejects(trainRun(config, dir, { deps }), (e: Error) => {
+    assert.ok(e instanceof RunLockedError);
+    assert.equal(e.lock.pid, process.pid);
+    assert.match(e.message, /is in use by process \d+ on .* \(this process: the run is already being trained here\)/);
+    return true;
+  });
+  const r = await first;
+  assert.deepEqual(await trainRun(config, dir, { deps }), r, 'released when done');
+  // A finished run is still returned while another process holds the lock (an eval repairing it).
+  const held = acquireLock(dir);
+  try {
+    assert.deepEqual(await trainRun(config, dir, { deps }), r);
+  } finally {
+    held.release();
+  }
+});
+
 test('loadRun: rebuilds the data and the best model; errors say what to do', async () => {
   const dir = tmp();
   const r = await trainRun(config, dir, { deps });
@@ -108,4 +136,25 @@ test('loadRun: rebuilds the data and the best model; errors say what to do', asy
     assert.match(e.message, /checkpoint: the saved weights do not fit the tiny model built from config.json \(restoreWeights: no weights for variable 'new.emb'\)\. The model code probably changed/);
     return true;
   });
+});
+
+test('runs written before locks, fingerprints and checksums still resume and load', async () => {
+  const full = tmp();
+  const r = await trainRun(config, full, { deps });
+  const old = tmp();
+  await assert.rejects(trainRun(config, old, { deps, onEpoch: (row) => { if (row.epoch === 2) throw new Error('stop'); } }), /stop/);
+  // The files of the earlier format: no data.json, no last/config.json, manifests without byteLength/sha256.
+  rmSync(join(old, 'data.json'));
+  rmSync(join(old, 'last', 'config.json'));
+  for (const f of ['last/weights.json', 'last/optimizer.json', 'last/best.json', 'checkpoint/weights.json']) {
+    const { byteLength: _, sha256: __, ...m } = readJson(join(old, f));
+    writeFileSync(join(old, f), JSON.stringify(m));
+  }
+  const logs: string[] = [];
+  const r2 = await trainRun(config, old, { deps, log: (m) => logs.push(m) });
+  assert.match(logs.join('\n'), /no data fingerprint recorded \(the run predates data.json\): recording the current data's/);
+  assert.deepEqual(r2.metrics, r.metrics);
+  const run = await loadRun(old, deps);
+  assert.deepEqual((await tinyEvaluate(run.model, run.split, { split: 'test' })).metrics, r.metrics.test);
+  run.model.dispose();
 });

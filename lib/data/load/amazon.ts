@@ -11,7 +11,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { DataError } from '../../util/errors';
+import { clipText, DataError } from '../../util/errors';
 import { InteractionBuilder } from './builder';
 import { loadDelimited, quoteSnippet, type DelimitedSpec } from './delimited';
 import { delimiterBytes } from './fields';
@@ -55,7 +55,7 @@ async function loadJsonLines(file: string, b: InteractionBuilder): Promise<void>
     try {
       review = JSON.parse(buf.toString('utf8', s, e));
     } catch (err) {
-      return b.bad(file, line, `invalid JSON (${(err as Error).message})`, fix);
+      return b.bad(file, line, `invalid JSON (${clipText((err as Error).message)})`, fix);
     }
     if (typeof review !== 'object' || review === null || Array.isArray(review)) return b.bad(file, line, 'the line is not a JSON object', fix);
     const { reviewerID, asin, unixReviewTime } = review as Record<string, unknown>;
@@ -64,7 +64,7 @@ async function loadJsonLines(file: string, b: InteractionBuilder): Promise<void>
     const t = typeof unixReviewTime === 'number' ? unixReviewTime : typeof unixReviewTime === 'string' && unixReviewTime.trim() !== '' ? Number(unixReviewTime) : NaN;
     if (!Number.isFinite(t)) return b.bad(file, line, `"unixReviewTime" ${quoteSnippet(String(unixReviewTime))} is not a number`, fix);
     b.push(b.users.internString(reviewerID), b.items.internString(asin), t);
-  });
+  }, 'a text file of JSON lines, one review object with "reviewerID", "asin" and "unixReviewTime" per line (Amazon 2018 5-core)');
 }
 
 /** Append one category file (CSV or JSON lines) to `b`, tagging its new items with its category. */

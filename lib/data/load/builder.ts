@@ -14,7 +14,7 @@ import type { DuplicateRule, LoadResult } from './types';
 /** How many skipped-row reasons are kept as warnings (the count is always exact). */
 const MAX_ROW_WARNINGS = 5;
 /** Appended to every bad-row message. */
-export const LENIENT_HINT = 'or load with { lenient: true } (CLI --lenient) to skip malformed rows';
+export const LENIENT_HINT = 'or skip malformed rows with --lenient (lsrm data, train and eval) or { lenient: true } (loadSource and the loaders)';
 
 /** Collects rows from one or more files into columns. */
 export class InteractionBuilder {

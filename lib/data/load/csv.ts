@@ -31,11 +31,11 @@ export function csvSpec(opts: LoadOptions): DelimitedSpec {
     }
     return { ...base, rowShape: `user at ${cols.user}, item at ${cols.item}, time at ${cols.time} (0-based)`, layout: { user: cols.user, item: cols.item, time: cols.time, count: 0 } };
   }
-  return { ...base, rowShape: 'the header\'s fields', layout: (names, file) => headerLayout(names, file, cols) };
+  return { ...base, rowShape: 'user,item,time (columns named by the header)', layout: (names, file) => headerLayout(names, file, cols) };
 }
 
 function headerLayout(names: string[], file: string, cols: CsvColumns | undefined): FieldLayout {
-  const fix = 'name the columns in the header or pass columns: { user, item, time }';
+  const fix = 'rename the header\'s columns to accepted names (from code, loadCsv and loadSource also take columns: { user, item, time })';
   const pick = (role: 'user' | 'item' | 'time'): number => {
     const given = cols?.[role];
     if (typeof given === 'number') return given;

@@ -5,7 +5,7 @@
  * Per row it splits on bytes, parses the time from bytes and interns ids (numeric fast path),
  * so a 20M-row file allocates only the id strings of distinct ids.
  */
-import { DataError } from '../../util/errors';
+import { clipText, DataError } from '../../util/errors';
 import type { InteractionBuilder } from './builder';
 import { delimiterName, fieldText, makeFieldSlots, MAX_FIELDS, parseNumberBytes, splitFields } from './fields';
 import { forEachLine } from './read';
@@ -65,7 +65,7 @@ export async function loadDelimited(file: string, spec: DelimitedSpec, b: Intera
     const u = slots.escaped[uc] ? b.users.internString(fieldText(buf, slots, uc)) : b.users.internBytes(buf, slots.start[uc], slots.end[uc]);
     const i = slots.escaped[ic] ? b.items.internString(fieldText(buf, slots, ic)) : b.items.internBytes(buf, slots.start[ic], slots.end[ic]);
     b.push(u, i, t);
-  });
+  }, `a text file with rows like ${spec.rowShape} (${spec.format})`);
   if (layout === undefined && typeof spec.layout === 'function') {
     throw new DataError(`the file is empty: expected a header line and rows like ${spec.rowShape} (${spec.format}).`, file);
   }
@@ -106,7 +106,7 @@ export function findColumn(names: string[], candidates: readonly string[], role:
     if (k >= 0) return k;
   }
   throw new DataError(
-    `no ${role} column in the header [${names.join(', ')}] (line 1); accepted names: ${candidates.join(', ')}. Fix: ${fix}.`,
+    `no ${role} column in the header [${clipText(names.join(', '))}] (line 1); accepted names: ${candidates.join(', ')}. Fix: ${fix}.`,
     file,
     1,
   );

@@ -62,7 +62,7 @@ export function movieLensSpec(file: string): DelimitedSpec {
  */
 export function resolveMovieLensFile(path: string): string {
   if (!existsSync(path)) {
-    throw new DataError('MovieLens file or folder not found. Fix: check the path, or fetch it with loadDataset(\'ml-1m\') / `lsrm data`.', path);
+    throw new DataError('MovieLens file or folder not found. Fix: check the path, or fetch it with `lsrm data --dataset ml-1m` (or loadDataset(\'ml-1m\')).', path);
   }
   if (statSync(path).isFile()) return path;
   for (const name of MOVIELENS_RATINGS_FILES) {

@@ -1,6 +1,9 @@
 // Every bad-row message names file:line (1-based), the problem and the fix; lenient mode skips and counts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { loadAmazon } from '../../../lib/data/load/amazon';
 import { loadAtomic } from '../../../lib/data/load/atomic';
 import { loadCsv } from '../../../lib/data/load/csv';
@@ -86,4 +89,65 @@ test('lenient mode caps the warnings but reports the exact total', async () => {
 test('a file where every row is bad fails even in lenient mode, saying how many were skipped', async () => {
   const file = writeFixture(tempDir(), 'u.data', 'a\tb\n');
   await assert.rejects(loadMovieLens(file, { lenient: true }), (e: unknown) => e instanceof DataError && /no interactions found.*1 malformed rows were skipped/.test(e.message));
+});
+
+// Issue 13, D11: a binary file is refused with what it looks like, never echoed.
+const binaries: { name: string; bytes: Buffer; what: RegExp }[] = [
+  { name: 'random bytes with NULs', bytes: Buffer.from(Array.from({ length: 6400 }, (_, k) => (k * 7919 + 13) % 256)), what: /NUL bytes in the first 1024 bytes/ },
+  { name: 'a zip archive', bytes: Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]), Buffer.from('ml-100k/u.data'.repeat(200))]), what: /a zip archive.*Fix: extract it/ },
+  { name: 'UTF-16 text', bytes: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('user,item,time\n', 'utf16le')]), what: /UTF-16 text.*Fix: save it as UTF-8/ },
+  { name: 'bytes that are not UTF-8', bytes: Buffer.from(Array.from({ length: 3000 }, (_, k) => 0x80 + (k % 120))), what: /characters are not UTF-8 text/ },
+];
+
+for (const c of binaries) {
+  for (const [label, load, file, expected] of [
+    ['movielens', loadMovieLens, 'u.data', /expected a text file with rows like user<TAB>item<TAB>rating<TAB>timestamp \(MovieLens u\.data\)/],
+    ['csv', loadCsv, 'log.csv', /expected a text file with rows like user,item,time/],
+    ['amazon json', loadAmazon, 'Toys_5.json', /expected a text file of JSON lines/],
+  ] as const) {
+    test(`${c.name} as ${label} data: "looks like a binary file", no bytes echoed`, async () => {
+      const path = writeFixture(tempDir(), file, '');
+      writeFileSync(path, c.bytes);
+      await assert.rejects(load(path), (e: unknown) => {
+        assert.ok(e instanceof DataError, String(e));
+        assert.ok(e.message.startsWith(`${path}: looks like a binary file (`), e.message);
+        assert.match(e.message, c.what);
+        assert.match(e.message, expected);
+        assert.ok(e.message.length < 400, `${e.message.length} chars`);
+        assert.doesNotMatch(e.message, /[\u0000-\u0008\ufffd]/);
+        return true;
+      });
+    });
+  }
+}
+
+test('a binary file inside gzip is found too; Latin-1 text with a few accents is still text', async () => {
+  const dir = tempDir();
+  const gz = join(dir, 'u.data.gz');
+  writeFileSync(gz, gzipSync(Buffer.from([1, 0, 2, 0, 3, 0, 10, 65])));
+  await assert.rejects(loadMovieLens(gz), /looks like a binary file \(NUL bytes/);
+  const latin1 = writeFixture(dir, 'names.csv', '');
+  writeFileSync(latin1, Buffer.from('user,item,time\nJos\xe9,caf\xe9,1\nRen\xe9e,th\xe9,2\n', 'latin1'));
+  const r = await loadCsv(latin1);
+  assert.equal(r.interactions.user.length, 2);
+});
+
+test('echoed text is capped: a huge one-line header and a huge JSON line', async () => {
+  const dir = tempDir();
+  const header = writeFixture(dir, 'wide.csv', `${Array.from({ length: 600 }, (_, k) => `column_${k}`).join(',')}\n1,2,3\n`);
+  await assert.rejects(loadCsv(header), (e: unknown) => {
+    assert.ok(e instanceof DataError);
+    assert.match(e.message, /no user column in the header \[column_0, column_1, .*\.\.\. \(\d+ chars\)\]/);
+    assert.ok(e.message.length < 700, `${e.message.length} chars`);
+    return true;
+  });
+  const json = writeFixture(dir, 'Toys_5.json', `{"reviewerID": "${'x'.repeat(5000)}\n`);
+  await assert.rejects(loadAmazon(json), (e: unknown) => e instanceof DataError && e.message.length < 800 && /invalid JSON/.test(e.message));
+});
+
+// Issue 13, D10: every flag a loader's fix suggests exists where the message can be printed.
+test('fixes name --lenient with the commands that take it, and columns only as a code option', async () => {
+  const dir = tempDir();
+  await assert.rejects(loadMovieLens(writeFixture(dir, 'u.data', '1\t2\n')), /Fix: .*--lenient \(lsrm data, train and eval\) or \{ lenient: true \}/);
+  await assert.rejects(loadCsv(writeFixture(dir, 'x.csv', 'uid,sku,ts\n1,2,3\n')), /Fix: rename the header's columns to accepted names \(from code, loadCsv and loadSource also take columns/);
 });

@@ -1,0 +1,205 @@
+/**
+ * `lsrm sweep`: run a grid of trainings (a sweep spec, lib/sweep/spec.ts) into the result store.
+ *   run SPEC       train every run not yet in the store: locally (child processes, a live table
+ *                  on stderr) or as a Slurm job array; --dry-run prints estimates instead
+ *   status SPEC    where each run stands, from the store's files
+ *   exec           the worker: train one run of a manifest, JSON-line events on stdout
+ *   resubmit SPEC --failed   submit the failed runs to Slurm again
+ * Results go to stdout, progress to stderr. `estimateTable` is also what `lsrm train --dry-run` prints.
+ */
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { initBackend } from '../ops/backend';
+import { runsDir } from '../util/paths';
+import type { RunConfig } from '../runs/run';
+import { benchTrain } from '../bench/train';
+import { benchFigureOf, BENCH_SHAPE, dataStatsOf, estimateRun, formatEstimates, readBenchFigure, writeBenchFigure, type BenchFigure, type DataStats } from '../sweep/estimate';
+import { runLocal, type LocalOutcome } from '../sweep/local';
+import { writeManifest } from '../sweep/manifest';
+import { resubmitFailed, submitSlurm, type SubmitOptions } from '../sweep/slurm';
+import { loadSweepSpec, type SweepRun } from '../sweep/spec';
+import { formatStatus, sweepStatus } from '../sweep/status';
+import { execSweepRun } from '../sweep/worker';
+import { intOption, oneOfOption, stringOption, UsageError, type Command, type OptionValues } from './command';
+
+const USAGE = `usage: lsrm sweep run SPEC [--executor local|slurm] [--jobs N] [--dry-run] [--store DIR]
+       lsrm sweep status SPEC [--store DIR]
+       lsrm sweep resubmit SPEC --failed [slurm options] [--store DIR]
+       lsrm sweep exec --manifest FILE --index I [--store DIR]
+
+A sweep spec is a JSON file { "base": {...}, "axes": { "model.dim": [32, 64], ... }, "runs": [{...}] }
+(see examples/sweep-smoke.json). Every run trains into the store once: runs finished before are
+loaded, interrupted ones resume from their last epoch, a run another sweep or a figure shares is
+the same run.
+
+run
+  --executor E      local (default): child processes on this machine; slurm: one job array
+  --jobs N          trainings at once (local; default: the number of cores)
+  --dry-run         print steps per epoch, parameters, memory and time per run and in total
+                    (time from this machine's \`lsrm bench train\` speed, measured once and cached
+                    in <store>/.bench/), train nothing
+slurm options (run, resubmit)
+  --partition P  --time T  --mem M  --cpus-per-task C  --gpus G
+  --max-parallel K  at most K tasks at once;  --sbatch-arg ARG  a further #SBATCH line (repeatable)
+  --no-wait         return after submitting instead of following the jobs
+every command
+  --store DIR       the result store (default: runs/ of the project, or $LSRM_RUNS_DIR)
+
+Ctrl-C stops the workers; the same command continues. Backend: LSRM_BACKEND=tensorflow|wasm|cpu
+applies to every worker.`;
+
+type Io = { out(s: string): void; err(s: string): void };
+const IO: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+
+/** This machine's bench figure: cached in <store>/.bench/, measured (a few seconds) when absent. */
+export async function benchFigure(store: string, log: (m: string) => void): Promise<BenchFigure> {
+  const backend = await initBackend();
+  const cpuModel = cpus()[0]?.model ?? 'unknown';
+  const cached = readBenchFigure(store, backend.name, cpuModel);
+  if (cached) return cached;
+  log(`measuring this machine's training speed on ${backend.name} (lsrm bench train at batch ${BENCH_SHAPE.batch}; cached in ${store}/.bench/)\n`);
+  const [r] = await benchTrain({ items: [BENCH_SHAPE.items], batch: BENCH_SHAPE.batch, steps: 3, warmup: 1 });
+  const fig = benchFigureOf({ msPerStep: r.msPerStep, batch: r.batch, items: r.items, backend: r.backend, cpuModel, cores: cpus().length });
+  writeBenchFigure(store, fig);
+  return fig;
+}
+
+/**
+ * The estimate table of some runs (the data of each distinct spec loaded once and cached in
+ * <store>/.data-stats/): what `lsrm sweep run --dry-run` prints, and `lsrm train --dry-run`
+ * with one run.
+ */
+export async function estimateTable(runs: readonly { readonly label: string; readonly config: RunConfig }[], store: string, opts: { jobs?: number; log?: (m: string) => void } = {}): Promise<string> {
+  const log = opts.log ?? (() => undefined);
+  const bench = await benchFigure(store, log);
+  const stats = new Map<string, DataStats>();
+  const rows = [];
+  for (const { label, config } of runs) {
+    const id = JSON.stringify(config.data);
+    if (!stats.has(id)) {
+      log(`loading ${config.data.source} for its statistics (once)\n`);
+      stats.set(id, await dataStatsOf(config.data, store));
+    }
+    rows.push({ label, estimate: estimateRun(config, stats.get(id)!, bench) });
+  }
+  return formatEstimates(rows, bench, opts.jobs);
+}
+
+function storeOf(v: OptionValues): string {
+  return resolve(stringOption(v, 'store') ?? runsDir());
+}
+
+function specOf(rest: string[], sub: string): string {
+  if (rest.length !== 1) throw new UsageError(`sweep ${sub} takes one SPEC file, got ${rest.length === 0 ? 'none' : rest.join(' ')}`);
+  return rest[0];
+}
+
+function slurmOptions(v: OptionValues, store: string, io: Io): SubmitOptions {
+  const sbatchArgs = v['sbatch-arg'];
+  return {
+    store,
+    partition: stringOption(v, 'partition'),
+    time: stringOption(v, 'time'),
+    mem: stringOption(v, 'mem'),
+    cpusPerTask: intOption(v, 'cpus-per-task', undefined, { min: 1 }),
+    gpus: intOption(v, 'gpus', undefined, { min: 0 }),
+    maxParallel: intOption(v, 'max-parallel', undefined, { min: 1 }),
+    sbatchArgs: Array.isArray(sbatchArgs) ? (sbatchArgs as string[]) : undefined,
+    wait: v['no-wait'] !== true,
+    log: (m) => io.err(`${m}\n`),
+  };
+}
+
+/** The results of the runs in the store, one line each (stdout). */
+function resultLines(runs: readonly SweepRun[], store: string): string {
+  const rows = sweepStatus(runs, store);
+  const width = Math.max(3, ...rows.map((r) => r.label.length));
+  return rows.map((r, i) => `${r.label.padEnd(width)}  ${r.state.padEnd(7)}  valid ${runs[i].config.train.selectBy} ${r.best === undefined ? '-' : r.best.toFixed(4)}  ${r.key}`).join('\n') + '\n';
+}
+
+/** The Ctrl-C report: what is done, what is not, and the command that continues. */
+export function interruptMessage(runs: readonly SweepRun[], o: LocalOutcome, again: string): string {
+  const notDone = new Set(o.notDone);
+  const lines = [`sweep: stopped. ${runs.length - notDone.size} of ${runs.length} runs done (${o.trained.length} trained now, ${o.loaded.length} loaded).`];
+  for (const r of runs) if (notDone.has(r.key)) lines.push(`  not done: ${r.label}`);
+  lines.push(`Interrupted runs resume from their last finished epoch. Continue with:\n  ${again}`);
+  return lines.join('\n') + '\n';
+}
+
+async function runSweep(v: OptionValues, rest: string[], io: Io): Promise<number> {
+  const specPath = specOf(rest, 'run');
+  const store = storeOf(v);
+  const executor = oneOfOption(v, 'executor', ['local', 'slurm'] as const, 'local')!;
+  const jobs = intOption(v, 'jobs', undefined, { min: 1 });
+  const { runs } = loadSweepSpec(specPath);
+  if (v['dry-run'] === true) {
+    io.out(await estimateTable(runs, store, { jobs, log: io.err }));
+    return 0;
+  }
+  const manifestPath = writeManifest(store, runs);
+  io.err(`sweep: ${runs.length} runs, store ${store}, manifest ${manifestPath}\n`);
+  if (executor === 'slurm') return submitSlurm(manifestPath, runs, slurmOptions(v, store, io));
+  const abort = new AbortController();
+  const onSigint = () => {
+    if (!abort.signal.aborted) io.err('\nsweep: stopping the workers (Ctrl-C again is not needed)...\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    const o = await runLocal(runs, { store, jobs, manifestPath, stream: process.stderr, signal: abort.signal });
+    if (o.isInterrupted) {
+      const again = `lsrm sweep run ${specPath} --store ${store}${jobs ? ` --jobs ${jobs}` : ''}`;
+      io.err(interruptMessage(runs, o, again));
+      return 130;
+    }
+    io.out(resultLines(runs, store));
+    for (const f of o.failed) io.err(`sweep: failed: ${f.label}: ${f.message}\n`);
+    if (o.failed.length > 0) io.err('sweep: run the same command again to retry the failed runs (each resumes from its last epoch)\n');
+    return o.failed.length > 0 ? 1 : 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
+
+async function runSubcommand(sub: string | undefined, v: OptionValues, rest: string[], io: Io): Promise<number> {
+  switch (sub) {
+    case 'run':
+      return runSweep(v, rest, io);
+    case 'status': {
+      const { runs } = loadSweepSpec(specOf(rest, 'status'));
+      io.out(formatStatus(sweepStatus(runs, storeOf(v))));
+      return 0;
+    }
+    case 'resubmit': {
+      if (v.failed !== true) throw new UsageError('sweep resubmit needs --failed (the only mode: submit the failed runs to Slurm again)');
+      const { runs } = loadSweepSpec(specOf(rest, 'resubmit'));
+      const store = storeOf(v);
+      return resubmitFailed(writeManifest(store, runs), runs, slurmOptions(v, store, io));
+    }
+    case 'exec': {
+      const manifest = stringOption(v, 'manifest');
+      if (manifest === undefined) throw new UsageError('sweep exec needs --manifest FILE');
+      const index = intOption(v, 'index', undefined, { min: 0 });
+      if (index === undefined) throw new UsageError('sweep exec needs --index I');
+      const store = stringOption(v, 'store');
+      return execSweepRun(manifest, index, { store: store === undefined ? undefined : resolve(store), emit: (ev) => io.out(JSON.stringify(ev) + '\n') });
+    }
+    default:
+      throw new UsageError(sub === undefined ? 'which sweep command? one of run, status, resubmit, exec' : `unknown sweep command '${sub}': one of run, status, resubmit, exec`);
+  }
+}
+
+export const sweepCommand: Command = {
+  name: 'sweep',
+  summary: 'run a grid of trainings into the store (local processes or Slurm), with estimates and status',
+  usage: USAGE,
+  options: {
+    store: { type: 'string' }, executor: { type: 'string' }, jobs: { type: 'string' }, 'dry-run': { type: 'boolean' },
+    manifest: { type: 'string' }, index: { type: 'string' }, failed: { type: 'boolean' }, 'no-wait': { type: 'boolean' },
+    partition: { type: 'string' }, time: { type: 'string' }, mem: { type: 'string' }, 'cpus-per-task': { type: 'string' },
+    gpus: { type: 'string' }, 'max-parallel': { type: 'string' }, 'sbatch-arg': { type: 'string', multiple: true },
+  },
+  run: (values, [sub, ...rest]) => runSubcommand(sub, values, rest, IO),
+};

@@ -1,0 +1,216 @@
+/**
+ * Estimates before work (issue 8, item 4): steps per epoch, parameters, memory and time of a
+ * run, from its config, its data's statistics and this machine's measured training speed.
+ *
+ * Legend: B batch, T = maxLen, d width, H heads, L layers, I items, N non-embedding parameters,
+ * W training windows (lib/data/batch.ts: ceil((n-1)/T) per training sequence of n items),
+ * n targets (sum of n-1), U users.
+ *
+ * Cost model: a training step costs about 6 FLOP per parameter per token (2 forward, 4 backward):
+ *   6·N per slot the transformer sees (B·T slots per batch, padding included), and
+ *   6·I·d per target for the full-softmax output layer (only target slots reach it);
+ *   epoch = 6·N·W·T + 6·I·d·n;  validation (every epoch; valid + test at the end) = 2·N·U·T + 2·I·d·U.
+ * Time = FLOP / this machine's rate, the rate being the cost model's FLOP of a `lsrm bench
+ * train` step (L=2, d=64, B=64, T=50, I=1,682, every slot a target) over its measured wall time:
+ * exact for that shape, a first guess for others (attention's T² term and element-wise ops are
+ * not counted). Epochs are `epochs`, or `maxEpochs` as an upper bound when validation stops a
+ * run earlier.
+ *
+ * Memory (bytes, float32): weights 4·P (P all parameters), Adam 8·P (two moments); activations
+ * kept for the backward pass ≈ 4·B·T·(d + L·(16·d + 2·H·T)) (per pre-LN block: two LN inputs,
+ * QKV, attention output and projection, the 4d FFN hidden before and after GELU; attention scores
+ * and weights H·T per slot), the transformer formula also used as a bound for the other kinds;
+ * logits 8·min(targets per batch · I, CE chunk) (logits and softmax, chunked by lib/ops/softmax-ce.ts).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeJsonAtomic } from '../util/atomic';
+import { CE_CHUNK_FLOATS } from '../ops/softmax-ce';
+import { formatCount } from '../models/toolkit';
+import { modelEntry } from '../models';
+import type { ParamCounts } from '../models/types';
+import type { LeaveOneOutSplit } from '../data/types';
+import { formatDuration } from '../train/progress';
+import { dropoutRatesOf, prepareSplit, type DataSpec } from '../runs/build';
+import type { RunConfig } from '../runs/run';
+import { runKey } from '../runs/store';
+import { dataVersion } from '../runs/in-store';
+
+/** This machine's training speed under the cost model (see the header). */
+export interface BenchFigure {
+  readonly backend: string;
+  /** Cost-model FLOP of the bench step / its wall time, in GFLOP/s. */
+  readonly gflops: number;
+  readonly msPerStep: number;
+  readonly batch: number;
+  readonly items: number;
+  readonly cpuModel: string;
+  readonly cores: number;
+  readonly measuredAt: string;
+}
+
+/** What an estimate needs of the data: sizes and the training sequences' lengths. */
+export interface DataStats {
+  readonly numUsers: number;
+  readonly numItems: number;
+  readonly numTrainInteractions: number;
+  /** [length n, number of users whose training sequence has n items], n ascending. */
+  readonly lengths: readonly (readonly [number, number])[];
+}
+
+export interface RunEstimate {
+  readonly stepsPerEpoch: number;
+  /** `epochs`, or `maxEpochs` (an upper bound). */
+  readonly epochs: number;
+  readonly params: ParamCounts;
+  readonly memory: { readonly weights: number; readonly adam: number; readonly activations: number; readonly logits: number };
+  readonly flopPerEpoch: number;
+  readonly secondsPerEpoch: number;
+  /** Every epoch plus the final valid and test evaluation. */
+  readonly totalSeconds: number;
+}
+
+/** The shape of the bench step the rate is taken from (lsrm bench train at batch 64). */
+export const BENCH_SHAPE = { numLayers: 2, dim: 64, numHeads: 2, maxLen: 50, batch: 64, items: 1682 } as const;
+
+/** Cost-model FLOP of one bench step (every slot a target). */
+function benchStepFlop(items: number, batch: number): number {
+  const { numLayers, dim, maxLen } = BENCH_SHAPE;
+  const n = 12 * numLayers * dim * dim;
+  return 6 * (n + items * dim) * batch * maxLen;
+}
+
+/** A BenchFigure from a measured step of BENCH_SHAPE (at `batch`, `items`). */
+export function benchFigureOf(m: { msPerStep: number; batch: number; items: number; backend: string; cpuModel: string; cores: number }, at = new Date()): BenchFigure {
+  return { ...m, gflops: benchStepFlop(m.items, m.batch) / (m.msPerStep / 1000) / 1e9, measuredAt: at.toISOString() };
+}
+
+/** Windows and targets of training sequences at window length T. */
+function windowsOf(data: DataStats, maxLen: number): { windows: number; targets: number } {
+  let windows = 0, targets = 0;
+  for (const [n, users] of data.lengths) {
+    if (n < 2) continue;
+    windows += users * Math.ceil((n - 1) / maxLen);
+    targets += users * (n - 1);
+  }
+  return { windows, targets };
+}
+
+/**
+ * Estimate one run (see the header for the model).
+ * @example estimateRun(config, stats, bench).totalSeconds
+ */
+export function estimateRun(config: RunConfig, data: DataStats, bench: Pick<BenchFigure, 'gflops'>): RunEstimate {
+  const { model, train } = config;
+  const entry = modelEntry(model.kind);
+  const params = entry.paramCounts(entry.fromShape(model, { numItems: data.numItems, layerDropout: (n) => dropoutRatesOf(n, train) }));
+  const { maxLen: T, dim: d, numLayers: L, numHeads: H } = model;
+  const B = train.batchSize;
+  const I = data.numItems;
+  const N = params.nonEmbedding;
+  const { windows, targets } = windowsOf(data, T);
+  const stepsPerEpoch = Math.ceil(windows / B);
+  const epochs = train.epochs ?? train.maxEpochs;
+  const trainFlop = 6 * N * windows * T + 6 * I * d * targets;
+  const evalFlop = 2 * N * data.numUsers * T + 2 * I * d * data.numUsers;
+  const rate = bench.gflops * 1e9;
+  const targetsPerBatch = windows > 0 ? Math.min(B, windows) * (targets / windows) : 0;
+  return {
+    stepsPerEpoch,
+    epochs,
+    params,
+    memory: {
+      weights: 4 * params.total,
+      adam: 8 * params.total,
+      activations: 4 * B * T * (d + L * (16 * d + 2 * H * T)),
+      logits: 8 * Math.min(Math.ceil(targetsPerBatch) * I, CE_CHUNK_FLOATS),
+    },
+    flopPerEpoch: trainFlop + evalFlop,
+    secondsPerEpoch: (trainFlop + evalFlop) / rate,
+    totalSeconds: (epochs * (trainFlop + evalFlop) + 2 * evalFlop) / rate,
+  };
+}
+
+/** A cache file's value; undefined when absent or unreadable (it is then computed again). */
+function readCache<T>(path: string): T | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return undefined; // a damaged cache is recomputed and rewritten
+  }
+}
+
+/** DataStats of a split: sizes and the histogram of training sequence lengths. */
+export function dataStatsOfSplit(split: LeaveOneOutSplit): DataStats {
+  const hist = new Map<number, number>();
+  const { offsets, numUsers } = split.train;
+  for (let u = 0; u < numUsers; u++) {
+    const n = offsets[u + 1] - offsets[u];
+    hist.set(n, (hist.get(n) ?? 0) + 1);
+  }
+  const lengths = [...hist.entries()].sort((a, b) => a[0] - b[0]);
+  return { numUsers: split.numUsers, numItems: split.numItems, numTrainInteractions: split.train.items.length, lengths };
+}
+
+/**
+ * The DataStats of a data spec, cached in <store>/.data-stats/ (keyed by spec, k-core and the
+ * data's version), so each distinct data is loaded and split once.
+ */
+export async function dataStatsOf(data: DataSpec, store: string, prepare: (d: DataSpec) => Promise<LeaveOneOutSplit> = prepareSplit): Promise<DataStats> {
+  const path = join(store, '.data-stats', `${runKey({ source: data.source, core: data.core, version: dataVersion(data.source) })}.json`);
+  const cached = readCache<DataStats>(path);
+  if (cached && Array.isArray(cached.lengths)) return cached;
+  const stats = dataStatsOfSplit(await prepare(data));
+  writeJsonAtomic(path, stats);
+  return stats;
+}
+
+/** Where the cached bench figure of a backend lives in a store. */
+export function benchCachePath(store: string, backend: string): string {
+  return join(store, '.bench', `train-${backend}.json`);
+}
+
+/** The cached figure of `backend` measured on this CPU model, or undefined. */
+export function readBenchFigure(store: string, backend: string, cpuModel: string): BenchFigure | undefined {
+  const fig = readCache<BenchFigure>(benchCachePath(store, backend));
+  return fig && fig.cpuModel === cpuModel && fig.gflops > 0 ? fig : undefined;
+}
+
+/** Cache a measured figure in the store. */
+export function writeBenchFigure(store: string, fig: BenchFigure): void {
+  writeJsonAtomic(benchCachePath(store, fig.backend), fig);
+}
+
+/** '1.5 MB'. */
+export function formatBytes(n: number): string {
+  const units: [number, string][] = [[2 ** 30, 'GB'], [2 ** 20, 'MB'], [2 ** 10, 'KB']];
+  for (const [base, unit] of units) if (n >= base) return `${(n / base).toFixed(1)} ${unit}`;
+  return `${n} B`;
+}
+
+/** A table of estimates, one row per run and a total (time summed; memory the largest run). */
+export function formatEstimates(rows: readonly { readonly label: string; readonly estimate: RunEstimate }[], bench: BenchFigure, jobs = 1): string {
+  const head = ['run', 'steps/ep', 'epochs', 'non-emb', 'params', 'weights', 'adam', 'activ.', 'logits', 'per epoch', 'total'];
+  const cells = rows.map(({ label, estimate: e }) => [
+    label, String(e.stepsPerEpoch), String(e.epochs), formatCount(e.params.nonEmbedding), formatCount(e.params.total),
+    formatBytes(e.memory.weights), formatBytes(e.memory.adam), formatBytes(e.memory.activations), formatBytes(e.memory.logits),
+    formatDuration(e.secondsPerEpoch * 1000), formatDuration(e.totalSeconds * 1000),
+  ]);
+  const max = (f: (e: RunEstimate) => number) => Math.max(0, ...rows.map((r) => f(r.estimate)));
+  const total = rows.reduce((s, r) => s + r.estimate.totalSeconds, 0);
+  cells.push([
+    `total (${rows.length} runs)`, String(rows.reduce((s, r) => s + r.estimate.stepsPerEpoch * r.estimate.epochs, 0)) + ' steps', '', '', '',
+    formatBytes(max((e) => e.memory.weights)), formatBytes(max((e) => e.memory.adam)), formatBytes(max((e) => e.memory.activations)), formatBytes(max((e) => e.memory.logits)),
+    '', formatDuration(total * 1000),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const fmt = (c: readonly string[]) => c.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ').trimEnd();
+  const slots = Math.max(1, Math.min(jobs, rows.length));
+  return [
+    fmt(head), ...cells.map(fmt), '',
+    `time from ${bench.gflops.toFixed(2)} GFLOP/s (${bench.backend}, lsrm bench train ${bench.msPerStep.toFixed(0)} ms/step at batch ${bench.batch}, measured ${bench.measuredAt.slice(0, 10)}); ` +
+      `epochs are upper bounds when validation stops early; memory totals are the largest run's. ` +
+      `With ${slots} job${slots > 1 ? 's' : ''} the sweep takes about ${formatDuration((total / slots) * 1000)}.`,
+  ].join('\n') + '\n';
+}

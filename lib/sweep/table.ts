@@ -1,0 +1,134 @@
+/**
+ * The live table of a sweep: one row per run (label, state, epoch, best validation metric,
+ * ETA) and a total line (counts, the sweep's ETA). On a TTY the table is redrawn in place; on
+ * a pipe or a log file one line is written per change (a state or an epoch; not every step).
+ *
+ * The sweep's ETA: each pending run's duration is guessed as the mean of those known (finished
+ * this session, or elapsed + ETA of a running one), and the pending runs are handed, in turn, to
+ * the first of the `jobs` slots to free up (the running runs hold theirs until their ETA).
+ */
+import { formatDuration, type ProgressStream } from '../train/progress';
+import type { SweepRun } from './spec';
+
+export type RunState = 'pending' | 'running' | 'done' | 'loaded' | 'failed' | 'stopped';
+
+/** What the table knows of one run. */
+export interface RunRow {
+  readonly label: string;
+  readonly state: RunState;
+  readonly epoch?: number;
+  readonly maxEpochs?: number;
+  readonly selectBy?: string;
+  readonly best?: number;
+  readonly etaSeconds?: number;
+  /** When this session started it, and how long it took (done runs). */
+  readonly startedMs?: number;
+  readonly durationMs?: number;
+  readonly message?: string;
+}
+
+export interface SweepTable {
+  /** Update a run; a change of state or epoch is a "change" (a line on a non-TTY stream). */
+  update(key: string, patch: Partial<RunRow>): void;
+  row(key: string): RunRow;
+  /** The sweep's ETA in seconds (undefined while unknown). */
+  totalEtaSeconds(): number | undefined;
+  /** Draw the final table (TTY) or the summary line. */
+  finish(): void;
+}
+
+export interface TableOptions {
+  readonly stream: ProgressStream;
+  readonly jobs: number;
+  readonly now?: () => number;
+  /** Least time between two redraws on a TTY (default 250 ms; changes of state redraw at once). */
+  readonly redrawMs?: number;
+}
+
+/** The sweep's ETA of `rows` (see the header). */
+export function sweepEta(rows: readonly RunRow[], jobs: number, nowMs: number): number | undefined {
+  const running = rows.filter((r) => r.state === 'running');
+  const pending = rows.filter((r) => r.state === 'pending').length;
+  const known = [
+    ...rows.filter((r) => r.state === 'done' && r.durationMs !== undefined).map((r) => r.durationMs! / 1000),
+    ...running.filter((r) => r.etaSeconds !== undefined && r.startedMs !== undefined).map((r) => (nowMs - r.startedMs!) / 1000 + r.etaSeconds!),
+  ];
+  const mean = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : undefined;
+  const etas = running.map((r) => r.etaSeconds ?? (mean !== undefined ? Math.max(0, mean - (nowMs - (r.startedMs ?? nowMs)) / 1000) : undefined));
+  if (etas.some((e) => e === undefined) || (pending > 0 && mean === undefined)) return undefined;
+  // List scheduling: each pending run goes to the slot that frees first.
+  const slots = [...(etas as number[])];
+  while (slots.length < jobs) slots.push(0);
+  for (let i = 0; i < pending; i++) {
+    const k = slots.indexOf(Math.min(...slots));
+    slots[k] += mean!;
+  }
+  return Math.max(0, ...slots);
+}
+
+function eta(seconds: number | undefined): string {
+  return seconds === undefined ? '?' : formatDuration(seconds * 1000);
+}
+
+function metricText(r: RunRow): string {
+  return r.best === undefined || !Number.isFinite(r.best) ? '-' : `${r.selectBy ?? 'loss'} ${r.best.toFixed(4)}`;
+}
+
+function counts(rows: readonly RunRow[]): string {
+  const n = (s: RunState) => rows.filter((r) => r.state === s).length;
+  const parts = (['done', 'loaded', 'running', 'pending', 'failed', 'stopped'] as const).filter((s) => n(s) > 0).map((s) => `${n(s)} ${s}`);
+  return parts.join(', ');
+}
+
+/** The rows as text lines: a header, one line per run, the total. */
+export function renderTable(rows: readonly RunRow[], totalEta: number | undefined): string[] {
+  const width = Math.max(3, ...rows.map((r) => r.label.length));
+  const lines = [`${'run'.padEnd(width)}  ${'state'.padEnd(7)}  ${'epoch'.padStart(7)}  ${'best valid'.padEnd(16)}  ETA`];
+  for (const r of rows) {
+    const epoch = r.epoch === undefined ? '-' : `${r.epoch}/${r.maxEpochs ?? '?'}`;
+    const rowEta = r.state === 'running' ? eta(r.etaSeconds) : '-';
+    lines.push(`${r.label.padEnd(width)}  ${r.state.padEnd(7)}  ${epoch.padStart(7)}  ${metricText(r).padEnd(16)}  ${rowEta}`);
+  }
+  lines.push(`total: ${counts(rows)}; sweep ETA ${eta(totalEta)}`);
+  return lines;
+}
+
+/** Create the table of `runs`, every run pending. */
+export function createSweepTable(runs: readonly SweepRun[], opts: TableOptions): SweepTable {
+  const now = opts.now ?? Date.now;
+  const rows = new Map<string, RunRow>(runs.map((r) => [r.key, { label: r.label, state: 'pending' as RunState }]));
+  const isTTY = opts.stream.isTTY === true;
+  let drawn = 0;
+  let lastDraw = -Infinity;
+  const total = () => sweepEta([...rows.values()], opts.jobs, now());
+  const redraw = () => {
+    const lines = renderTable([...rows.values()], total());
+    const up = drawn > 0 ? `\x1b[${drawn}A` : '';
+    opts.stream.write(up + lines.map((l) => `\x1b[2K${l}\n`).join(''));
+    drawn = lines.length;
+    lastDraw = now();
+  };
+  const line = (r: RunRow) => {
+    const epoch = r.epoch === undefined ? '' : ` epoch ${r.epoch}/${r.maxEpochs ?? '?'}, best ${metricText(r)}`;
+    const rowEta = r.state === 'running' && r.etaSeconds !== undefined ? `, ETA ${eta(r.etaSeconds)}` : '';
+    const msg = r.message ? `: ${r.message}` : '';
+    opts.stream.write(`sweep: ${r.label}: ${r.state}${epoch}${rowEta}${msg} | ${counts([...rows.values()])}, sweep ETA ${eta(total())}\n`);
+  };
+  return {
+    update(key, patch) {
+      const before = rows.get(key);
+      if (!before) throw new Error(`sweep table: no run '${key}'`);
+      const after = { ...before, ...patch };
+      rows.set(key, after);
+      const isChange = after.state !== before.state || after.epoch !== before.epoch;
+      if (isTTY && (isChange || now() - lastDraw >= (opts.redrawMs ?? 250))) redraw();
+      else if (!isTTY && isChange) line(after);
+    },
+    row: (key) => rows.get(key)!,
+    totalEtaSeconds: total,
+    finish() {
+      if (isTTY) redraw();
+      else opts.stream.write(`sweep: ${counts([...rows.values()])}\n`);
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchCachePath, benchFigureOf, dataStatsOf, dataStatsOfSplit, estimateRun, formatBytes, formatEstimates, readBenchFigure, writeBenchFigure, type DataStats } from '../../lib/sweep/estimate';
+import { normalizeRunConfig } from '../../lib/runs/run';
+import type { LeaveOneOutSplit } from '../../lib/data/types';
+import { MODELS } from '../../lib/models';
+
+// 3 users whose training sequences hold 1, 5 and 12 items over 10 items.
+const STATS: DataStats = { numUsers: 3, numItems: 10, numTrainInteractions: 18, lengths: [[1, 1], [5, 1], [12, 1]] };
+const CONFIG = normalizeRunConfig({ data: { source: 'synthetic:smoke', core: 0 }, model: { kind: 'lsrm', numLayers: 1, dim: 8, numHeads: 1, maxLen: 4 }, train: { epochs: 3, batchSize: 2 } });
+
+test('estimateRun: the cost model worked by hand', () => {
+  const e = estimateRun(CONFIG, STATS, { gflops: 1e-6 }); // 1,000 FLOP/s
+  // T = 4: windows 0 + ceil(4/4) + ceil(11/4) = 4, targets 0 + 4 + 11 = 15; 2 steps of batch 2.
+  assert.equal(e.stepsPerEpoch, 2);
+  assert.equal(e.epochs, 3);
+  // N = 12·1·8² = 768; embedding (10 + 1)·8 + 4·8 = 120.
+  assert.equal(e.params.nonEmbedding, 768);
+  assert.equal(e.params.embedding, 120);
+  assert.deepEqual(e.params, MODELS.lsrm.paramCounts({ numItems: 10, numLayers: 1, dim: 8, numHeads: 1, maxLen: 4, dropout: [0.2] }));
+  // train 6·768·4·4 + 6·10·8·15 = 73,728 + 7,200 = 80,928; validation 2·768·3·4 + 2·10·8·3 = 18,432 + 480 = 18,912.
+  assert.equal(e.flopPerEpoch, 80_928 + 18_912);
+  assert.ok(Math.abs(e.secondsPerEpoch - 99.84) < 1e-9);
+  // 3 epochs and the final valid + test evaluation: (3·99,840 + 2·18,912) / 1,000.
+  assert.ok(Math.abs(e.totalSeconds - 337.344) < 1e-9);
+  const P = e.params.total;
+  // activations 4·B·T·(d + L·(16·d + 2·H·T)) = 4·2·4·(8 + 128 + 8) = 4,608;
+  // logits: 2 windows per batch x 15/4 targets = 7.5 -> 8 rows x 10 items x 8 bytes = 640.
+  assert.deepEqual(e.memory, { weights: 4 * P, adam: 8 * P, activations: 4_608, logits: 640 });
+  // Without `epochs`, maxEpochs bounds the time.
+  const open = estimateRun(normalizeRunConfig({ ...CONFIG, train: { batchSize: 2, maxEpochs: 7 } }), STATS, { gflops: 1e-6 });
+  assert.equal(open.epochs, 7);
+});
+
+test('benchFigureOf: the rate that makes the bench step\'s own estimate exact', () => {
+  const fig = benchFigureOf({ msPerStep: 400, batch: 64, items: 1682, backend: 'wasm', cpuModel: 'cpu', cores: 2 }, new Date(0));
+  // 6·(12·2·64² + 1,682·64)·64·50 = 6·205,952·3,200 = 3,954,278,400 FLOP in 0.4 s.
+  assert.ok(Math.abs(fig.gflops - 3_954_278_400 / 0.4 / 1e9) < 1e-9);
+  assert.equal(fig.measuredAt, '1970-01-01T00:00:00.000Z');
+  // A run of the bench's shape, one full batch per step and no padding, costs msPerStep per step.
+  const config = normalizeRunConfig({ data: { source: 'synthetic', core: 0 }, model: { kind: 'lsrm', numLayers: 2, dim: 64, numHeads: 2, maxLen: 50 }, train: { epochs: 1, batchSize: 64 } });
+  const stats: DataStats = { numUsers: 0, numItems: 1682, numTrainInteractions: 64 * 51, lengths: [[51, 64]] };
+  const e = estimateRun(config, stats, fig);
+  assert.equal(e.stepsPerEpoch, 1);
+  assert.ok(Math.abs(e.secondsPerEpoch - 0.4) < 1e-9);
+});
+
+test('dataStatsOfSplit: sizes and the histogram of training lengths; dataStatsOf loads each data once', async () => {
+  const split = { numUsers: 4, numItems: 10, train: { offsets: Int32Array.from([0, 1, 6, 11, 23]), items: new Int32Array(23), numUsers: 4 } } as unknown as LeaveOneOutSplit;
+  assert.deepEqual(dataStatsOfSplit(split), { numUsers: 4, numItems: 10, numTrainInteractions: 23, lengths: [[1, 1], [5, 2], [12, 1]] });
+  const store = mkdtempSync(join(tmpdir(), 'lsrm-estimate-'));
+  let loads = 0;
+  const prepare = async () => (loads++, split);
+  const data = { source: 'synthetic:smoke', core: 0 };
+  const a = await dataStatsOf(data, store, prepare);
+  const b = await dataStatsOf(data, store, prepare);
+  assert.deepEqual(b, a);
+  assert.equal(loads, 1, 'cached in <store>/.data-stats/');
+  await dataStatsOf({ ...data, core: 2 }, store, prepare);
+  assert.equal(loads, 2, 'another k-core is other data');
+});
+
+test('bench figures are cached per backend and CPU model', () => {
+  const store = mkdtempSync(join(tmpdir(), 'lsrm-estimate-'));
+  const fig = benchFigureOf({ msPerStep: 100, batch: 64, items: 1682, backend: 'wasm', cpuModel: 'Xeon', cores: 2 });
+  assert.equal(readBenchFigure(store, 'wasm', 'Xeon'), undefined);
+  writeBenchFigure(store, fig);
+  assert.deepEqual(readBenchFigure(store, 'wasm', 'Xeon'), fig);
+  assert.equal(readBenchFigure(store, 'cpu', 'Xeon'), undefined, 'another backend');
+  assert.equal(readBenchFigure(store, 'wasm', 'EPYC'), undefined, 'another machine: measured again');
+  writeFileSync(benchCachePath(store, 'wasm'), '{ broken');
+  assert.equal(readBenchFigure(store, 'wasm', 'Xeon'), undefined, 'a damaged cache is measured again');
+});
+
+test('formatEstimates: a row per run, a total, and where the speed came from', () => {
+  const fig = benchFigureOf({ msPerStep: 100, batch: 64, items: 1682, backend: 'wasm', cpuModel: 'x', cores: 2 }, new Date('2025-01-02T00:00:00Z'));
+  const e = estimateRun(CONFIG, STATS, fig);
+  const text = formatEstimates([{ label: 'run a', estimate: e }, { label: 'run b', estimate: e }], fig, 2);
+  const lines = text.split('\n');
+  assert.match(lines[0], /^run +steps\/ep +epochs +non-emb +params +weights +adam +activ\. +logits +per epoch +total$/);
+  assert.match(lines[1], /^run a +2 +3 +768 +1.008K +3.9 KB +7.9 KB +4\.5 KB +640 B +0s +0s$/);
+  assert.match(lines[3], /^total \(2 runs\) +12 steps /);
+  assert.match(text, /GFLOP\/s \(wasm, lsrm bench train 100 ms\/step at batch 64, measured 2025-01-02\)/);
+  assert.match(text, /With 2 jobs the sweep takes about/);
+  assert.deepEqual([formatBytes(640), formatBytes(4608), formatBytes(3 * 2 ** 20), formatBytes(2 ** 31)], ['640 B', '4.5 KB', '3.0 MB', '2.0 GB']);
+});

@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSweepTable, renderTable, sweepEta, type RunRow } from '../../lib/sweep/table';
+import type { SweepRun } from '../../lib/sweep/spec';
+
+const run = (key: string, label: string) => ({ key, label, config: {} }) as unknown as SweepRun;
+
+test('sweepEta: the mean known duration for pending runs, the work shared by the jobs', () => {
+  const now = 100_000;
+  const rows: RunRow[] = [
+    { label: 'a', state: 'done', durationMs: 10_000 },
+    { label: 'b', state: 'running', startedMs: now - 4_000, etaSeconds: 6 }, // 4 s elapsed + 6 s left = 10 s
+    { label: 'c', state: 'pending' },
+    { label: 'd', state: 'pending' },
+    { label: 'e', state: 'loaded' },
+  ];
+  // mean duration 10 s; 2 slots: b frees its slot at 6 s, the other is free: c runs 0-10 s, d 6-16 s.
+  assert.equal(sweepEta(rows, 2, now), 16);
+  // One slot: 6 + 10 + 10 s. Eight slots: c and d start now.
+  assert.equal(sweepEta(rows, 1, now), 26);
+  assert.equal(sweepEta(rows, 8, now), 10);
+  assert.equal(sweepEta([{ label: 'x', state: 'running', startedMs: now, etaSeconds: 50 }, { label: 'y', state: 'pending' }], 4, now), 50);
+  // Nothing known yet: no ETA.
+  assert.equal(sweepEta([{ label: 'x', state: 'running', startedMs: now }, { label: 'y', state: 'pending' }], 2, now), undefined);
+  assert.equal(sweepEta([{ label: 'x', state: 'done', durationMs: 1 }], 2, now), 0);
+});
+
+test('renderTable: one line per run and the total', () => {
+  const lines = renderTable([
+    { label: 'lsrm 2x64 ml-100k seed 0', state: 'running', epoch: 3, maxEpochs: 30, selectBy: 'loss', best: 5.81234, etaSeconds: 125 },
+    { label: 'lsrm 2x64 ml-100k seed 1', state: 'pending' },
+    { label: 'short', state: 'loaded', epoch: 12, maxEpochs: 30, selectBy: 'NDCG@10', best: 0.0412 },
+  ], 200);
+  assert.deepEqual(lines, [
+    'run                       state      epoch  best valid        ETA',
+    'lsrm 2x64 ml-100k seed 0  running     3/30  loss 5.8123       2m05s',
+    'lsrm 2x64 ml-100k seed 1  pending        -  -                 -',
+    'short                     loaded     12/30  NDCG@10 0.0412    -',
+    'total: 1 loaded, 1 running, 1 pending; sweep ETA 3m20s',
+  ]);
+});
+
+test('the table on a pipe: one line per change of state or epoch, not per step', () => {
+  const out: string[] = [];
+  let now = 0;
+  const t = createSweepTable([run('k1', 'A'), run('k2', 'B')], { stream: { write: (s) => out.push(s) }, jobs: 2, now: () => now });
+  t.update('k1', { state: 'running', startedMs: 0, maxEpochs: 2, selectBy: 'loss' });
+  t.update('k1', { etaSeconds: 30 }); // a step: no line
+  now = 10_000;
+  t.update('k1', { epoch: 1, best: 5.5, etaSeconds: 10 });
+  t.update('k1', { state: 'done', epoch: 2, best: 5.4, durationMs: 20_000 });
+  t.finish();
+  assert.deepEqual(out, [
+    'sweep: A: running | 1 running, 1 pending, sweep ETA ?\n',
+    'sweep: A: running epoch 1/2, best loss 5.5000, ETA 10s | 1 running, 1 pending, sweep ETA 20s\n',
+    'sweep: A: done epoch 2/2, best loss 5.4000 | 1 done, 1 pending, sweep ETA 20s\n',
+    'sweep: 1 done, 1 pending\n',
+  ]);
+  assert.throws(() => t.update('nope', {}), /no run 'nope'/);
+});
+
+test('the table on a TTY: redrawn in place', () => {
+  const out: string[] = [];
+  let now = 0;
+  const t = createSweepTable([run('k1', 'A')], { stream: { write: (s) => out.push(s), isTTY: true }, jobs: 1, now: () => now });
+  t.update('k1', { state: 'running', startedMs: 0 });
+  assert.equal(out.length, 1);
+  assert.ok(!out[0].startsWith('\x1b[3A'), 'the first draw moves nowhere');
+  assert.equal(out[0].split('\n').length - 1, 3, 'header, one run, total');
+  t.update('k1', { etaSeconds: 5 }); // within 250 ms of the last draw: skipped
+  assert.equal(out.length, 1);
+  now = 1000;
+  t.update('k1', { etaSeconds: 4 });
+  assert.equal(out.length, 2);
+  assert.ok(out[1].startsWith('\x1b[3A\x1b[2K'), 'cursor up 3 lines, each line cleared');
+  assert.match(out[1], /A +running +- +- +4s/);
+});
