@@ -15,7 +15,7 @@ import type { TrainState } from '../train/train';
 import { restoreWeights, type Weights } from '../train/weights';
 import type { SeqModel } from '../models/types';
 import { acquireLock, RunLockedError } from './lock';
-import { editedConfigError, diffPaths, trainedConfig } from './resume';
+import { readSavedConfigs } from './resume';
 import { checkpointProblem, CONFIG_FILE, curveProblem, readRunJson, removeOldCopy, repairCheckpoint, repairCurve, RESULT_FILE } from './run-dir';
 import type { RunConfig, RunResultFile } from './run';
 
@@ -87,16 +87,7 @@ export function repairForLoad(dir: string, log: (msg: string) => void): void {
  *   written, or config.json is damaged with no copy in last/
  */
 export function readRunConfig(dir: string, log: (msg: string) => void): RunConfig {
-  let saved: RunConfig | undefined;
-  let damage: string | undefined;
-  try {
-    saved = readRunJson<RunConfig>(dir, CONFIG_FILE);
-  } catch (err) {
-    if (!(err instanceof CorruptFileError)) throw err;
-    damage = err.message;
-  }
-  const trained = trainedConfig(dir);
-  if (saved && trained && diffPaths(trained, saved).length > 0) throw editedConfigError(dir, trained, saved);
+  const { saved, damage, trained } = readSavedConfigs(dir);
   if (saved) return saved;
   if (trained) {
     log(`${damage ?? `${join(dir, CONFIG_FILE)} is missing`}: using last/config.json, the config the run was trained with`);

@@ -54,12 +54,11 @@ export function editedConfigError(dir: string, trained: RunConfig, saved: RunCon
 }
 
 /**
- * Check `dir`'s config.json against `config` (the command's, normalized).
- * @returns true when config.json must be written (none yet, or a damaged one being restored)
- * @throws DataError when the folder holds another run, config.json was edited since last/ was
- *   written, or config.json is damaged and nothing proves which config it held
+ * config.json (undefined when missing or damaged, with the damage named) and last/config.json
+ * (the config last/ was trained with).
+ * @throws DataError when both exist and differ: config.json was edited after training started
  */
-export function checkSavedConfig(dir: string, config: RunConfig, log: (msg: string) => void): boolean {
+export function readSavedConfigs(dir: string): { readonly saved?: RunConfig; readonly damage?: string; readonly trained?: RunConfig } {
   let saved: RunConfig | undefined;
   let damage: string | undefined;
   try {
@@ -69,8 +68,21 @@ export function checkSavedConfig(dir: string, config: RunConfig, log: (msg: stri
     damage = err.message;
   }
   const trained = trainedConfig(dir);
+  if (saved && trained && diffPaths(trained, saved).length > 0) throw editedConfigError(dir, trained, saved);
+  return { saved, damage, trained };
+}
+
+/**
+ * Check `dir`'s config.json against `config` (the command's, normalized).
+ * @returns true when config.json must be written (none yet, or a damaged one being restored)
+ * @throws DataError when the folder holds another run, config.json was edited since last/ was
+ *   written, or config.json is damaged and nothing proves which config it held
+ */
+export function checkSavedConfig(dir: string, config: RunConfig, log: (msg: string) => void): boolean {
+  const found = readSavedConfigs(dir);
+  const { saved, trained } = found;
+  let damage = found.damage;
   if (saved) {
-    if (trained && diffPaths(trained, saved).length > 0) throw editedConfigError(dir, trained, saved);
     const diff = diffPaths(saved, config);
     if (diff.length === 0) return false;
     const state = existsSync(join(dir, RESULT_FILE)) ? 'finished' : 'started';
