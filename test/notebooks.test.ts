@@ -51,7 +51,7 @@ for (const entry of FIGURES) {
   test(`notebook ${entry.notebook} runs headless at smoke scale on the current build`, { skip: skip || (missing ? 'Jupyter missing' : false) }, async () => {
     const figures = mkdtempSync(join(tmpdir(), 'lsrm-nbfig-'));
     const env = { LSRM_SCALE: 'smoke', LSRM_FIGURES_DIR: figures, LSRM_RUNS_DIR: mkdtempSync(join(tmpdir(), 'lsrm-nbruns-')) };
-    const run = await executeNotebook(join(ROOT, entry.notebook), { env, cellTimeoutSec: 300, python });
+    const run = await executeNotebook(join(ROOT, entry.notebook), { env, cellTimeoutSec: 900, python });
     assert.ok(run.ok, formatCellError(run));
     // The notebook loaded this checkout's dist/: its first line is the stamp of dist/notebook/build.js.
     const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;

@@ -69,7 +69,9 @@ try:
                 outs = cell.get('outputs', [])
                 msgs = [o.get('text', '') for o in outs if o.get('output_type') == 'stream' and o.get('name') == 'stderr']
                 msgs += ['%s: %s' % (o.get('ename', ''), o.get('evalue', '')) for o in outs if o.get('output_type') == 'error']
-                text = '\n'.join(m.strip() for m in msgs if m.strip()) or ('%s: %s' % (type(e).__name__, e))
+                text = '\n'.join(m.strip() for m in msgs if m.strip())
+                if type(e).__name__ == 'CellTimeoutError' or not text:
+                    text = (text + '\n' if text else '') + '%s: %s' % (type(e).__name__, e)
                 result = {'ok': False, 'cell': i, 'source': cell.source, 'message': text}
                 break
 finally:
