@@ -13,5 +13,6 @@ import { paramsCommand } from './params';
 import { benchCommand } from './bench';
 import { runsCommand } from './runs';
 import { sweepCommand } from './sweep';
+import { fitCommand } from './fit';
 
-export const COMMANDS: Command[] = [dataCommand, evalCommand, trainCommand, figuresCommand, reproduceCommand, kernelCommand, paramsCommand, benchCommand, runsCommand, sweepCommand];
+export const COMMANDS: Command[] = [dataCommand, evalCommand, trainCommand, figuresCommand, reproduceCommand, kernelCommand, paramsCommand, benchCommand, runsCommand, sweepCommand, fitCommand];
