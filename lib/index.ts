@@ -22,6 +22,7 @@ export { prepareData, type PipelineConfig, type PreparedData } from './data/pipe
 export { datasetStats, formatStats, PAPER_TABLE_2, type DatasetStats } from './data/stats';
 export { toSequences, sequenceLengths } from './data/sequences';
 export { splitLeaveOneOut } from './data/split';
+export { approximateEntropy, datasetApEn, type ApEnOptions, type DatasetApEn } from './data/quality';
 
 // Models: the one registry, parameter counts
 export { MODELS, MODEL_KINDS, modelEntry, defaultShape, isModelKind, type ModelKind } from './models/index';
@@ -60,6 +61,14 @@ export { buildModel } from './runs/build';
 export { RunLockedError, type LoadRunOptions } from './runs/run';
 export { trainInStore, storeKeyOf, runPaths, type StoreRun } from './runs/in-store';
 export { readCatalog, findRun, runLabel, type RunEntry, type RunState } from './runs/catalog';
+
+// Scaling laws: fits, bands, held-out predictions, the compute-optimal frontier
+export { powerLaw, jointLaw, type PowerLawParams, type JointLawParams } from './scaling/laws';
+export { fitPowerLaw, type PowerLawFit } from './scaling/fit';
+export { bootstrapPowerLaw, type PowerLawBootstrap } from './scaling/bootstrap';
+export { fitWithHoldout, predictWithBand, type HoldoutResult, type HeldOutPrediction } from './scaling/predict';
+export { fitJointLaw, type JointLawFit } from './scaling/joint';
+export { computeOptimal, computeFrontier } from './scaling/compute-optimal';
 
 // Studies: grids of runs on both cores or a Slurm cluster
 export { expandSweep, loadSweepSpec, type SweepSpec, type SweepRun } from './sweep/spec';
