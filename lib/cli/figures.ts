@@ -5,6 +5,10 @@
  * The notebooks write figures/<id>.* at the cpu scale and figures/<scale>/<id>.* at the others
  * (git-ignored); the executed copies go to a temp folder unless --in-place asks to store them
  * (with outputs) over the committed notebooks.
+ *
+ * The runs behind a figure are a sweep (lib/sweep/execute.ts): --jobs, --executor and the Slurm
+ * flags reach the notebooks as LSRM_JOBS, LSRM_EXECUTOR and LSRM_SLURM_* (lib/sweep/options.ts),
+ * which each notebook's produce call reads with sweepOptionsFromEnv().
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +19,12 @@ import { staleBuild } from '../notebook/build';
 import { figuresDirFor } from '../plot/save';
 import { projectRoot } from '../util/paths';
 import { executeNotebook, formatCellError, jupyterMissing } from '../notebook/run';
+import { sweepOptionsToEnv, type SweepOptions } from '../sweep/options';
 import { stringOption, UsageError, type Command } from './command';
+import { sweepOptionsOf, SWEEP_FLAGS } from './sweep';
+
+/** A cell that trains (hours at the cpu scale) or follows Slurm jobs (days at the paper scale) must not time out. */
+const LONG_CELL_SEC = 30 * 24 * 3600;
 
 /** The registry entries named by a comma-separated --only list (all when undefined). */
 export function selectFigures(only: string | undefined): FigureEntry[] {
@@ -36,19 +45,28 @@ export function notebooksOf(entries: readonly FigureEntry[]): string[] {
   return [...new Set(entries.map((e) => e.notebook))];
 }
 
-async function runAll(notebooks: string[], scale: string, inPlace: boolean): Promise<number> {
+/** The environment of the notebooks: the scale and the sweep options. */
+export function notebookEnv(scale: string, sweep: SweepOptions): Record<string, string> {
+  return { LSRM_SCALE: scale, ...sweepOptionsToEnv(sweep) };
+}
+
+async function runAll(notebooks: string[], scale: string, inPlace: boolean, sweep: SweepOptions): Promise<number> {
   const root = projectRoot();
   const tmp = inPlace ? undefined : mkdtempSync(join(tmpdir(), 'lsrm-figures-'));
   let failed = 0;
   for (const nb of notebooks) {
     process.stderr.write(`${nb} (scale ${scale}) ... `);
     const path = join(root, nb);
-    const run = await executeNotebook(path, { env: { LSRM_SCALE: scale }, outDir: inPlace ? dirname(path) : tmp });
+    const cellTimeoutSec = scale === 'smoke' ? undefined : LONG_CELL_SEC;
+    const run = await executeNotebook(path, { env: notebookEnv(scale, sweep), outDir: inPlace ? dirname(path) : tmp, cellTimeoutSec });
     process.stderr.write(run.ok ? `ok, ${(run.wallMs / 1000).toFixed(1)} s\n` : `FAILED\n${formatCellError(run)}\n`);
     if (!run.ok) failed++;
   }
   const out = relative(process.cwd(), figuresDirFor(scale)) || '.';
   process.stdout.write(`${notebooks.length - failed}/${notebooks.length} notebooks ran; figures in ${out}${tmp ? `; executed copies in ${tmp}` : ''}\n`);
+  if (sweep.executor === 'slurm' && sweep.wait === false) {
+    process.stdout.write('--no-wait: figures whose runs are still on Slurm were not made (their notebooks say where to follow the jobs); run the same command again once they are done\n');
+  }
   return failed === 0 ? 0 : 1;
 }
 
@@ -56,6 +74,7 @@ export const figuresCommand: Command = {
   name: 'figures',
   summary: 'regenerate figures/ by executing the notebooks headless at a scale',
   usage: `usage: lsrm figures [--scale smoke|cpu|paper] [--only <id,id,...>] [--in-place] [--list]
+                    [--jobs N] [--executor local|slurm] [slurm options]
 
 Executes each figure's notebook (notebooks/*.ipynb) headless with the tslab kernel and
 LSRM_SCALE=<scale>; the notebooks write figures/<id>.{png,html} (tables also .csv, .md) at the
@@ -64,9 +83,19 @@ cpu scale, figures/<scale>/<id>.* at the others (git-ignored). Unchanged files a
   --only      only these figure ids (see --list)
   --in-place  also store the executed notebooks, with outputs, over notebooks/*.ipynb
   --list      list the figure ids and their notebooks
+The runs behind a figure are a sweep, run before its table is built:
+  --jobs N        local trainings at once (default 1: in the notebook's kernel; 2 or more: child
+                  processes, a line per change of a run's state)
+  --executor E    local (default) or slurm: one job array per figure, followed until done, then
+                  the figure is built (the store must be on a file system every node sees)
+  slurm options   --partition P  --time T  --mem M  --cpus-per-task C  --gpus G  --max-parallel K
+                  --sbatch-arg ARG (repeatable)  --no-wait (submit and return; run again when done)
+These reach the notebooks as LSRM_JOBS, LSRM_EXECUTOR, LSRM_SLURM_*; the store is runs/ or
+$LSRM_RUNS_DIR. Cells at the cpu and paper scales have no time limit (smoke: 20 minutes).
 Needs Jupyter: apt-get install jupyter-nbconvert python3-nbclient python3-ipython
 and, for PNGs, Chromium (apt-get install chromium, or CHROME_PATH).`,
   options: {
+    ...SWEEP_FLAGS,
     scale: { type: 'string' },
     only: { type: 'string' },
     'in-place': { type: 'boolean' },
@@ -84,6 +113,7 @@ and, for PNGs, Chromium (apt-get install chromium, or CHROME_PATH).`,
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
+    const sweep = sweepOptionsOf(values);
     const missing = jupyterMissing();
     if (missing) {
       process.stderr.write(`lsrm figures: cannot run notebooks: ${missing}\n`);
@@ -94,6 +124,6 @@ and, for PNGs, Chromium (apt-get install chromium, or CHROME_PATH).`,
       process.stderr.write(`lsrm figures: the notebooks import dist/, which is stale: ${stale}\n`);
       return 1;
     }
-    return runAll(notebooksOf(entries), scale, values['in-place'] === true);
+    return runAll(notebooksOf(entries), scale, values['in-place'] === true, sweep);
   },
 };

@@ -2,10 +2,12 @@
  * `lsrm sweep`: run a grid of trainings (a sweep spec, lib/sweep/spec.ts) into the result store.
  *   run SPEC       train every run not yet in the store: locally (child processes, a live table
  *                  on stderr) or as a Slurm job array; --dry-run prints estimates instead
- *   status SPEC    where each run stands, from the store's files
+ *   status SPEC    where each run stands: from the store's files, and from Slurm's queue when the
+ *                  sweep was submitted there (also for a manifest: --manifest FILE)
  *   exec           the worker: train one run of a manifest, JSON-line events on stdout
  *   resubmit SPEC --failed   submit the failed runs to Slurm again
- * Results go to stdout, progress to stderr. `estimateTable` is also what `lsrm train --dry-run` prints.
+ * Results go to stdout, progress to stderr. `estimateTable` is also what `lsrm train --dry-run`
+ * prints, and `sweepOptionsOf` reads the executor flags `lsrm figures` shares.
  */
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
@@ -15,17 +17,18 @@ import type { RunConfig } from '../runs/run';
 import { benchTrain } from '../bench/train';
 import { benchFigureOf, BENCH_SHAPE, dataStatsOf, estimateRun, formatEstimates, readBenchFigure, writeBenchFigure, type BenchFigure, type DataStats } from '../sweep/estimate';
 import { runLocal, type LocalOutcome } from '../sweep/local';
-import { writeManifest } from '../sweep/manifest';
-import { resubmitFailed, submitSlurm, type SubmitOptions } from '../sweep/slurm';
+import { manifestPath as manifestPathOf, readManifest, writeManifest } from '../sweep/manifest';
+import { EXECUTORS, type SweepOptions } from '../sweep/options';
+import { readSubmissions, resubmitFailed, slurmStatus, submitSlurm, type SubmitOptions } from '../sweep/slurm';
 import { loadSweepSpec, type SweepRun } from '../sweep/spec';
-import { formatStatus, sweepStatus } from '../sweep/status';
+import { formatSlurmStatus, formatStatus, sweepStatus } from '../sweep/status';
 import { execSweepRun } from '../sweep/worker';
 import { intOption, oneOfOption, stringOption, UsageError, type Command, type OptionValues } from './command';
 
 const USAGE = `usage: lsrm sweep run SPEC [--executor local|slurm] [--jobs N] [--dry-run] [--store DIR]
-       lsrm sweep status SPEC [--store DIR]
+       lsrm sweep status (SPEC | --manifest FILE) [--store DIR]
        lsrm sweep resubmit SPEC --failed [slurm options] [--store DIR]
-       lsrm sweep exec --manifest FILE --index I [--store DIR]
+       lsrm sweep exec --manifest FILE --index I [--if-busy wait|exit] [--store DIR]
 
 A sweep spec is a JSON file { "base": {...}, "axes": { "model.dim": [32, 64], ... }, "runs": [{...}] }
 (see examples/sweep-smoke.json). Every run trains into the store once: runs finished before are
@@ -42,6 +45,13 @@ slurm options (run, resubmit)
   --partition P  --time T  --mem M  --cpus-per-task C  --gpus G
   --max-parallel K  at most K tasks at once;  --sbatch-arg ARG  a further #SBATCH line (repeatable)
   --no-wait         return after submitting instead of following the jobs
+status
+  Each run's state from the store (done, running, partial, failed, pending); a sweep submitted
+  to Slurm shows the queue's states (done, running, pending, failed, unsubmitted) instead.
+  --manifest FILE   a sweep's manifest (<store>/sweeps/<hash>.json, e.g. of a figure's sweep) for SPEC
+exec
+  --if-busy B       a run another process trains: wait for it and load its result (default), or
+                    exit with code 75 (the local executor's choice: it polls the run itself)
 every command
   --store DIR       the result store (default: runs/ of the project, or $LSRM_RUNS_DIR)
 
@@ -94,10 +104,20 @@ function specOf(rest: string[], sub: string): string {
   return rest[0];
 }
 
-function slurmOptions(v: OptionValues, store: string, io: Io): SubmitOptions {
+/** The executor flags every sweep-running command takes (lsrm sweep run, lsrm figures). */
+export const SWEEP_FLAGS = {
+  executor: { type: 'string' }, jobs: { type: 'string' }, 'no-wait': { type: 'boolean' },
+  partition: { type: 'string' }, time: { type: 'string' }, mem: { type: 'string' }, 'cpus-per-task': { type: 'string' },
+  gpus: { type: 'string' }, 'max-parallel': { type: 'string' }, 'sbatch-arg': { type: 'string', multiple: true },
+} as const;
+
+/**
+ * The SweepOptions of the executor flags: --executor, --jobs, the Slurm resources, --no-wait.
+ * Flags not given stay unset. @throws UsageError / ValidationError naming the flag
+ */
+export function sweepOptionsOf(v: OptionValues): SweepOptions {
   const sbatchArgs = v['sbatch-arg'];
-  return {
-    store,
+  const slurm = {
     partition: stringOption(v, 'partition'),
     time: stringOption(v, 'time'),
     mem: stringOption(v, 'mem'),
@@ -105,9 +125,34 @@ function slurmOptions(v: OptionValues, store: string, io: Io): SubmitOptions {
     gpus: intOption(v, 'gpus', undefined, { min: 0 }),
     maxParallel: intOption(v, 'max-parallel', undefined, { min: 1 }),
     sbatchArgs: Array.isArray(sbatchArgs) ? (sbatchArgs as string[]) : undefined,
-    wait: v['no-wait'] !== true,
-    log: (m) => io.err(`${m}\n`),
   };
+  const given = Object.fromEntries(Object.entries(slurm).filter(([, x]) => x !== undefined));
+  const executor = oneOfOption(v, 'executor', EXECUTORS, undefined);
+  const jobs = intOption(v, 'jobs', undefined, { min: 1 });
+  return {
+    ...(executor !== undefined ? { executor } : {}),
+    ...(jobs !== undefined ? { jobs } : {}),
+    ...(Object.keys(given).length > 0 ? { slurm: given } : {}),
+    ...(v['no-wait'] === true ? { wait: false } : {}),
+  };
+}
+
+function slurmOptions(v: OptionValues, store: string, io: Io): SubmitOptions {
+  const o = sweepOptionsOf(v);
+  return { ...o.slurm, store, wait: o.wait !== false, log: (m) => io.err(`${m}\n`) };
+}
+
+/** `lsrm sweep status`: the store's view, or Slurm's when the sweep was submitted there. */
+async function statusOf(v: OptionValues, rest: string[]): Promise<string> {
+  const manifest = stringOption(v, 'manifest');
+  if (manifest !== undefined && rest.length > 0) throw new UsageError('sweep status takes a SPEC file or --manifest FILE, not both');
+  const m = manifest !== undefined ? readManifest(manifest) : undefined;
+  const runs = m ? m.runs : loadSweepSpec(specOf(rest, 'status')).runs;
+  const store = m && stringOption(v, 'store') === undefined ? m.store : storeOf(v);
+  const path = manifest ?? manifestPathOf(store, runs);
+  const rows = sweepStatus(runs, store);
+  if (readSubmissions(path).length === 0) return formatStatus(rows);
+  return formatSlurmStatus(rows, await slurmStatus(path, runs, store));
 }
 
 /** The results of the runs in the store, one line each (stdout). */
@@ -126,7 +171,7 @@ export function interruptMessage(runs: readonly SweepRun[], o: LocalOutcome, aga
   return lines.join('\n') + '\n';
 }
 
-async function runSweep(v: OptionValues, rest: string[], io: Io): Promise<number> {
+async function runCommand(v: OptionValues, rest: string[], io: Io): Promise<number> {
   const specPath = specOf(rest, 'run');
   const store = storeOf(v);
   const executor = oneOfOption(v, 'executor', ['local', 'slurm'] as const, 'local')!;
@@ -166,12 +211,10 @@ async function runSweep(v: OptionValues, rest: string[], io: Io): Promise<number
 async function runSubcommand(sub: string | undefined, v: OptionValues, rest: string[], io: Io): Promise<number> {
   switch (sub) {
     case 'run':
-      return runSweep(v, rest, io);
-    case 'status': {
-      const { runs } = loadSweepSpec(specOf(rest, 'status'));
-      io.out(formatStatus(sweepStatus(runs, storeOf(v))));
+      return runCommand(v, rest, io);
+    case 'status':
+      io.out(await statusOf(v, rest));
       return 0;
-    }
     case 'resubmit': {
       if (v.failed !== true) throw new UsageError('sweep resubmit needs --failed (the only mode: submit the failed runs to Slurm again)');
       const { runs } = loadSweepSpec(specOf(rest, 'resubmit'));
@@ -184,7 +227,8 @@ async function runSubcommand(sub: string | undefined, v: OptionValues, rest: str
       const index = intOption(v, 'index', undefined, { min: 0 });
       if (index === undefined) throw new UsageError('sweep exec needs --index I');
       const store = stringOption(v, 'store');
-      return execSweepRun(manifest, index, { store: store === undefined ? undefined : resolve(store), emit: (ev) => io.out(JSON.stringify(ev) + '\n') });
+      const ifBusy = oneOfOption(v, 'if-busy', ['wait', 'exit'] as const, 'wait');
+      return execSweepRun(manifest, index, { store: store === undefined ? undefined : resolve(store), ifBusy, emit: (ev) => io.out(JSON.stringify(ev) + '\n') });
     }
     default:
       throw new UsageError(sub === undefined ? 'which sweep command? one of run, status, resubmit, exec' : `unknown sweep command '${sub}': one of run, status, resubmit, exec`);
@@ -196,10 +240,8 @@ export const sweepCommand: Command = {
   summary: 'run a grid of trainings into the store (local processes or Slurm), with estimates and status',
   usage: USAGE,
   options: {
-    store: { type: 'string' }, executor: { type: 'string' }, jobs: { type: 'string' }, 'dry-run': { type: 'boolean' },
-    manifest: { type: 'string' }, index: { type: 'string' }, failed: { type: 'boolean' }, 'no-wait': { type: 'boolean' },
-    partition: { type: 'string' }, time: { type: 'string' }, mem: { type: 'string' }, 'cpus-per-task': { type: 'string' },
-    gpus: { type: 'string' }, 'max-parallel': { type: 'string' }, 'sbatch-arg': { type: 'string', multiple: true },
+    ...SWEEP_FLAGS, store: { type: 'string' }, 'dry-run': { type: 'boolean' },
+    manifest: { type: 'string' }, index: { type: 'string' }, failed: { type: 'boolean' }, 'if-busy': { type: 'string' },
   },
   run: (values, [sub, ...rest]) => runSubcommand(sub, values, rest, IO),
 };

@@ -1,18 +1,22 @@
 /**
  * `lsrm train`: train one model (any MODELS kind) into a run directory (lib/runs/run.ts), with a progress bar on
  * stderr and the final valid/test metrics on stdout. Killed, the same command resumes; finished,
- * it prints the stored result.
+ * it prints the stored result. --dry-run prints the run's estimate (lib/cli/sweep.ts,
+ * estimateTable) instead and trains nothing.
  */
 import { ValidationError } from '../util/errors';
 import { initBackend } from '../ops/backend';
 import { createProgress, type Progress } from '../train/progress';
-import { trainRun, type ModelSpec, type RunConfigInput, type RunResultFile } from '../runs/run';
+import { normalizeRunConfig, trainRun, type ModelSpec, type RunConfigInput, type RunResultFile } from '../runs/run';
+import { runsDir } from '../util/paths';
+import { runLabel } from '../sweep/spec';
 import { dropoutRatesOf } from '../runs/build';
 import { checkTrainConfig, TRAIN_DEFAULTS, type TrainConfig } from '../train/train-config';
 import { defaultShape, MODEL_KINDS, MODELS, modelEntry } from '../models';
 import type { ModelShape } from '../models/types';
 import { checkOutDir, intOption, numberOption, oneOfOption, stringOption, UsageError, type Command, type OptionValues } from './command';
 import { prepareRunData } from './data';
+import { estimateTable } from './sweep';
 
 /** The flag of each generic shape field. */
 const SHAPE_FLAGS: Readonly<Record<keyof ModelShape, string | undefined>> = { numLayers: '--layers', dim: '--d-model', numHeads: '--heads', maxLen: '--max-len', embDropout: undefined };
@@ -57,6 +61,8 @@ training
   --seed S          seed of init, batch order and dropout (default 0)
   --out DIR         run directory (required)
   --json            print result.json instead of a table
+  --dry-run         print this run's steps per epoch, parameters, memory and time (as
+                    \`lsrm sweep run --dry-run\`; caches in $LSRM_RUNS_DIR or runs/), train nothing
   --lenient         skip malformed data rows (counted) instead of stopping at the first one
   --allow-data-change
                     resume or reuse a run although its data changed since it started
@@ -134,7 +140,19 @@ export function formatResult(r: RunResultFile): string {
   return lines.join('\n') + '\n';
 }
 
+/** --dry-run: the estimate table of this one run on stdout; nothing is trained or written to --out. */
+async function dryRun(config: RunConfigInput): Promise<number> {
+  const full = normalizeRunConfig(config);
+  process.stdout.write(await estimateTable([{ label: runLabel(full), config: full }], runsDir(), { log: (m) => process.stderr.write(`train: ${m}`) }));
+  return 0;
+}
+
 async function runTrain(v: OptionValues): Promise<number> {
+  if (v['dry-run'] === true) {
+    const config = runConfigFromOptions(v);
+    checkModelConfig(config);
+    return dryRun(config);
+  }
   const out = stringOption(v, 'out');
   if (!out) throw new UsageError('--out DIR is required');
   checkOutDir('out', out);
@@ -180,7 +198,7 @@ export const trainCommand: Command = {
     model: { type: 'string' }, layers: { type: 'string' }, 'd-model': { type: 'string' }, heads: { type: 'string' }, 'max-len': { type: 'string' },
     epochs: { type: 'string' }, 'max-epochs': { type: 'string' }, patience: { type: 'string' }, 'batch-size': { type: 'string' },
     lr: { type: 'string' }, 'warmup-epochs': { type: 'string' }, select: { type: 'string' }, 'no-lad': { type: 'boolean' }, 'no-switch': { type: 'boolean' },
-    seed: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
+    seed: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' },
     lenient: { type: 'boolean' }, 'allow-data-change': { type: 'boolean' },
   },
   run: (values) => runTrain(values),

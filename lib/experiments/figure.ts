@@ -5,10 +5,20 @@
  * result store, so a second call loads) and saves the files: figures/<id>.* at the cpu scale,
  * figures/<scale>/<id>.* at any other (plot/save.ts). `lsrm reproduce` calls it directly, the
  * notebook calls it and shows the result, `lsrm figures` runs the notebook.
+ *
+ * Experiments are sweeps: an entry that trains declares its runs (`sweep(scale, opts)`), and
+ * its produce first hands them to runSweep (lib/sweep/execute.ts) with `opts.sweep` (in this
+ * process, local child processes, or a Slurm job array; a notebook passes sweepOptionsFromEnv(),
+ * which `lsrm figures --jobs/--executor` set), then reads the results from the store to build
+ * the table. A Slurm sweep told not to wait makes produce return a PendingOutput (nothing saved).
  */
 import { figuresDirFor, saveTable, type SavedFiles } from '../plot/save';
 import type { Column, Row, TableOptions } from '../plot/table';
 import type { Figure } from '../plot/theme';
+import { runsDir } from '../util/paths';
+import { runSweep } from '../sweep/execute';
+import type { SweepOptions } from '../sweep/options';
+import type { SweepRun, SweepSpec } from '../sweep/spec';
 import type { TableRunOptions } from './presets';
 import type { DataChoice, ScalePreset } from './scale';
 
@@ -22,7 +32,12 @@ export interface ProduceOptions {
   readonly log?: (msg: string) => void;
   /** Render the PNG (default true). */
   readonly png?: boolean;
+  /** How the runs train (default: one at a time in this process); notebooks pass sweepOptionsFromEnv(). */
+  readonly sweep?: SweepOptions;
 }
+
+/** Options under which produce always finishes its figure: its sweep, if any, waits for its runs. */
+export type WaitingSweep = { readonly sweep?: SweepOptions & { readonly wait?: true } };
 
 /** Options of the studies that train (Tables III and V): the data, presets and a per-epoch report. */
 export interface TrainedTableOptions extends ProduceOptions, Pick<TableRunOptions, 'presets' | 'onEpoch' | 'deps'> {
@@ -52,6 +67,18 @@ export interface FigureOutput {
 /** The result of `produce`. */
 export type Produced<R extends Row = Row> = TableOutput<R> | FigureOutput;
 
+/** What produce returns when its runs were submitted to Slurm without waiting: nothing is saved yet. */
+export interface PendingOutput {
+  readonly kind: 'pending';
+  readonly id: string;
+  /** What was submitted, how to follow it, what to run afterwards. */
+  readonly message: string;
+  /** The sweep's manifest (`lsrm sweep status --manifest FILE`). */
+  readonly manifestPath: string;
+  readonly done: number;
+  readonly total: number;
+}
+
 /** One figure or table of the paper. */
 export interface FigureEntry<O extends ProduceOptions = ProduceOptions, P extends Produced = Produced> {
   /** File stem in figures/ and the notebook's name, e.g. 'table-2-datasets'. */
@@ -65,8 +92,12 @@ export interface FigureEntry<O extends ProduceOptions = ProduceOptions, P extend
   readonly notebook: string;
   /** Seconds at the cpu scale: `lsrm reproduce` makes the cheap ones. */
   readonly isCheap: boolean;
-  /** Compute (or load) the data at a scale, save the files, return what was made. */
-  produce(scale: ScalePreset, opts?: O): Promise<P>;
+  /** Compute (or load) the data at a scale (its sweep first), save the files, return what was made. */
+  produce(scale: ScalePreset, opts?: O & WaitingSweep): Promise<P>;
+  /** ...or, when its runs were submitted to Slurm without waiting (opts.sweep.wait false), a PendingOutput. */
+  produce(scale: ScalePreset, opts?: O): Promise<P | PendingOutput>;
+  /** The runs it trains, as a sweep (absent: it trains nothing). */
+  sweep?(scale: ScalePreset, opts?: O): SweepSpec | SweepRun[];
 }
 
 /** Save a table's rows for a scale (figuresDirFor(scale.name, root)) and return its output. */
@@ -79,4 +110,27 @@ export async function saveTableOutput<R extends Row>(
   const dir = figuresDirFor(scale.name, opts.figuresRoot);
   const saved = await saveTable(table.rows, table.columns, id, { ...table.text, dir, png: opts.png });
   return { kind: 'table', id, ...table, saved };
+}
+
+/**
+ * Run the sweep of figure `id` into the store (runSweep with opts.sweep; per-epoch reports and
+ * test deps reach in-process runs), so its table can be read from the store.
+ * @returns undefined when every run is in the store; a PendingOutput when they were submitted to
+ *   Slurm without waiting
+ * @throws Error naming the runs that failed or were stopped, and how to continue
+ */
+export async function runFigureSweep(id: string, sweep: SweepSpec | SweepRun[], opts: TrainedTableOptions): Promise<PendingOutput | undefined> {
+  const store = opts.runsDir ?? runsDir();
+  const o = await runSweep(sweep, { ...opts.sweep, store, log: opts.log, onEpoch: opts.onEpoch, deps: opts.deps });
+  const total = o.done.length + o.notDone.length;
+  const follow = `lsrm sweep status --manifest ${o.manifestPath}`;
+  if (o.notDone.length === 0) return undefined;
+  if (o.isSubmitted) {
+    const message = `${id}: ${o.notDone.length} of ${total} runs are on Slurm (not waited for); follow them with \`${follow}\` and run this again when they are done`;
+    opts.log?.(message);
+    return { kind: 'pending', id, message, manifestPath: o.manifestPath, done: o.done.length, total };
+  }
+  const why = o.failed.map((f) => `\n  ${f.label}: ${f.message}`).join('');
+  throw new Error(`${id}: ${o.notDone.length} of ${total} runs are not done (${o.failed.length} failed)${why}\n` +
+    `Fix the cause and run this again: finished runs load, interrupted ones resume (\`${follow}\` shows where each stands)`);
 }

@@ -8,14 +8,22 @@
  * "until the cross-entropy loss on the validation set no longer decreases" (selectBy 'loss'),
  * and the test cross-entropy of the best-by-validation weights is reported.
  * Models and budgets per scale: presets.ts (TABLE_PRESETS.*.ablationSmall / ablationLarge).
- * Every run goes through the store (trainPreset): a second call loads.
+ * The 8 configurations times the scale's seeds are one sweep (`table3Sweep`, FIGURE.sweep):
+ * produce runs it (lib/sweep/execute.ts: in process, local processes or Slurm, by opts.sweep),
+ * then reads every result from the store (trainPreset loads) to build the rows.
+ * Rows (seeds.ts): per variant one row per seed, then, with two or more seeds, the mean row
+ * (mean ± 95% t half-width in Markdown). CSV columns: variant, seed (empty on a mean row),
+ * smallCe, largeCe, paperSmallCe, paperLargeCe, smallEpochs, largeEpochs.
  * Figure entry: FIGURE (registry.ts); output figures/table-3-ablation.{csv,md,html,png}.
  */
-import { formatFixed, type Column, type Row } from '../plot/table';
+import { formatFixed, formatMeanHalfWidth, type Column, type Row } from '../plot/table';
+import type { RunConfig } from '../runs/run';
+import { sweepRunOf, type SweepRun } from '../sweep/spec';
 import type { TrainConfig } from '../train/train-config';
-import { saveTableOutput, type FigureEntry, type TableOutput, type TrainedTableOptions } from './figure';
+import { runFigureSweep, saveTableOutput, type FigureEntry, type PendingOutput, type TableOutput, type TrainedTableOptions, type WaitingSweep } from './figure';
 import { presetRunConfig, TABLE_PRESETS, tableData, trainPhrase, trainPreset, type ModelPreset, type TableRunOptions, type TablePresets, type PresetMetrics } from './presets';
 import type { DataChoice, ScalePreset } from './scale';
+import { checkSeeds, formatSeedCell, halfWidthKey, meanFields, seedNote, summaryRows, type MeanFields } from './seeds';
 
 /** One way of training: which techniques are on. */
 export interface AblationVariant {
@@ -41,21 +49,54 @@ export const PAPER_TABLE_3: Readonly<Record<AblationVariant['name'], { readonly 
   None: { small: 5.6013, large: 4.7504 },
 };
 
-/** One row: a variant, our test CE for both models, the paper's. */
-export interface Table3Row extends Row {
+/** One row: a variant and a seed (or the mean over seeds), our test CE for both models, the paper's. */
+export interface Table3Row extends Row, MeanFields {
   readonly variant: AblationVariant['name'];
+  /** The seed of this row's two runs; null on the mean row. */
+  readonly seed: number | null;
+  /** Test CE of the seed's run, or the mean over seeds (half-widths in smallCeHw, largeCeHw). */
   readonly smallCe: number;
   readonly largeCe: number;
-  /** Best epoch / epochs trained (and the SGD switch epoch when it happened), small and large. */
-  readonly smallEpochs: string;
-  readonly largeEpochs: string;
+  readonly smallCeHw?: number;
+  readonly largeCeHw?: number;
+  /** Best epoch / epochs trained (and the SGD switch epoch when it happened), small and large; null on the mean row. */
+  readonly smallEpochs: string | null;
+  readonly largeEpochs: string | null;
   readonly paperSmallCe: number;
   readonly paperLargeCe: number;
 }
 
-/** The TrainConfig of a variant on top of a scale's shared settings. */
+/** The TrainConfig of a variant on top of a scale's shared settings (selection by validation loss, as the paper). */
 export function variantTrain(base: Partial<TrainConfig>, v: AblationVariant): Partial<TrainConfig> {
   return { ...base, selectBy: 'loss', layerwiseDropout: v.layerwiseDropout, switchOptimizer: v.switchOptimizer };
+}
+
+/** One run of Table III: which model, variant and seed, and its config. */
+export interface Table3Run {
+  readonly size: 'small' | 'large';
+  readonly model: ModelPreset;
+  readonly variant: AblationVariant;
+  readonly seed: number;
+  readonly config: RunConfig;
+}
+
+/** The 8 configurations of Table III times the presets' seeds: small model first, variants in order, seeds fastest. */
+export function table3Runs(scale: ScalePreset, data: DataChoice, presets: TablePresets = TABLE_PRESETS[scale.name]): Table3Run[] {
+  const { small, large } = table3Models(scale, presets);
+  const out: Table3Run[] = [];
+  for (const [size, model] of [['small', small], ['large', large]] as const) {
+    for (const variant of ABLATION_VARIANTS) {
+      for (const seed of checkSeeds(presets.seeds)) {
+        out.push({ size, model, variant, seed, config: presetRunConfig(model, data, scale, { ...variantTrain(presets.train, variant), seed }) });
+      }
+    }
+  }
+  return out;
+}
+
+/** Table III's runs as a sweep, labelled 'Table III LSRM_l2 w/o LAD seed 1'. */
+export function table3Sweep(scale: ScalePreset, data: DataChoice, presets: TablePresets = TABLE_PRESETS[scale.name]): SweepRun[] {
+  return table3Runs(scale, data, presets).map((r) => sweepRunOf(r.config, `Table III ${r.model.label} ${r.variant.name} seed ${r.seed}`));
 }
 
 /** 'best 7 of 9, SGD after 5' style summary of a run's epochs. */
@@ -69,33 +110,27 @@ export function table3Models(scale: ScalePreset, p: TablePresets = TABLE_PRESETS
 }
 
 /**
- * Train (or load) the 8 runs of Table III at a scale on some data and return its four rows.
- * Order: the small model's four variants, then the large model's.
+ * Train (or load) the runs of Table III at a scale on some data, in this process, and return its
+ * rows: per variant one row per seed, then the mean row when there are two or more seeds.
  */
 export async function table3Rows(scale: ScalePreset, data: DataChoice, opts: TableRunOptions = {}): Promise<Table3Row[]> {
   const presets = opts.presets ?? TABLE_PRESETS[scale.name];
-  const { small, large } = table3Models(scale, presets);
-  const base = presets.train;
   const results = new Map<string, PresetMetrics>();
-  for (const model of [small, large]) {
-    for (const v of ABLATION_VARIANTS) {
-      opts.log?.(`Table III: ${model.label} ${v.name}`);
-      const r = await trainPreset(presetRunConfig(model, data, scale, variantTrain(base, v)), opts);
-      results.set(`${model.label}/${v.name}`, r.metrics);
-    }
+  const at = (size: string, v: AblationVariant, seed: number) => `${size}/${v.name}/${seed}`;
+  for (const r of table3Runs(scale, data, presets)) {
+    opts.log?.(`Table III: ${r.model.label} ${r.variant.name} seed ${r.seed}`);
+    results.set(at(r.size, r.variant, r.seed), (await trainPreset(r.config, opts)).metrics);
   }
-  return ABLATION_VARIANTS.map((v) => {
-    const s = results.get(`${small.label}/${v.name}`)!;
-    const l = results.get(`${large.label}/${v.name}`)!;
-    return {
-      variant: v.name,
-      smallCe: s.test.loss,
-      largeCe: l.test.loss,
-      smallEpochs: epochSummary(s),
-      largeEpochs: epochSummary(l),
-      paperSmallCe: PAPER_TABLE_3[v.name].small,
-      paperLargeCe: PAPER_TABLE_3[v.name].large,
-    };
+  return ABLATION_VARIANTS.flatMap((v) => {
+    const paper = { paperSmallCe: PAPER_TABLE_3[v.name].small, paperLargeCe: PAPER_TABLE_3[v.name].large };
+    const perSeed: Table3Row[] = presets.seeds.map((seed) => {
+      const s = results.get(at('small', v, seed))!;
+      const l = results.get(at('large', v, seed))!;
+      return { variant: v.name, seed, smallCe: s.test.loss, largeCe: l.test.loss, ...paper, smallEpochs: epochSummary(s), largeEpochs: epochSummary(l) };
+    });
+    if (perSeed.length < 2) return perSeed;
+    const mean = meanFields(perSeed, ['smallCe', 'largeCe']) as Pick<Table3Row, 'smallCe' | 'largeCe' | 'smallCeHw' | 'largeCeHw' | 'seeds'>;
+    return [...perSeed, { variant: v.name, seed: null, ...mean, ...paper, smallEpochs: null, largeEpochs: null }];
   });
 }
 
@@ -106,8 +141,9 @@ export function table3Columns(scale: ScalePreset, presets: TablePresets = TABLE_
   const shape = (p: ModelPreset) => `${p.label}, ${p.numLayers}×${p.dim}`;
   return [
     { key: 'variant', label: 'Train model' },
-    { key: 'smallCe', label: `CE ours ${shape(small)}`, format: ce },
-    { key: 'largeCe', label: `CE ours ${shape(large)}`, format: ce },
+    { key: 'seed', label: 'Seed', format: formatSeedCell },
+    { key: 'smallCe', label: `CE ours ${shape(small)}`, format: formatMeanHalfWidth(halfWidthKey('smallCe'), 4) },
+    { key: 'largeCe', label: `CE ours ${shape(large)}`, format: formatMeanHalfWidth(halfWidthKey('largeCe'), 4) },
     { key: 'paperSmallCe', label: 'CE paper LSRM_l2, 2×64', format: ce },
     { key: 'paperLargeCe', label: 'CE paper LSRM_l24, 24×512', format: ce },
     { key: 'smallEpochs', label: `Epochs ${small.label}` },
@@ -121,26 +157,45 @@ export function table3Text(scale: ScalePreset, data: DataChoice, presets: TableP
     title: 'Table III: ablation of layer-wise adaptive dropout (LAD) and the Adam→SGD switch (SO), test cross-entropy (lower is better)',
     note:
       `Ours: ${data.label} (${data.spec}${data.core > 0 ? `, ${data.core}-core` : ', no k-core'}), scale ${scale.name}, ${trainPhrase(presets.train)}; ` +
-      'leave-one-out, full-softmax test cross-entropy of the best-by-validation-loss weights. ' +
+      'leave-one-out, full-softmax test cross-entropy of the best-by-validation-loss weights; ' +
+      `${seedNote(presets.seeds)} ` +
       'w/o LAD = the mean dropout rate in every layer; w/o SO = Adam only. ' +
       'Paper: MovieLens-20M, as published (Table III). Losses of different datasets are not comparable in level, only in ordering.',
   };
 }
 
 /**
- * One line per model: the variants ordered by our test CE (best first), and the paper's order,
+ * One line per model: the variants ordered by our test CE (best first; the mean over seeds when
+ * there are several), and the paper's order,
  * e.g. 'LSRM_l2: ours None < Both < w/o SO < w/o LAD; paper None < w/o LAD < Both < w/o SO'.
  */
 export function table3Summary(rows: readonly Table3Row[], scale: ScalePreset, presets: TablePresets = TABLE_PRESETS[scale.name]): string[] {
   const { small, large } = table3Models(scale, presets);
-  const order = (key: 'smallCe' | 'largeCe' | 'paperSmallCe' | 'paperLargeCe') => [...rows].sort((a, b) => a[key] - b[key]).map((r) => `${r.variant} ${r[key].toFixed(4)}`).join(' < ');
+  const byVariant = summaryRows(rows, 'variant');
+  const order = (key: 'smallCe' | 'largeCe' | 'paperSmallCe' | 'paperLargeCe') => [...byVariant].sort((a, b) => a[key] - b[key]).map((r) => `${r.variant} ${r[key].toFixed(4)}`).join(' < ');
   return [
     `${small.label} (${small.numLayers}×${small.dim}): ours ${order('smallCe')}; paper LSRM_l2 ${order('paperSmallCe')}`,
     `${large.label} (${large.numLayers}×${large.dim}): ours ${order('largeCe')}; paper LSRM_l24 ${order('paperLargeCe')}`,
   ];
 }
 
-/** Table III: train (or load) the 8 ablation runs and save the table. */
+/** The figure's own options: which data and presets (defaults tableData(scale), TABLE_PRESETS[scale.name]). */
+function choices(scale: ScalePreset, opts: TrainedTableOptions): { data: DataChoice; presets: TablePresets } {
+  return { data: opts.data ?? tableData(scale), presets: opts.presets ?? TABLE_PRESETS[scale.name] };
+}
+
+function produce(scale: ScalePreset, opts?: TrainedTableOptions & WaitingSweep): Promise<TableOutput<Table3Row>>;
+function produce(scale: ScalePreset, opts?: TrainedTableOptions): Promise<TableOutput<Table3Row> | PendingOutput>;
+/** Run the sweep (opts.sweep), then read the runs from the store and save the table. */
+async function produce(scale: ScalePreset, opts: TrainedTableOptions = {}): Promise<TableOutput<Table3Row> | PendingOutput> {
+  const { data, presets } = choices(scale, opts);
+  const pending = await runFigureSweep(FIGURE.id, table3Sweep(scale, data, presets), opts);
+  if (pending) return pending;
+  const rows = await table3Rows(scale, data, { dir: opts.runsDir, presets });
+  return saveTableOutput(FIGURE.id, scale, { rows, columns: table3Columns(scale, presets), text: table3Text(scale, data, presets) }, opts);
+}
+
+/** Table III: the 8 ablation configurations times the seeds, as a sweep; the table from the store. */
 export const FIGURE: FigureEntry<TrainedTableOptions, TableOutput<Table3Row>> = {
   id: 'table-3-ablation',
   kind: 'table',
@@ -148,10 +203,9 @@ export const FIGURE: FigureEntry<TrainedTableOptions, TableOutput<Table3Row>> = 
   paperRef: 'Table III (Sec. III-B)',
   notebook: 'notebooks/table-3-ablation.ipynb',
   isCheap: false,
-  async produce(scale, opts = {}) {
-    const data = opts.data ?? tableData(scale);
-    const presets = opts.presets ?? TABLE_PRESETS[scale.name];
-    const rows = await table3Rows(scale, data, { dir: opts.runsDir, log: opts.log, onEpoch: opts.onEpoch, deps: opts.deps, presets });
-    return saveTableOutput(FIGURE.id, scale, { rows, columns: table3Columns(scale, presets), text: table3Text(scale, data, presets) }, opts);
+  produce,
+  sweep: (scale, opts = {}) => {
+    const { data, presets } = choices(scale, opts);
+    return table3Sweep(scale, data, presets);
   },
 };

@@ -2,17 +2,29 @@
  * Table V (paper V-A): overall performance. SASRec (= LSRM at 2 x 64), GRU4Rec, FMLP-Rec, Caser,
  * LSRM_wide (2 x 1200) and LSRM_deep (48 x 1200), each trained to convergence (early stopping on
  * validation loss) and evaluated by full ranking on the leave-one-out test item: HR@N and NDCG@N
- * for N = 5, 10, 50. Each row of ours sits above the paper's published row for the same model.
- * Shapes per scale: presets.ts. Every run goes through the store (trainPreset): a second call loads.
+ * for N = 5, 10, 50. Our rows of a model sit above the paper's published row for it.
+ * Shapes per scale: presets.ts. The six models times the scale's seeds are one sweep
+ * (`table5Sweep`, FIGURE.sweep): produce runs it (lib/sweep/execute.ts: in process, local
+ * processes or Slurm, by opts.sweep), then reads every result from the store to build the rows.
+ * Every run uses selectBy 'loss' with LAD and SO on, written out (table5Train).
+ *
+ * Rows (seeds.ts): per model one row per seed (source 'ours'), then, with two or more seeds,
+ * the mean row (source 'ours', seed empty; mean ± 95% t half-width in Markdown), then the
+ * paper's row (source 'paper', seed empty). CSV columns: model, source, seed, numLayers, dim,
+ * dFf, embParams, nonEmbParams, HR@5, NDCG@5, HR@10, NDCG@10, HR@50, NDCG@50.
  *
  * d_ff = 4·d for the LSRM rows (the transformer's feed-forward width); '-' for the baselines, as
  * in the paper. #Paras (emb) and (non-emb) of our rows are the models' own counts (paramCounts).
  * Figure entry: FIGURE (registry.ts); output figures/table-5-overall.{csv,md,html,png}.
  */
-import { formatCell, formatFixed, type Cell, type Column, type Row } from '../plot/table';
-import { saveTableOutput, type FigureEntry, type TableOutput, type TrainedTableOptions } from './figure';
+import { formatCell, formatMeanHalfWidth, type Cell, type Column, type Row } from '../plot/table';
+import type { RunConfig } from '../runs/run';
+import { sweepRunOf, type SweepRun } from '../sweep/spec';
+import type { TrainConfig } from '../train/train-config';
+import { runFigureSweep, saveTableOutput, type FigureEntry, type PendingOutput, type TableOutput, type TrainedTableOptions, type WaitingSweep } from './figure';
 import { presetRunConfig, TABLE_PRESETS, tableData, trainPhrase, trainPreset, type ModelPreset, type TableRunOptions, type TablePresets } from './presets';
 import type { DataChoice, ScalePreset } from './scale';
+import { checkSeeds, formatSeedCell, halfWidthKey, meanFields, seedNote, summaryRows, type MeanFields } from './seeds';
 import { MODELS } from '../models';
 import { formatCount as formatParamCount } from '../models/toolkit';
 import type { ModelEntry } from '../models/types';
@@ -21,11 +33,13 @@ import type { ModelEntry } from '../models/types';
 export const TABLE_5_METRICS = ['HR@5', 'NDCG@5', 'HR@10', 'NDCG@10', 'HR@50', 'NDCG@50'] as const;
 export type Table5Metric = (typeof TABLE_5_METRICS)[number];
 
-/** One row: a model's structure and its six metrics, ours or the paper's. */
-export interface Table5Row extends Row {
+/** One row: a model's structure and its six metrics: one seed of ours, our mean over seeds, or the paper's. */
+export interface Table5Row extends Row, MeanFields {
   readonly model: string;
   /** 'ours' or 'paper'. */
   readonly source: string;
+  /** The seed of our run; null on our mean row and the paper's row. */
+  readonly seed: number | null;
   /** null where a layer count does not apply (our Caser has one convolution block). */
   readonly numLayers: number | null;
   readonly dim: number;
@@ -41,7 +55,7 @@ export interface Table5Row extends Row {
 }
 
 const paper = (model: string, numLayers: number, dim: number, dFf: number | null, embParams: number, nonEmbParams: number, v: readonly number[]): Table5Row => ({
-  model, source: 'paper', numLayers, dim, dFf, embParams, nonEmbParams,
+  model, source: 'paper', seed: null, numLayers, dim, dFf, embParams, nonEmbParams,
   'HR@5': v[0], 'NDCG@5': v[1], 'HR@10': v[2], 'NDCG@10': v[3], 'HR@50': v[4], 'NDCG@50': v[5],
 });
 
@@ -60,8 +74,8 @@ export function table5Models(scale: ScalePreset, p: TablePresets = TABLE_PRESETS
   return [p.sasrec, p.gru4rec, p.fmlp, p.caser, p.wide, p.deep];
 }
 
-/** Our row of a model from its stored metrics. */
-export function oursRow(preset: ModelPreset, test: Readonly<Record<string, number>>, params: { embedding: number; nonEmbedding: number }): Table5Row {
+/** Our row of a model from the stored metrics of its run with `seed`. */
+export function oursRow(preset: ModelPreset, test: Readonly<Record<string, number>>, params: { embedding: number; nonEmbedding: number }, seed: number): Table5Row {
   const entry: ModelEntry = MODELS[preset.kind];
   const metrics = Object.fromEntries(TABLE_5_METRICS.map((k) => {
     if (typeof test[k] !== 'number') throw new Error(`Table V: the ${preset.label} run has no test metric ${k}`);
@@ -70,6 +84,7 @@ export function oursRow(preset: ModelPreset, test: Readonly<Record<string, numbe
   return {
     model: preset.label,
     source: 'ours',
+    seed,
     numLayers: entry.shapeFields.includes('numLayers') ? preset.numLayers : null,
     dim: preset.dim,
     dFf: entry.ffnDim ? entry.ffnDim(preset.dim) : null,
@@ -79,22 +94,47 @@ export function oursRow(preset: ModelPreset, test: Readonly<Record<string, numbe
   };
 }
 
+/** The training settings of every Table V run: the presets' shared ones, selection by validation loss, LAD and SO on. */
+export function table5Train(presets: TablePresets): Partial<TrainConfig> {
+  return { ...presets.train, selectBy: 'loss', layerwiseDropout: true, switchOptimizer: true };
+}
+
+/** One run of Table V: a model, a seed and its config. */
+export interface Table5Run {
+  readonly model: ModelPreset;
+  readonly seed: number;
+  readonly config: RunConfig;
+}
+
+/** The six models of Table V times the presets' seeds, in the paper's row order, seeds fastest. */
+export function table5Runs(scale: ScalePreset, data: DataChoice, presets: TablePresets = TABLE_PRESETS[scale.name]): Table5Run[] {
+  const train = table5Train(presets);
+  return table5Models(scale, presets).flatMap((model) => checkSeeds(presets.seeds).map((seed) => ({ model, seed, config: presetRunConfig(model, data, scale, { ...train, seed }) })));
+}
+
+/** Table V's runs as a sweep, labelled 'Table V LSRM_deep seed 2'. */
+export function table5Sweep(scale: ScalePreset, data: DataChoice, presets: TablePresets = TABLE_PRESETS[scale.name]): SweepRun[] {
+  return table5Runs(scale, data, presets).map((r) => sweepRunOf(r.config, `Table V ${r.model.label} seed ${r.seed}`));
+}
+
 /**
- * Train (or load) the six runs of Table V at a scale on some data (Table III's shared training
- * settings, selection by validation loss) and return our rows, each followed by the paper's.
+ * Train (or load) the runs of Table V at a scale on some data, in this process, and return the
+ * rows: per model one row per seed, the mean row (two or more seeds), the paper's row.
  */
 export async function table5Rows(scale: ScalePreset, data: DataChoice, opts: TableRunOptions = {}): Promise<Table5Row[]> {
   const presets = opts.presets ?? TABLE_PRESETS[scale.name];
-  const train = { ...presets.train, selectBy: 'loss' as const };
-  const rows: Table5Row[] = [];
-  for (const preset of table5Models(scale, presets)) {
-    opts.log?.(`Table V: ${preset.label}`);
-    const r = await trainPreset(presetRunConfig(preset, data, scale, train), opts);
-    rows.push(oursRow(preset, r.metrics.test, r.metrics.params));
-    const published = PAPER_TABLE_5[preset.label];
-    if (published) rows.push(published);
+  const byModel = new Map<string, Table5Row[]>();
+  for (const r of table5Runs(scale, data, presets)) {
+    opts.log?.(`Table V: ${r.model.label} seed ${r.seed}`);
+    const { metrics } = await trainPreset(r.config, opts);
+    byModel.set(r.model.label, [...(byModel.get(r.model.label) ?? []), oursRow(r.model, metrics.test, metrics.params, r.seed)]);
   }
-  return rows;
+  return table5Models(scale, presets).flatMap((preset) => {
+    const ours = byModel.get(preset.label)!;
+    const mean: Table5Row[] = ours.length < 2 ? [] : [{ ...ours[0], seed: null, ...(meanFields(ours, TABLE_5_METRICS) as Record<Table5Metric, number>) }];
+    const published = PAPER_TABLE_5[preset.label];
+    return [...ours, ...mean, ...(published ? [published] : [])];
+  });
 }
 
 /** Parameter counts as the paper prints them: 98.3K, 180.3K, 34.56M (up to 4 significant digits). */
@@ -106,12 +146,13 @@ export function formatCount(v: Cell): string {
 export const TABLE_5_COLUMNS: readonly Column[] = [
   { key: 'model', label: 'Model' },
   { key: 'source', label: 'Source' },
+  { key: 'seed', label: 'Seed', format: formatSeedCell },
   { key: 'numLayers', label: 'n_layer', format: (v) => (v === null ? '-' : formatCell(v)) },
   { key: 'dim', label: 'd_model' },
   { key: 'dFf', label: 'd_ff', format: (v) => (v === null ? '-' : formatCell(v)) },
   { key: 'embParams', label: '#Paras (emb)', format: formatCount },
   { key: 'nonEmbParams', label: '#Paras (non-emb)', format: formatCount },
-  ...TABLE_5_METRICS.map((k) => ({ key: k, label: k, format: formatFixed(4) })),
+  ...TABLE_5_METRICS.map((k) => ({ key: k, label: k, format: formatMeanHalfWidth(halfWidthKey(k), 4) })),
 ];
 
 /** Title and note of the exported table, naming the data and scale that produced our rows. */
@@ -120,18 +161,35 @@ export function table5Text(scale: ScalePreset, data: DataChoice, presets: TableP
     title: 'Table V: overall performance (full ranking, leave-one-out test item)',
     note:
       `Ours: ${data.label} (${data.spec}${data.core > 0 ? `, ${data.core}-core` : ', no k-core'}), scale ${scale.name}; ` +
-      `each model trained until validation loss stops improving, ${trainPhrase(presets.train)}; best-by-validation weights tested. ` +
+      `each model trained until validation loss stops improving, ${trainPhrase(presets.train)}; best-by-validation weights tested; ` +
+      `${seedNote(presets.seeds)} ` +
       'Paper: MovieLens-20M, as published (Table V). Values of different datasets are not comparable in level, only in ordering.',
   };
 }
 
-/** The models ranked by a metric (best first), ours and the paper's, one line each. */
+/** The models ranked by a metric (best first; ours by the mean over seeds when there are several), ours and the paper's, one line each. */
 export function table5Summary(rows: readonly Table5Row[], metric: Table5Metric = 'NDCG@10'): string[] {
-  const rank = (source: string) => rows.filter((r) => r.source === source).sort((a, b) => b[metric] - a[metric]).map((r) => `${r.model} ${r[metric].toFixed(4)}`).join(' > ');
+  const rank = (source: string) => summaryRows(rows.filter((r) => r.source === source), 'model').sort((a, b) => b[metric] - a[metric]).map((r) => `${r.model} ${r[metric].toFixed(4)}`).join(' > ');
   return [`${metric} ours:  ${rank('ours')}`, `${metric} paper: ${rank('paper')}`];
 }
 
-/** Table V: train (or load) the six runs and save the table. */
+/** The figure's own options: which data and presets (defaults tableData(scale), TABLE_PRESETS[scale.name]). */
+function choices(scale: ScalePreset, opts: TrainedTableOptions): { data: DataChoice; presets: TablePresets } {
+  return { data: opts.data ?? tableData(scale), presets: opts.presets ?? TABLE_PRESETS[scale.name] };
+}
+
+function produce(scale: ScalePreset, opts?: TrainedTableOptions & WaitingSweep): Promise<TableOutput<Table5Row>>;
+function produce(scale: ScalePreset, opts?: TrainedTableOptions): Promise<TableOutput<Table5Row> | PendingOutput>;
+/** Run the sweep (opts.sweep), then read the runs from the store and save the table. */
+async function produce(scale: ScalePreset, opts: TrainedTableOptions = {}): Promise<TableOutput<Table5Row> | PendingOutput> {
+  const { data, presets } = choices(scale, opts);
+  const pending = await runFigureSweep(FIGURE.id, table5Sweep(scale, data, presets), opts);
+  if (pending) return pending;
+  const rows = await table5Rows(scale, data, { dir: opts.runsDir, presets });
+  return saveTableOutput(FIGURE.id, scale, { rows, columns: TABLE_5_COLUMNS, text: table5Text(scale, data, presets) }, opts);
+}
+
+/** Table V: the six models times the seeds, as a sweep; the table from the store. */
 export const FIGURE: FigureEntry<TrainedTableOptions, TableOutput<Table5Row>> = {
   id: 'table-5-overall',
   kind: 'table',
@@ -139,10 +197,9 @@ export const FIGURE: FigureEntry<TrainedTableOptions, TableOutput<Table5Row>> = 
   paperRef: 'Table V (Sec. V-A)',
   notebook: 'notebooks/table-5-overall.ipynb',
   isCheap: false,
-  async produce(scale, opts = {}) {
-    const data = opts.data ?? tableData(scale);
-    const presets = opts.presets ?? TABLE_PRESETS[scale.name];
-    const rows = await table5Rows(scale, data, { dir: opts.runsDir, log: opts.log, onEpoch: opts.onEpoch, deps: opts.deps, presets });
-    return saveTableOutput(FIGURE.id, scale, { rows, columns: TABLE_5_COLUMNS, text: table5Text(scale, data, presets) }, opts);
+  produce,
+  sweep: (scale, opts = {}) => {
+    const { data, presets } = choices(scale, opts);
+    return table5Sweep(scale, data, presets);
   },
 };

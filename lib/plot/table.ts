@@ -14,8 +14,8 @@ export type Row = Readonly<Record<string, Cell>>;
 export interface Column {
   readonly key: string;
   readonly label: string;
-  /** Human formatting for md/html/png (CSV keeps the raw value). Default: formatCell. */
-  readonly format?: (value: Cell) => string;
+  /** Human formatting for md/html/png (CSV keeps the raw value); gets the whole row too. Default: formatCell. */
+  readonly format?: (value: Cell, row?: Row) => string;
   /** Default: 'right' when every value in the column is a number, else 'left'. */
   readonly align?: 'left' | 'right';
 }
@@ -53,8 +53,21 @@ export function formatFixed(digits: number): (v: Cell) => string {
   return (v) => (typeof v === 'number' ? v.toFixed(digits) : formatCell(v));
 }
 
-function show(col: Column, v: Cell): string {
-  return (col.format ?? formatCell)(v);
+/**
+ * A mean with the half-width of its interval, read from another field of the row (a field that
+ * needs no column of its own): '5.9881 ± 0.0123'; the plain value when the row has none.
+ * @example formatMeanHalfWidth('ceHw', 4)(5.98812, { ce: 5.98812, ceHw: 0.01234 }) // '5.9881 ± 0.0123'
+ */
+export function formatMeanHalfWidth(halfWidthKey: string, digits: number): (v: Cell, row?: Row) => string {
+  return (v, row) => {
+    const hw = row?.[halfWidthKey];
+    if (typeof v !== 'number') return formatCell(v);
+    return typeof hw === 'number' ? `${v.toFixed(digits)} ± ${hw.toFixed(digits)}` : v.toFixed(digits);
+  };
+}
+
+function show(col: Column, v: Cell, row: Row): string {
+  return (col.format ?? formatCell)(v, row);
 }
 
 function alignOf(col: Column, rows: readonly Row[]): 'left' | 'right' {
@@ -98,7 +111,7 @@ export function toMarkdown(rows: readonly Row[], columns: readonly Column[], opt
   if (opts.title) out.push(`### ${mdCell(opts.title)}`, '');
   out.push(`| ${columns.map((c) => mdCell(c.label)).join(' | ')} |`);
   out.push(`|${columns.map((c) => (alignOf(c, rows) === 'right' ? ' ---: ' : ' :--- ')).join('|')}|`);
-  for (const r of rows) out.push(`| ${columns.map((c) => mdCell(show(c, r[c.key]))).join(' | ')} |`);
+  for (const r of rows) out.push(`| ${columns.map((c) => mdCell(show(c, r[c.key], r))).join(' | ')} |`);
   if (opts.note) out.push('', mdCell(opts.note));
   return out.join('\n') + '\n';
 }
@@ -119,7 +132,7 @@ export function toHtmlTable(rows: readonly Row[], columns: readonly Column[], op
   const aligns = columns.map((c) => alignOf(c, rows));
   const head = columns.map((c, j) => `<th style="${TH_CSS}text-align:${aligns[j]}">${escapeHtml(c.label)}</th>`);
   const body = rows.map(
-    (r) => `<tr>${columns.map((c, j) => `<td style="${TD_CSS}text-align:${aligns[j]}">${escapeHtml(show(c, r[c.key]))}</td>`).join('')}</tr>`,
+    (r) => `<tr>${columns.map((c, j) => `<td style="${TD_CSS}text-align:${aligns[j]}">${escapeHtml(show(c, r[c.key], r))}</td>`).join('')}</tr>`,
   );
   const caption = opts.title
     ? `<caption style="caption-side:top;text-align:left;font-weight:bold;padding:4px 0 8px">${escapeHtml(opts.title)}</caption>`

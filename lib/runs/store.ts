@@ -5,6 +5,11 @@
  * runKey = readable slug of the config + short hash of its key-sorted JSON (util/hash.ts), so a changed
  * config is a new file, the same config loads instead of recomputing, and nothing is
  * overwritten: a file under the same key with a different config is an error.
+ * Two processes may compute one config at once (two sweeps over one store; lib/runs/lock.ts
+ * keeps them from training one run folder together, but the second can still find the first's
+ * finished run and compute its record): the file written first is kept and the other process
+ * loads it. (Two writes in the same instant both land, atomically, the last one winning; both
+ * then hold the metrics of the one run folder, differing only in meta.)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -121,8 +126,19 @@ export function readRunRecord<C, M, P>(path: string): RunRecord<C, M, P> {
   return r as RunRecord<C, M, P>;
 }
 
+/** The stored record at `path` if its config is `wanted` (stable JSON). @throws DataError when it holds another. */
+function readSame<C, M, P>(path: string, wanted: string): RunRecord<C, M, P> {
+  const rec = readRunRecord<C, M, P>(path);
+  if (stableStringify(rec.config) !== wanted) {
+    throw new DataError(`holds a different config than requested under the same key; refusing to overwrite (move the file away to recompute)`, path);
+  }
+  return rec;
+}
+
 /**
- * Load the stored result of `experiment` for `config`, or compute, store and return it.
+ * Load the stored result of `experiment` for `config`, or compute, store and return it. A file
+ * that appeared while computing (another process finished first) is loaded, not overwritten:
+ * the result is that record, with isCached false (this call did compute).
  * @throws DataError when a stored file under the same key holds a different config.
  * @example const r = await runOrLoad('fig-02', { dim: 16, seed: 0 }, async () => ({ metrics: { loss: 4.2 } }));
  */
@@ -137,10 +153,7 @@ export async function runOrLoad<C, M, P = never>(
   const path = join(opts.dir ?? runsDir(), experiment, `${key}.json`);
   const wanted = stableStringify(config);
   if (existsSync(path)) {
-    const rec = readRunRecord<C, M, P>(path);
-    if (stableStringify(rec.config) !== wanted) {
-      throw new DataError(`holds a different config than requested under the same key; refusing to overwrite (move the file away to recompute)`, path);
-    }
+    const rec = readSame<C, M, P>(path, wanted);
     opts.log?.(`loaded ${path}`);
     return { ...rec, path, runKey: key, isCached: true };
   }
@@ -150,7 +163,11 @@ export async function runOrLoad<C, M, P = never>(
   const wallMs = Date.now() - startedAt.getTime();
   const meta: RunMeta = { commit: gitCommit(), startedAt: startedAt.toISOString(), wallMs, ...tfjsInfo() };
   const rec: RunRecord<C, M, P> = { config, metrics: out.metrics, curve: out.curve ?? [], meta };
-  if (existsSync(path)) throw new DataError('appeared while computing (another process?); refusing to overwrite', path);
+  if (existsSync(path)) {
+    const theirs = readSame<C, M, P>(path, wanted);
+    opts.log?.(`${path} appeared while computing (another process finished first): loaded it`);
+    return { ...theirs, path, runKey: key, isCached: false };
+  }
   writeJsonAtomic(path, rec);
   return { ...rec, path, runKey: key, isCached: false };
 }

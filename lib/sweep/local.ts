@@ -9,6 +9,13 @@
  * killed run loses at most its current epoch. A worker that dies without reporting (a signal, OOM)
  * gets an error.json written for it, as a failing worker writes its own.
  *
+ * A run another process trains (another sweep over the same store, a notebook, `lsrm train`
+ * into the store) is not trained twice: its worker (`--if-busy exit`) reports it busy and exits,
+ * the table shows it 'elsewhere', its job slot goes to the next run, and every `pollMs` the
+ * executor looks again: once the run's record is in the store it counts as loaded; if the lock
+ * is gone without a record (the other process stopped or died) it is queued again and resumes.
+ * The sweep ends when every run is done, failed or stopped; it waits for runs trained elsewhere.
+ *
  * Children inherit the environment (LSRM_BACKEND among it) and the working folder. tfjs-wasm
  * trains on one thread, so on an n-core machine n workers run about n times as fast as one.
  */
@@ -25,7 +32,7 @@ import type { ProgressStream } from '../train/progress';
 import { writeManifest } from './manifest';
 import type { SweepRun } from './spec';
 import { createSweepTable, type SweepTable } from './table';
-import { ERROR_FILE, type WorkerEvent } from './worker';
+import { ERROR_FILE, EXIT_BUSY, lockState, type WorkerEvent } from './worker';
 
 export interface LocalOptions {
   /** The store folder (absolute or relative to the working folder). */
@@ -43,6 +50,8 @@ export interface LocalOptions {
   /** Abort = stop the workers (SIGTERM, then SIGKILL after graceMs, default 3000) and return. */
   readonly signal?: AbortSignal;
   readonly graceMs?: number;
+  /** Between two looks at runs trained elsewhere (default 2000 ms). */
+  readonly pollMs?: number;
   /** Every event of every worker, with the worker's pid (tests kill workers by it). */
   onEvent?(run: SweepRun, ev: WorkerEvent, pid: number): void;
 }
@@ -108,6 +117,9 @@ function applyEvent(table: SweepTable, run: SweepRun, ev: WorkerEvent, now: numb
     case 'failed':
       table.update(run.key, { message: ev.message });
       break;
+    case 'busy':
+      table.update(run.key, { state: 'elsewhere', etaSeconds: undefined, message: 'another process trains it; waiting for its result' });
+      break;
     default:
       break;
   }
@@ -149,14 +161,18 @@ function failureOf(end: WorkerEnd, runDir: string): string {
   return message;
 }
 
+/** Mark a stored run loaded in the table (its epochs and best validation value). */
+function markLoaded(table: SweepTable, run: SweepRun, store: string): void {
+  const m = readRunRecord<unknown, StoreMetrics, CurveRow>(runPaths(store, run.key).record).metrics;
+  table.update(run.key, { state: 'loaded', epoch: m.epochs, best: m.valid[run.config.train.selectBy], etaSeconds: undefined, message: undefined });
+}
+
 /** Runs already in the store (loaded into the table), and the indices of the others. */
 function splitStored(runs: readonly SweepRun[], store: string, table: SweepTable): { loaded: string[]; queue: number[] } {
   const loaded: string[] = [], queue: number[] = [];
   runs.forEach((run, i) => {
-    const { record } = runPaths(store, run.key);
-    if (!existsSync(record)) return void queue.push(i);
-    const m = readRunRecord<unknown, StoreMetrics, CurveRow>(record).metrics;
-    table.update(run.key, { state: 'loaded', epoch: m.epochs, best: m.valid[run.config.train.selectBy] });
+    if (!existsSync(runPaths(store, run.key).record)) return void queue.push(i);
+    markLoaded(table, run, store);
     loaded.push(run.key);
   });
   return { loaded, queue };
@@ -176,12 +192,39 @@ export async function runLocal(runs: readonly SweepRun[], opts: LocalOptions): P
   const trained: string[] = [];
   const failed: { key: string; label: string; message: string }[] = [];
   const live = new Set<ChildProcess>();
+  const elsewhere = new Set<number>(); // runs another process trains
   let isStopping = opts.signal?.aborted === true;
+  let poll: NodeJS.Timeout | undefined;
 
   await new Promise<void>((resolve) => {
     const fill = () => {
       while (!isStopping && live.size < jobs && queue.length > 0) start(queue.shift()!);
-      if (live.size === 0 && (isStopping || queue.length === 0)) resolve();
+      if (elsewhere.size > 0 && !isStopping) poll ??= setInterval(look, opts.pollMs ?? 2000);
+      if (live.size === 0 && (isStopping || (queue.length === 0 && elsewhere.size === 0))) {
+        clearInterval(poll);
+        for (const i of elsewhere) table.update(runs[i].key, { state: 'stopped', message: undefined });
+        resolve();
+      }
+    };
+    // Runs trained elsewhere: loaded once in the store, queued again once their lock is gone.
+    const look = () => {
+      for (const i of elsewhere) {
+        const state = lockState(opts.store, runs[i].key);
+        if (state === 'locked') continue;
+        elsewhere.delete(i);
+        if (state === 'done') {
+          markLoaded(table, runs[i], opts.store);
+          loaded.push(runs[i].key);
+        } else {
+          table.update(runs[i].key, { state: 'pending', message: undefined });
+          queue.unshift(i);
+        }
+      }
+      if (elsewhere.size === 0) {
+        clearInterval(poll);
+        poll = undefined;
+      }
+      fill();
     };
     opts.signal?.addEventListener('abort', () => {
       isStopping = true;
@@ -195,7 +238,7 @@ export async function runLocal(runs: readonly SweepRun[], opts: LocalOptions): P
       const { selectBy, epochs, maxEpochs } = run.config.train;
       const { runDir } = runPaths(opts.store, run.key);
       table.update(run.key, { state: 'running', startedMs: Date.now(), maxEpochs: epochs ?? maxEpochs, selectBy, ...curveState(runDir, selectBy) });
-      const args = ['sweep', 'exec', '--manifest', manifestPath, '--index', String(i), '--store', opts.store];
+      const args = ['sweep', 'exec', '--manifest', manifestPath, '--index', String(i), '--store', opts.store, '--if-busy', 'exit'];
       const onEvent = (ev: WorkerEvent, pid: number) => {
         applyEvent(table, run, ev, Date.now());
         opts.onEvent?.(run, ev, pid);
@@ -203,6 +246,7 @@ export async function runLocal(runs: readonly SweepRun[], opts: LocalOptions): P
       const child = startWorker(command, args, opts.env ?? process.env, onEvent, (end) => {
         live.delete(child);
         if (end.code === 0 && end.last?.type === 'done') (end.last.isCached ? loaded : trained).push(run.key);
+        else if (end.code === EXIT_BUSY && end.last?.type === 'busy') elsewhere.add(i);
         else if (isStopping) table.update(run.key, { state: 'stopped', etaSeconds: undefined });
         else {
           const message = failureOf(end, runDir);

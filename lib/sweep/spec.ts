@@ -44,6 +44,22 @@ export interface SweepRun {
   readonly config: RunConfig;
 }
 
+/** A full run config as a sweep run: its store key, the given label. */
+export function sweepRunOf(config: RunConfig, label: string): SweepRun {
+  return { key: storeRunKey(config), label, config };
+}
+
+/**
+ * The runs of a spec or a list of runs (expandSweep for a spec), deduplicated by key.
+ * @example sweepRuns({ base: { 'data.source': 'synthetic:smoke' }, runs: [{}] }).length // 1
+ */
+export function sweepRuns(sweep: SweepSpec | readonly SweepRun[]): SweepRun[] {
+  if (!Array.isArray(sweep)) return expandSweep(sweep as SweepSpec);
+  const byKey = new Map<string, SweepRun>();
+  for (const r of sweep as readonly SweepRun[]) if (!byKey.has(r.key)) byKey.set(r.key, r);
+  return [...byKey.values()];
+}
+
 /** The fields a spec may set, by group. */
 const GROUPS: Readonly<Record<string, readonly string[]>> = {
   data: ['source', 'core'],

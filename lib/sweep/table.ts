@@ -10,7 +10,8 @@
 import { formatDuration, type ProgressStream } from '../train/progress';
 import type { SweepRun } from './spec';
 
-export type RunState = 'pending' | 'running' | 'done' | 'loaded' | 'failed' | 'stopped';
+/** 'elsewhere': another process (another sweep over the store) trains the run; this sweep waits for it. */
+export type RunState = 'pending' | 'running' | 'elsewhere' | 'done' | 'loaded' | 'failed' | 'stopped';
 
 /** What the table knows of one run. */
 export interface RunRow {
@@ -76,18 +77,18 @@ function metricText(r: RunRow): string {
 
 function counts(rows: readonly RunRow[]): string {
   const n = (s: RunState) => rows.filter((r) => r.state === s).length;
-  const parts = (['done', 'loaded', 'running', 'pending', 'failed', 'stopped'] as const).filter((s) => n(s) > 0).map((s) => `${n(s)} ${s}`);
+  const parts = (['done', 'loaded', 'running', 'elsewhere', 'pending', 'failed', 'stopped'] as const).filter((s) => n(s) > 0).map((s) => `${n(s)} ${s}`);
   return parts.join(', ');
 }
 
 /** The rows as text lines: a header, one line per run, the total. */
 export function renderTable(rows: readonly RunRow[], totalEta: number | undefined): string[] {
   const width = Math.max(3, ...rows.map((r) => r.label.length));
-  const lines = [`${'run'.padEnd(width)}  ${'state'.padEnd(7)}  ${'epoch'.padStart(7)}  ${'best valid'.padEnd(16)}  ETA`];
+  const lines = [`${'run'.padEnd(width)}  ${'state'.padEnd(9)}  ${'epoch'.padStart(7)}  ${'best valid'.padEnd(16)}  ETA`];
   for (const r of rows) {
     const epoch = r.epoch === undefined ? '-' : `${r.epoch}/${r.maxEpochs ?? '?'}`;
     const rowEta = r.state === 'running' ? eta(r.etaSeconds) : '-';
-    lines.push(`${r.label.padEnd(width)}  ${r.state.padEnd(7)}  ${epoch.padStart(7)}  ${metricText(r).padEnd(16)}  ${rowEta}`);
+    lines.push(`${r.label.padEnd(width)}  ${r.state.padEnd(9)}  ${epoch.padStart(7)}  ${metricText(r).padEnd(16)}  ${rowEta}`);
   }
   lines.push(`total: ${counts(rows)}; sweep ETA ${eta(totalEta)}`);
   return lines;

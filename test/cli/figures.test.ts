@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { figuresCommand, notebooksOf, selectFigures } from '../../lib/cli/figures';
+import { figuresCommand, notebookEnv, notebooksOf, selectFigures } from '../../lib/cli/figures';
+import { sweepOptionsOf } from '../../lib/cli/sweep';
+import { sweepOptionsFromEnv } from '../../lib/sweep/options';
 import { UsageError } from '../../lib/cli/command';
 import { FIGURES } from '../../lib/experiments/registry';
 
@@ -25,4 +27,23 @@ test('lsrm figures --list prints id and notebook per line', () => {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'lib/cli.ts', 'figures', '--list', '--only', 'table-4-configs'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^table-4-configs\s+notebooks\/table-4-configs\.ipynb  Table IV[^\n]*\n$/);
+});
+
+test('lsrm figures --jobs/--executor/slurm flags reach the notebooks as LSRM_* variables that sweepOptionsFromEnv reads back', () => {
+  const flags = { jobs: '2', executor: 'slurm', partition: 'gpu', gpus: '1', 'max-parallel': '4', 'sbatch-arg': ['--account=proj'], 'no-wait': true };
+  const sweep = sweepOptionsOf(flags);
+  assert.deepEqual(sweep, { executor: 'slurm', jobs: 2, slurm: { partition: 'gpu', gpus: 1, maxParallel: 4, sbatchArgs: ['--account=proj'] }, wait: false });
+  const env = notebookEnv('paper', sweep);
+  assert.deepEqual(env, {
+    LSRM_SCALE: 'paper', LSRM_EXECUTOR: 'slurm', LSRM_JOBS: '2', LSRM_SLURM_PARTITION: 'gpu', LSRM_SLURM_GPUS: '1', LSRM_SLURM_MAX_PARALLEL: '4',
+    LSRM_SLURM_SBATCH_ARGS: '["--account=proj"]', LSRM_SLURM_WAIT: '0',
+  });
+  assert.deepEqual(sweepOptionsFromEnv(env), sweep, 'what the notebook cell reads is what the command line said');
+  assert.deepEqual(notebookEnv('cpu', sweepOptionsOf({})), { LSRM_SCALE: 'cpu' }, 'no flags: the notebooks run their sweeps in the kernel');
+});
+
+test('lsrm figures rejects bad sweep flags before running anything', async () => {
+  await assert.rejects(figuresCommand.run({ jobs: '0' }, []), /--jobs must be a positive integer, got 0/);
+  await assert.rejects(figuresCommand.run({ executor: 'ssh' }, []), /--executor must be one of local, slurm, got 'ssh'/);
+  assert.match(figuresCommand.usage, /--jobs N +local trainings at once/);
 });

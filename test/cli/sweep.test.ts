@@ -6,6 +6,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli';
 import { benchFigureOf, writeBenchFigure } from '../../lib/sweep/estimate';
+import { writeManifest } from '../../lib/sweep/manifest';
+import { loadSweepSpec } from '../../lib/sweep/spec';
 
 const BASE = { data: { source: 'synthetic:smoke' }, model: { numLayers: 1, dim: 8, numHeads: 1, maxLen: 20 }, train: { batchSize: 64 } };
 
@@ -25,6 +27,8 @@ test('lsrm sweep: usage errors exit 2 and name the fix; a missing spec exits 1 n
     [['sweep', 'run', spec, '--executor', 'ssh'], 2, /--executor must be one of local, slurm, got 'ssh'/],
     [['sweep', 'run', spec, '--jobs', '0'], 2, /--jobs/],
     [['sweep', 'exec', '--index', '0'], 2, /sweep exec needs --manifest FILE/],
+    [['sweep', 'exec', '--manifest', spec, '--index', '0', '--if-busy', 'skip'], 2, /--if-busy must be one of wait, exit, got 'skip'/],
+    [['sweep', 'status', spec, '--manifest', spec], 2, /sweep status takes a SPEC file or --manifest FILE, not both/],
     [['sweep', 'resubmit', spec], 2, /sweep resubmit needs --failed/],
     [['sweep', 'run', join(dir, 'none.json')], 1, /none\.json: no such sweep spec/],
   ];
@@ -53,6 +57,11 @@ test('lsrm sweep run --dry-run: estimates per run and in total from the cached b
   const status = runCli(['sweep', 'status', spec, '--store', store]);
   assert.equal(status.code, 0, status.err);
   assert.match(status.out, /2 runs: 0 done, 0 partial, 0 failed, 2 pending/);
+  // The same sweep by its manifest (what a figure's sweep leaves in <store>/sweeps/): the store comes from it.
+  const manifest = writeManifest(store, loadSweepSpec(spec).runs);
+  const byManifest = runCli(['sweep', 'status', '--manifest', manifest]);
+  assert.equal(byManifest.code, 0, byManifest.err);
+  assert.equal(byManifest.out, status.out);
 });
 
 test('lsrm sweep run: Ctrl-C stops the workers, says what is done and how to continue, exits 130', async () => {

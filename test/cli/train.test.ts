@@ -1,5 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli';
+import { benchFigureOf, writeBenchFigure } from '../../lib/sweep/estimate';
 import { formatResult, runConfigFromOptions, trainCommand } from '../../lib/cli/train';
 import type { RunResultFile } from '../../lib/runs/run';
 import { MODEL_KINDS, MODELS } from '../../lib/models';
@@ -51,4 +56,24 @@ test('formatResult: valid and test columns, then a summary line', () => {
     'loss        5.0000    5.1000',
     'best epoch 4 of 6 (patience), SGD from epoch 3, 12.3 s on wasm',
   ].join('\n') + '\n');
+});
+
+test('lsrm train --dry-run: the estimate of this one run from the cached bench figure; nothing trains, --out not needed', () => {
+  const store = mkdtempSync(join(tmpdir(), 'lsrm-cli-train-dry-'));
+  writeBenchFigure(store, benchFigureOf({ msPerStep: 2000, batch: 64, items: 1682, backend: 'cpu', cpuModel: cpus()[0]?.model ?? 'unknown', cores: 2 }));
+  const out = join(store, 'never');
+  const args = ['train', '--source', 'synthetic:smoke', '--layers', '1', '--d-model', '8', '--heads', '1', '--max-len', '20', '--epochs', '3', '--batch-size', '64', '--seed', '2'];
+  const r = runCli([...args, '--dry-run', '--out', out], { LSRM_BACKEND: 'cpu', LSRM_RUNS_DIR: store });
+  assert.equal(r.code, 0, r.err);
+  const lines = r.out.split('\n');
+  assert.match(lines[0], /^run +steps\/ep +epochs +non-emb +params +weights +adam +activ\. +logits +per epoch +total$/);
+  assert.match(lines[1], /^lsrm 1x8 synthetic:smoke seed 2 +\d+ +3 +768 /);
+  assert.match(lines[2], /^total \(1 runs\) /);
+  assert.match(r.out, /lsrm bench train 2000 ms\/step at batch 64/);
+  assert.match(r.err, /train: loading synthetic:smoke for its statistics \(once\)/);
+  assert.equal(existsSync(out), false, 'a dry run writes no run folder');
+  assert.deepEqual(readdirSync(store).sort(), ['.bench', '.data-stats'], 'only the caches');
+  const bad = runCli(['train', '--source', 'synthetic:smoke', '--heads', '3', '--dry-run'], { LSRM_RUNS_DIR: store });
+  assert.equal(bad.code, 2, 'flags are checked as for a real run');
+  assert.match(bad.err, /--heads must be a divisor of --d-model 64/);
 });

@@ -3,10 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TABLE_PRESETS, type TablePresets } from '../../lib/experiments/presets';
+import { presetRunConfig, TABLE_PRESETS, type TablePresets } from '../../lib/experiments/presets';
 import { SCALES } from '../../lib/experiments/scale';
-import { ABLATION_VARIANTS, epochSummary, FIGURE, PAPER_TABLE_3, table3Columns, table3Rows, table3Text, variantTrain } from '../../lib/experiments/table-3';
-import { toCsv } from '../../lib/plot/table';
+import { ABLATION_VARIANTS, epochSummary, FIGURE, PAPER_TABLE_3, table3Columns, table3Rows, table3Summary, table3Sweep, table3Text, variantTrain } from '../../lib/experiments/table-3';
+import { storeRunKey } from '../../lib/runs/in-store';
+import { meanInterval } from '../../lib/util/stats';
+import { toCsv, toMarkdown } from '../../lib/plot/table';
 
 /** A tiny RecBole atomic file: 24 users with 9 chronological interactions over 12 items. */
 function tinyInter(prefix: string): string {
@@ -49,12 +51,32 @@ test('epochSummary names the best epoch and the switch', () => {
 test('columns name our models per scale and the paper models', () => {
   const cols = table3Columns(SCALES.cpu);
   const { ablationSmall: s, ablationLarge: l } = TABLE_PRESETS.cpu;
-  assert.deepEqual(cols.map((c) => c.key), ['variant', 'smallCe', 'largeCe', 'paperSmallCe', 'paperLargeCe', 'smallEpochs', 'largeEpochs']);
-  assert.equal(cols[1].label, `CE ours ${s.label}, ${s.numLayers}×${s.dim}`);
-  assert.equal(cols[2].label, `CE ours ${l.label}, ${l.numLayers}×${l.dim}`);
-  assert.equal(cols[1].format!(5.62491), '5.6249');
+  assert.deepEqual(cols.map((c) => c.key), ['variant', 'seed', 'smallCe', 'largeCe', 'paperSmallCe', 'paperLargeCe', 'smallEpochs', 'largeEpochs']);
+  assert.equal(cols[2].label, `CE ours ${s.label}, ${s.numLayers}×${s.dim}`);
+  assert.equal(cols[3].label, `CE ours ${l.label}, ${l.numLayers}×${l.dim}`);
+  assert.equal(cols[2].format!(5.62491), '5.6249');
+  // A mean row shows its interval; the seed column says what the row is.
+  assert.equal(cols[2].format!(5.62491, { smallCe: 5.62491, smallCeHw: 0.01234 }), '5.6249 ± 0.0123');
+  assert.deepEqual([cols[1].format!(2), cols[1].format!(null, { seed: null, seeds: 3 }), cols[1].format!(null)], ['2', 'mean of 3', '']);
   const text = table3Text(SCALES.cpu, { spec: 'atomic:/d/ml-100k.inter', core: 0, label: 'ml-100k' });
   assert.match(text.note, /^Ours: ml-100k \(atomic:\/d\/ml-100k\.inter, no k-core\), scale cpu, at most 30 epochs \(patience 2\), batch 64, peak lr 0\.003;/);
+  assert.match(text.note, /3 seeds \(0, 1, 2\): a row per seed, then their mean ± the half-width of its 95% t-interval, t\(0\.975, 2\)·s\/√3\./);
+  assert.match(table3Text(SCALES.smoke, { spec: 'synthetic:smoke', core: 0, label: 's' }).note, /1 seed \(seed 0\): single values, no interval\./);
+});
+
+test('the sweep: 8 configurations x the seeds, each the preset run config (seed 0 keeps the key of the runs stored before seeds)', () => {
+  const data = { spec: 'dataset:ml-100k', core: 0, label: 'ml-100k' };
+  const runs = table3Sweep(SCALES.cpu, data);
+  assert.equal(runs.length, 8 * 3);
+  assert.equal(runs[0].label, 'Table III LSRM_l2 Both seed 0');
+  assert.equal(runs[5].label, 'Table III LSRM_l2 w/o LAD seed 2');
+  assert.deepEqual(runs.map((r) => r.config.train.seed), Array.from({ length: 24 }, (_, i) => i % 3));
+  assert.ok(runs.every((r) => r.config.train.selectBy === 'loss'));
+  const p = TABLE_PRESETS.cpu;
+  const before = presetRunConfig(p.ablationSmall, data, SCALES.cpu, variantTrain(p.train, ABLATION_VARIANTS[0]));
+  assert.equal(runs[0].key, storeRunKey(before), 'seed 0 is the run the committed table came from');
+  assert.deepEqual(FIGURE.sweep!(SCALES.cpu, { data }), runs);
+  assert.equal(new Set(runs.map((r) => r.key)).size, 24);
 });
 
 test('table3Rows: 8 tiny runs through the store, 4 rows; a second call loads', async () => {
@@ -75,14 +97,41 @@ test('table3Rows: 8 tiny runs through the store, 4 rows; a second call loads', a
   assert.equal(readdirSync(join(dir, 'train')).filter((f) => f.endsWith('.json')).length, 8);
   const again = await table3Rows(SCALES.smoke, data, { dir, presets: TINY, onEpoch: () => assert.fail('a stored run must not train') });
   assert.deepEqual(again, rows);
+  assert.deepEqual(rows.map((r) => r.seed), [0, 0, 0, 0], 'one seed: one row per variant, no mean rows');
   const csv = toCsv(rows, table3Columns(SCALES.smoke, TINY)).split('\n');
   assert.equal(csv.length, 1 + 4 + 1, 'header, 4 rows, final newline');
-  assert.equal(csv[0], 'variant,smallCe,largeCe,paperSmallCe,paperLargeCe,smallEpochs,largeEpochs');
-  assert.match(csv[1], /^Both,[0-9.]+,[0-9.]+,5\.6249,4\.7182,best 1 of 1,best 1 of 1$/);
+  assert.equal(csv[0], 'variant,seed,smallCe,largeCe,paperSmallCe,paperLargeCe,smallEpochs,largeEpochs');
+  assert.match(csv[1], /^Both,0,[0-9.]+,[0-9.]+,5\.6249,4\.7182,best 1 of 1,best 1 of 1$/);
   // produce loads the same 8 runs and saves the table for the scale
   const root = mkdtempSync(join(tmpdir(), 'lsrm-t3-fig-'));
   const out = await FIGURE.produce(SCALES.smoke, { data, presets: TINY, runsDir: dir, figuresRoot: root, png: false, onEpoch: () => assert.fail('a stored run must not train') });
   assert.deepEqual(out.rows, rows);
   assert.deepEqual(out.text, table3Text(SCALES.smoke, data, TINY));
   assert.equal(readFileSync(join(root, 'smoke', 'table-3-ablation.csv'), 'utf8'), csv.join('\n'));
+});
+
+test('two seeds: a row per variant and seed, then the mean row (mean ± 95% t half-width); the CSV keeps every seed', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lsrm-t3-seeds-'));
+  const data = { spec: `atomic:${tinyInter('lsrm-t3-seeds-data-')}`, core: 0, label: 'tiny' };
+  const presets: TablePresets = { ...TINY, seeds: [0, 3] };
+  const rows = await table3Rows(SCALES.smoke, data, { dir, presets });
+  assert.deepEqual(rows.map((r) => `${r.variant}/${r.seed}`), ['Both/0', 'Both/3', 'Both/null', 'w/o LAD/0', 'w/o LAD/3', 'w/o LAD/null', 'w/o SO/0', 'w/o SO/3', 'w/o SO/null', 'None/0', 'None/3', 'None/null']);
+  const [a, b, m] = rows;
+  assert.notEqual(a.smallCe, b.smallCe, 'the seeds are different runs');
+  const small = meanInterval([a.smallCe, b.smallCe]);
+  assert.equal(m.smallCe, small.mean);
+  // Two values: t(0.975, 1) = 12.706; half-width = 12.706 · |a - b| / √2 / √2 = 6.353 · |a - b|.
+  assert.ok(Math.abs(m.smallCeHw! - 6.3531 * Math.abs(a.smallCe - b.smallCe)) < 1e-3 * m.smallCeHw!, `${m.smallCeHw}`);
+  assert.equal(m.largeCe, (a.largeCe + b.largeCe) / 2);
+  assert.deepEqual([m.seeds, m.smallEpochs, m.paperSmallCe], [2, null, PAPER_TABLE_3.Both.small]);
+  const cols = table3Columns(SCALES.smoke, presets);
+  const csv = toCsv(rows, cols).split('\n');
+  assert.equal(csv.length, 1 + 12 + 1);
+  assert.match(csv[3], /^Both,,[0-9.]+,[0-9.]+,5\.6249,4\.7182,,$/, 'the mean row: no seed, no half-width columns');
+  const md = toMarkdown(rows, cols);
+  assert.match(md, new RegExp(`\\| Both \\| mean of 2 \\| ${m.smallCe.toFixed(4)} ± ${m.smallCeHw!.toFixed(4)} \\| ${m.largeCe.toFixed(4)} ± ${m.largeCeHw!.toFixed(4)} \\| 5\\.6249 \\|`));
+  // The summary orders the variants by their means.
+  const means = rows.filter((r) => r.seed === null);
+  const best = [...means].sort((x, y) => x.smallCe - y.smallCe)[0];
+  assert.ok(table3Summary(rows, SCALES.smoke, presets)[0].includes(`ours ${best.variant} ${best.smallCe.toFixed(4)} <`));
 });

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TABLE_PRESETS, type TablePresets } from '../../lib/experiments/presets';
 import { SCALES } from '../../lib/experiments/scale';
-import { FIGURE, formatCount, oursRow, PAPER_TABLE_5, table5Models, table5Rows, table5Text, TABLE_5_COLUMNS, TABLE_5_METRICS } from '../../lib/experiments/table-5';
+import { FIGURE, formatCount, oursRow, PAPER_TABLE_5, table5Models, table5Rows, table5Summary, table5Sweep, table5Text, TABLE_5_COLUMNS, TABLE_5_METRICS } from '../../lib/experiments/table-5';
 import { toCsv, toMarkdown } from '../../lib/plot/table';
+import { meanInterval } from '../../lib/util/stats';
 
 /** A tiny RecBole atomic file: 24 users with 9 chronological interactions over 12 items. */
 function tinyInter(): string {
@@ -28,6 +29,7 @@ const TINY: TablePresets = {
   ablationSmall: TABLE_PRESETS.smoke.ablationSmall,
   ablationLarge: TABLE_PRESETS.smoke.ablationLarge,
   train: { epochs: 1, batchSize: 64 },
+  seeds: [0],
 };
 
 test('the paper rows of Table V, as published', () => {
@@ -63,12 +65,12 @@ test('oursRow: d_ff = 4d for LSRM, none for the baselines; no layer count for Ca
   const test5 = { 'HR@5': 0.1, 'NDCG@5': 0.05, 'HR@10': 0.2, 'NDCG@10': 0.08, 'HR@50': 0.5, 'NDCG@50': 0.12, loss: 6 };
   const params = { embedding: 1000, nonEmbedding: 24_576 };
   const p = TABLE_PRESETS.cpu;
-  const s = oursRow(p.sasrec, test5, params);
-  assert.deepEqual([s.model, s.source, s.numLayers, s.dim, s.dFf, s.embParams, s.nonEmbParams, s['NDCG@10']], ['SASRec', 'ours', 2, 32, 128, 1000, 24_576, 0.08]);
-  assert.equal(oursRow(p.gru4rec, test5, params).dFf, null);
-  assert.equal(oursRow(p.caser, test5, params).numLayers, null);
+  const s = oursRow(p.sasrec, test5, params, 2);
+  assert.deepEqual([s.model, s.source, s.seed, s.numLayers, s.dim, s.dFf, s.embParams, s.nonEmbParams, s['NDCG@10']], ['SASRec', 'ours', 2, 2, 32, 128, 1000, 24_576, 0.08]);
+  assert.equal(oursRow(p.gru4rec, test5, params, 0).dFf, null);
+  assert.equal(oursRow(p.caser, test5, params, 0).numLayers, null);
   const { 'HR@50': _, ...missing } = test5;
-  assert.throws(() => oursRow(p.fmlp, missing, params), /Table V: the FMLP-Rec run has no test metric HR@50/);
+  assert.throws(() => oursRow(p.fmlp, missing, params, 0), /Table V: the FMLP-Rec run has no test metric HR@50/);
 });
 
 test('table5Models: the paper row order at every scale', () => {
@@ -103,11 +105,13 @@ test('table5Rows: 6 tiny runs through the store, ours above the paper per model;
   const again = await table5Rows(SCALES.smoke, data, { dir, presets: TINY, onEpoch: () => assert.fail('a stored run must not train') });
   assert.deepEqual(again, rows);
   const csv = toCsv(rows, TABLE_5_COLUMNS).split('\n');
-  assert.equal(csv[0], 'model,source,numLayers,dim,dFf,embParams,nonEmbParams,HR@5,NDCG@5,HR@10,NDCG@10,HR@50,NDCG@50');
+  assert.equal(csv[0], 'model,source,seed,numLayers,dim,dFf,embParams,nonEmbParams,HR@5,NDCG@5,HR@10,NDCG@10,HR@50,NDCG@50');
   assert.equal(csv.length, 1 + 12 + 1);
+  assert.match(csv[1], /^SASRec,ours,0,2,4,16,/);
+  assert.match(csv[2], /^SASRec,paper,,2,64,256,/);
   const md = toMarkdown(rows, TABLE_5_COLUMNS);
-  assert.match(md, /\| LSRM_deep \| paper \| 48 \| 1,200 \| 4,800 \| 31\.77M \| 830M \| 0\.2794 \| 0\.1827 \| 0\.3786 \| 0\.2319 \| 0\.6264 \| 0\.2794 \|/);
-  assert.match(md, /\| Caser \| ours \| - \| 4 \| - \|/);
+  assert.match(md, /\| LSRM_deep \| paper \|  \| 48 \| 1,200 \| 4,800 \| 31\.77M \| 830M \| 0\.2794 \| 0\.1827 \| 0\.3786 \| 0\.2319 \| 0\.6264 \| 0\.2794 \|/);
+  assert.match(md, /\| Caser \| ours \| 0 \| - \| 4 \| - \|/);
   // produce loads the same 6 runs and saves the table for the scale
   const root = mkdtempSync(join(tmpdir(), 'lsrm-t5-fig-'));
   const out = await FIGURE.produce(SCALES.smoke, { data, presets: TINY, runsDir: dir, figuresRoot: root, png: false, onEpoch: () => assert.fail('a stored run must not train') });
@@ -115,8 +119,54 @@ test('table5Rows: 6 tiny runs through the store, ours above the paper per model;
   assert.equal(readFileSync(join(root, 'smoke', 'table-5-overall.md'), 'utf8'), toMarkdown(rows, TABLE_5_COLUMNS, table5Text(SCALES.smoke, data, TINY)));
 });
 
-test('table5Text names the data and scale of our rows', () => {
+test('table5Text names the data, scale and seeds of our rows', () => {
   const t = table5Text(SCALES.cpu, { spec: 'atomic:/d/ml-100k.inter', core: 0, label: 'ml-100k' });
   assert.match(t.note, /^Ours: ml-100k \(atomic:\/d\/ml-100k\.inter, no k-core\), scale cpu; each model trained until validation loss stops improving, at most 30 epochs \(patience 2\), batch 64, peak lr 0\.003;/);
+  assert.match(t.note, /; 3 seeds \(0, 1, 2\): a row per seed, then their mean ± the half-width of its 95% t-interval/);
   assert.match(table5Text(SCALES.paper, { spec: 'ml-20m', core: 5, label: 'MovieLens-20M' }).note, /\(ml-20m, 5-core\)/);
+});
+
+test('the sweep: six models x the seeds, selection by validation loss with LAD and SO written out', () => {
+  const runs = table5Sweep(SCALES.cpu, { spec: 'dataset:ml-100k', core: 0, label: 'ml-100k' });
+  assert.equal(runs.length, 6 * 3);
+  assert.deepEqual(runs.slice(0, 4).map((r) => r.label), ['Table V SASRec seed 0', 'Table V SASRec seed 1', 'Table V SASRec seed 2', 'Table V GRU4Rec seed 0']);
+  for (const r of runs) assert.deepEqual([r.config.train.selectBy, r.config.train.layerwiseDropout, r.config.train.switchOptimizer, r.config.train.patience], ['loss', true, true, 2]);
+});
+
+test('two seeds: our rows per seed, their mean (± half-width in Markdown), then the paper row', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lsrm-t5-seeds-'));
+  const data = { spec: `atomic:${tinyInter()}`, core: 0, label: 'tiny' };
+  const presets: TablePresets = { ...TINY, seeds: [0, 1] };
+  const rows = await table5Rows(SCALES.smoke, data, { dir, presets });
+  assert.deepEqual(rows.slice(0, 4).map((r) => `${r.model}/${r.source}/${r.seed}`), ['SASRec/ours/0', 'SASRec/ours/1', 'SASRec/ours/null', 'SASRec/paper/null']);
+  assert.equal(rows.length, 6 * 4);
+  const [a, b, m] = rows;
+  for (const k of TABLE_5_METRICS) {
+    const want = meanInterval([a[k], b[k]]);
+    assert.equal(m[k], want.mean, k);
+    assert.equal(m[`${k}Hw`], want.halfWidth, k);
+  }
+  assert.deepEqual([m.seeds, m.nonEmbParams, m.dim], [2, a.nonEmbParams, a.dim]);
+  const md = toMarkdown(rows, TABLE_5_COLUMNS);
+  assert.ok(md.includes(`| SASRec | ours | mean of 2 | 2 | 4 | 16 |`), md);
+  assert.ok(md.includes(`${m['NDCG@10'].toFixed(4)} ± ${(m['NDCG@10Hw'] as number).toFixed(4)}`));
+  assert.match(toCsv(rows, TABLE_5_COLUMNS).split('\n')[3], /^SASRec,ours,,2,4,16,/, 'the mean row has no seed and no half-width columns');
+  // The summary ranks our models by their means.
+  const means = rows.filter((r) => r.source === 'ours' && r.seed === null);
+  assert.equal(table5Summary(rows)[0], `NDCG@10 ours:  ${[...means].sort((x, y) => y['NDCG@10'] - x['NDCG@10']).map((r) => `${r.model} ${r['NDCG@10'].toFixed(4)}`).join(' > ')}`);
+});
+
+test('produce with --jobs 2: the sweep trains in worker processes; the table equals the in-process one', async () => {
+  const data = { spec: `atomic:${tinyInter()}`, core: 0, label: 'tiny' };
+  const inProcess = await table5Rows(SCALES.smoke, data, { dir: mkdtempSync(join(tmpdir(), 'lsrm-t5-a-')), presets: TINY });
+  const dir = mkdtempSync(join(tmpdir(), 'lsrm-t5-b-'));
+  const logs: string[] = [];
+  const out = await FIGURE.produce(SCALES.smoke, {
+    data, presets: TINY, runsDir: dir, figuresRoot: mkdtempSync(join(tmpdir(), 'lsrm-t5-fig-')), png: false,
+    sweep: { jobs: 2 }, log: (m) => logs.push(m), onEpoch: () => assert.fail('with jobs 2 nothing trains in this process'),
+  });
+  assert.deepEqual(out.rows, inProcess);
+  assert.ok(logs.some((l) => /^sweep: Table V Caser seed 0: done epoch 1\/1/.test(l)), logs.join('\n'));
+  assert.ok(logs.some((l) => /^sweep: 6 done$/.test(l)), logs.join('\n'));
+  assert.equal(readdirSync(join(dir, 'sweeps')).filter((f) => f.endsWith('.json')).length, 1, 'one manifest');
 });

@@ -100,3 +100,25 @@ test('a failing computation writes nothing', async () => {
   await assert.rejects(runOrLoad('exp', { a: 1 }, () => { throw new Error('boom'); }, { dir }), /boom/);
   assert.deepEqual(readdirSync(dir), []);
 });
+
+test('a result that appeared while computing (another process finished first) is loaded, not overwritten', async () => {
+  const dir = tmp();
+  const path = join(dir, 'exp', `${runKey({ dim: 4 })}.json`);
+  const theirs = { config: { dim: 4 }, metrics: { loss: 0.25 }, curve: [], meta: { commit: 'theirs', startedAt: '2026-01-01T00:00:00.000Z', wallMs: 1, backend: 'cpu', tfjsVersion: 'x' } };
+  const logs: string[] = [];
+  const r = await runOrLoad('exp', { dim: 4 }, () => {
+    mkdirSync(join(dir, 'exp'), { recursive: true });
+    writeFileSync(path, JSON.stringify(theirs)); // the other process's record lands while we compute
+    return { metrics: { loss: 0.25 } };
+  }, { dir, log: (m) => logs.push(m) });
+  assert.equal(r.isCached, false, 'this call did compute');
+  assert.deepEqual(r.meta, theirs.meta, 'the record written first is the one kept and returned');
+  assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')), theirs, 'file untouched');
+  assert.ok(logs.some((l) => /appeared while computing \(another process finished first\): loaded it/.test(l)), logs.join('\n'));
+  // One with another config under the same key is still refused.
+  const other = join(dir, 'exp', `${runKey({ dim: 8 })}.json`);
+  await assert.rejects(runOrLoad('exp', { dim: 8 }, () => {
+    writeFileSync(other, JSON.stringify({ ...theirs, config: { dim: 9 } }));
+    return { metrics: {} };
+  }, { dir }), /holds a different config than requested under the same key; refusing to overwrite/);
+});

@@ -1,13 +1,14 @@
 /** The local executor with real worker processes (lsrm sweep exec under tsx) on tiny runs. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expandSweep, type SweepSpec } from '../../lib/sweep/spec';
 import { runLocal, workerCommand } from '../../lib/sweep/local';
 import { sweepStatus } from '../../lib/sweep/status';
-import { ERROR_FILE, type WorkerEvent } from '../../lib/sweep/worker';
+import { ERROR_FILE, trainWhenFree, type WorkerEvent } from '../../lib/sweep/worker';
 import { readRunRecord } from '../../lib/runs/store';
 import { runPaths, type StoreMetrics } from '../../lib/runs/in-store';
 import type { CurveRow } from '../../lib/train/train';
@@ -107,4 +108,59 @@ test('abort (Ctrl-C): the workers stop, nothing is marked failed, the runs are n
   // The run that reported an epoch kept it on disk.
   const curves = runs.map((r) => join(runPaths(dir, r.key).runDir, 'curve.json')).filter(existsSync);
   assert.ok(curves.some((p) => JSON.parse(readFileSync(p, 'utf8')).length >= 1));
+});
+
+test('a run another process holds is shown elsewhere, waited for, and trained once in all', async (t) => {
+  const dir = store();
+  const runs = expandSweep({ base: BASE, axes: { 'train.seed': [0, 1] } });
+  // Another process holds run 0's lock (a sleeping child named in lock.json).
+  const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+  t.after(() => holder.kill('SIGKILL'));
+  const { runDir } = runPaths(dir, runs[0].key);
+  mkdirSync(runDir, { recursive: true });
+  writeFileSync(join(runDir, 'lock.json'), JSON.stringify({ pid: holder.pid, host: hostname(), startedAt: new Date().toISOString() }));
+  const epochOnes = new Map<string, number>();
+  const count = (key: string) => epochOnes.set(key, (epochOnes.get(key) ?? 0) + 1);
+  let here: Promise<unknown> | undefined;
+  const out = sink();
+  const o = await runLocal(runs, {
+    store: dir, jobs: 2, pollMs: 100, stream: out.stream,
+    onEvent: (run, ev) => {
+      if (ev.type === 'epoch' && ev.epoch === 1) count(run.key);
+      if (ev.type === 'busy' && !here) {
+        // The other process lets go and this one trains the run (waiting if a worker took it first).
+        rmSync(join(runDir, 'lock.json'));
+        here = trainWhenFree(run.config, { dir, pollMs: 100, onEpoch: (row) => row.epoch === 1 && count(run.key) });
+      }
+    },
+  });
+  await here;
+  assert.ok(here, 'the worker reported the run busy');
+  assert.match(out.lines.join(''), new RegExp(`sweep: ${runs[0].label}: elsewhere: another process trains it`));
+  assert.deepEqual([o.failed, o.notDone], [[], []]);
+  assert.deepEqual([...o.trained, ...o.loaded].sort(), runs.map((r) => r.key).sort());
+  assert.deepEqual([epochOnes.get(runs[0].key), epochOnes.get(runs[1].key)], [1, 1], 'each run trained once');
+});
+
+test('two sweeps over one store started at once on overlapping grids: each run trains once, both end with all results', async () => {
+  const dir = store();
+  // Both start with seed 1, so one of them finds it locked by the other.
+  const a = expandSweep({ base: BASE, runs: [{ 'train.seed': 1 }, { 'train.seed': 0 }, { 'train.seed': 2 }] });
+  const b = expandSweep({ base: BASE, axes: { 'train.seed': [1, 2, 3] } });
+  const starts = new Map<string, number>();
+  const states: string[] = [];
+  const onEvent = (run: { key: string }, ev: WorkerEvent) => {
+    if (ev.type === 'epoch' && ev.epoch === 1) starts.set(run.key, (starts.get(run.key) ?? 0) + 1);
+    if (ev.type === 'busy') states.push(`busy ${run.key}`);
+  };
+  const [oa, ob] = await Promise.all([runLocal(a, { store: dir, jobs: 2, pollMs: 200, onEvent }), runLocal(b, { store: dir, jobs: 2, pollMs: 200, onEvent })]);
+  const keys = [...new Set([...a, ...b].map((r) => r.key))];
+  assert.equal(keys.length, 4);
+  assert.deepEqual(keys.map((k) => starts.get(k)), [1, 1, 1, 1], `epoch-1 starts per run: ${JSON.stringify([...starts])}`);
+  for (const [o, runs] of [[oa, a], [ob, b]] as const) {
+    assert.deepEqual([o.failed, o.notDone, o.isInterrupted], [[], [], false]);
+    assert.deepEqual([...o.trained, ...o.loaded].sort(), runs.map((r) => r.key).sort());
+  }
+  for (const k of keys) assert.ok(existsSync(runPaths(dir, k).record), k);
+  process.stderr.write(`two sweeps: ${states.length} busy report(s)\n`);
 });

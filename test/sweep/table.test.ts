@@ -30,13 +30,15 @@ test('renderTable: one line per run and the total', () => {
     { label: 'lsrm 2x64 ml-100k seed 0', state: 'running', epoch: 3, maxEpochs: 30, selectBy: 'loss', best: 5.81234, etaSeconds: 125 },
     { label: 'lsrm 2x64 ml-100k seed 1', state: 'pending' },
     { label: 'short', state: 'loaded', epoch: 12, maxEpochs: 30, selectBy: 'NDCG@10', best: 0.0412 },
+    { label: 'lsrm 2x64 ml-100k seed 2', state: 'elsewhere' },
   ], 200);
   assert.deepEqual(lines, [
-    'run                       state      epoch  best valid        ETA',
-    'lsrm 2x64 ml-100k seed 0  running     3/30  loss 5.8123       2m05s',
-    'lsrm 2x64 ml-100k seed 1  pending        -  -                 -',
-    'short                     loaded     12/30  NDCG@10 0.0412    -',
-    'total: 1 loaded, 1 running, 1 pending; sweep ETA 3m20s',
+    'run                       state        epoch  best valid        ETA',
+    'lsrm 2x64 ml-100k seed 0  running       3/30  loss 5.8123       2m05s',
+    'lsrm 2x64 ml-100k seed 1  pending          -  -                 -',
+    'short                     loaded       12/30  NDCG@10 0.0412    -',
+    'lsrm 2x64 ml-100k seed 2  elsewhere        -  -                 -',
+    'total: 1 loaded, 1 running, 1 elsewhere, 1 pending; sweep ETA 3m20s',
   ]);
 });
 

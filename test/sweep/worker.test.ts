@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expandSweep } from '../../lib/sweep/spec';
 import { writeManifest } from '../../lib/sweep/manifest';
-import { ERROR_FILE, execSweepRun, type WorkerEvent } from '../../lib/sweep/worker';
+import { ERROR_FILE, execSweepRun, EXIT_BUSY, lockState, type WorkerEvent } from '../../lib/sweep/worker';
 import { runPaths } from '../../lib/runs/in-store';
 import { sweepStatus } from '../../lib/sweep/status';
 
@@ -73,4 +74,42 @@ test('sweep exec: an index outside the manifest is an error naming the range', a
   const { manifest } = setup();
   await assert.rejects(execSweepRun(manifest, 2, { emit: () => undefined }), /--index must be an integer in \[0, 1\], got 2/);
   await assert.rejects(execSweepRun(join(tmpdir(), 'no-such-manifest.json'), 0, { emit: () => undefined }), /not a readable sweep manifest/);
+});
+
+/** Hold run `key`'s lock as another live process would: lock.json naming a sleeping child. */
+function holdLock(store: string, key: string) {
+  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+  const { runDir } = runPaths(store, key);
+  mkdirSync(runDir, { recursive: true });
+  writeFileSync(join(runDir, 'lock.json'), JSON.stringify({ pid: child.pid, host: hostname(), startedAt: new Date().toISOString() }));
+  return { release: () => rmSync(join(runDir, 'lock.json'), { force: true }), kill: () => child.kill('SIGKILL') };
+}
+
+test('sweep exec --if-busy exit: a run another process trains is busy (event, EXIT_BUSY), not failed (no error.json)', async (t) => {
+  const { store, runs, manifest } = setup();
+  const other = holdLock(store, runs[0].key);
+  t.after(other.kill);
+  assert.equal(lockState(store, runs[0].key), 'locked');
+  const events: WorkerEvent[] = [];
+  assert.equal(await execSweepRun(manifest, 0, { emit: (e) => events.push(e), ifBusy: 'exit' }), EXIT_BUSY);
+  const busy = events.find((e) => e.type === 'busy');
+  assert.ok(busy && /is in use by process \d+/.test(busy.message), JSON.stringify(events));
+  assert.equal(events.some((e) => e.type === 'failed' || e.type === 'epoch'), false);
+  assert.equal(existsSync(join(runPaths(store, runs[0].key).runDir, ERROR_FILE)), false);
+  assert.equal(sweepStatus(runs, store)[0].state, 'running', 'status sees the live lock');
+});
+
+test('sweep exec (default: wait): a busy run is waited for, then trained once the lock is released', async (t) => {
+  const { store, runs, manifest } = setup();
+  const other = holdLock(store, runs[1].key);
+  t.after(other.kill);
+  const events: WorkerEvent[] = [];
+  const exec = execSweepRun(manifest, 1, { pollMs: 20, emit: (e) => {
+    events.push(e);
+    if (e.type === 'busy') setTimeout(other.release, 200);
+  } });
+  assert.equal(await exec, 0);
+  const types = events.map((e) => e.type).filter((x) => x !== 'log' && x !== 'step');
+  assert.deepEqual(types, ['start', 'busy', 'epoch', 'epoch', 'done']);
+  assert.equal(lockState(store, runs[1].key), 'done');
 });

@@ -1,0 +1,110 @@
+/**
+ * Small summary statistics over a handful of values (e.g. one metric over a few seeds): the
+ * mean, the sample standard deviation and the two-sided Student-t confidence interval of the
+ * mean. The t distribution's CDF uses the closed forms for an integer number of degrees of
+ * freedom ν (Abramowitz & Stegun 26.7.3-4), with θ = atan(t / √ν):
+ *   A(t | ν) = P(|T| <= t)
+ *     ν = 1:     2θ / π
+ *     ν odd:     (2/π) · (θ + sin θ · (cos θ + (2/3)cos³θ + ... + (2·4···(ν-3))/(3·5···(ν-2)) cos^(ν-2) θ))
+ *     ν even:    sin θ · (1 + (1/2)cos²θ + (1·3)/(2·4) cos⁴θ + ... + (1·3···(ν-3))/(2·4···(ν-2)) cos^(ν-2) θ)
+ * and its quantiles are found by bisection (to 1e-12).
+ */
+
+/**
+ * The arithmetic mean.
+ * @throws on an empty list
+ * @example mean([1, 2, 6]) // 3
+ */
+export function mean(xs: readonly number[]): number {
+  if (xs.length === 0) throw new Error('mean of an empty list');
+  let s = 0;
+  for (const x of xs) s += x;
+  return s / xs.length;
+}
+
+/**
+ * The sample standard deviation (Bessel's correction: divides by n - 1); NaN for one value.
+ * @throws on an empty list
+ * @example sampleStd([1, 2, 6]) // sqrt(((1-3)² + (2-3)² + (6-3)²) / 2) = sqrt(7) = 2.6458
+ */
+export function sampleStd(xs: readonly number[]): number {
+  const m = mean(xs);
+  if (xs.length < 2) return NaN;
+  let s = 0;
+  for (const x of xs) s += (x - m) ** 2;
+  return Math.sqrt(s / (xs.length - 1));
+}
+
+function checkDf(df: number): void {
+  if (!Number.isInteger(df) || df < 1) throw new Error(`degrees of freedom must be a positive integer, got ${df}`);
+}
+
+/**
+ * P(|T| <= t) for Student's t with `df` (integer) degrees of freedom (see the header).
+ * @example tCentralProbability(4.302653, 2) // 0.95
+ */
+export function tCentralProbability(t: number, df: number): number {
+  checkDf(df);
+  if (t === Infinity) return 1;
+  const theta = Math.atan(Math.abs(t) / Math.sqrt(df));
+  const c = Math.cos(theta), s = Math.sin(theta);
+  if (df % 2 === 1) {
+    // Odd: terms c, (2/3)c³, (2·4)/(3·5)c⁵, ... up to c^(df-2).
+    let term = c, sum = 0;
+    for (let k = 1; 2 * k + 1 <= df; k++) {
+      sum += term;
+      term *= (c * c * (2 * k)) / (2 * k + 1);
+    }
+    return (2 / Math.PI) * (theta + s * sum);
+  }
+  // Even: terms 1, (1/2)c², (1·3)/(2·4)c⁴, ... up to c^(df-2).
+  let term = 1, sum = 0;
+  for (let k = 1; 2 * k <= df; k++) {
+    sum += term;
+    term *= (c * c * (2 * k - 1)) / (2 * k);
+  }
+  return s * sum;
+}
+
+/**
+ * The p-quantile of Student's t with `df` degrees of freedom, for p in (0, 1).
+ * @example tQuantile(0.975, 2) // 4.302653 (the 95% two-sided critical value at ν = 2)
+ */
+export function tQuantile(p: number, df: number): number {
+  checkDf(df);
+  if (!(p > 0 && p < 1)) throw new Error(`a quantile needs p in (0, 1), got ${p}`);
+  if (p < 0.5) return -tQuantile(1 - p, df);
+  const target = 2 * p - 1; // P(T <= t) = (1 + A(t)) / 2
+  let lo = 0, hi = 1;
+  while (tCentralProbability(hi, df) < target) hi *= 2;
+  while (hi - lo > 1e-12 * Math.max(1, hi)) {
+    const mid = (lo + hi) / 2;
+    if (tCentralProbability(mid, df) < target) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/** The mean of some values with its spread and confidence interval. */
+export interface MeanInterval {
+  readonly n: number;
+  readonly mean: number;
+  /** Sample standard deviation (NaN for one value). */
+  readonly std: number;
+  /** Half-width of the two-sided t-interval, t((1 + level) / 2, n - 1) · std / √n; undefined for one value. */
+  readonly halfWidth: number | undefined;
+}
+
+/**
+ * Mean, sample std and the half-width of the two-sided `level` t-interval of the mean.
+ * @throws on an empty list or a level outside (0, 1)
+ * @example meanInterval([1, 2, 6]) // { n: 3, mean: 3, std: 2.6458, halfWidth: 4.3027 · 2.6458 / √3 = 6.5725 }
+ */
+export function meanInterval(xs: readonly number[], level = 0.95): MeanInterval {
+  if (!(level > 0 && level < 1)) throw new Error(`a confidence level must be in (0, 1), got ${level}`);
+  const m = mean(xs);
+  const n = xs.length;
+  const std = sampleStd(xs);
+  const halfWidth = n < 2 ? undefined : (tQuantile((1 + level) / 2, n - 1) * std) / Math.sqrt(n);
+  return { n, mean: m, std, halfWidth };
+}

@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mean, meanInterval, sampleStd, tCentralProbability, tQuantile } from '../../lib/util/stats';
+
+const close = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
+
+test('mean and sampleStd by hand; one value has no spread; an empty list is an error', () => {
+  assert.equal(mean([1, 2, 6]), 3);
+  // ((1-3)² + (2-3)² + (6-3)²) / (3 - 1) = (4 + 1 + 9) / 2 = 7
+  close(sampleStd([1, 2, 6]), Math.sqrt(7), 1e-15, 'std');
+  assert.equal(sampleStd([5, 5, 5]), 0);
+  assert.equal(mean([4]), 4);
+  assert.ok(Number.isNaN(sampleStd([4])));
+  assert.throws(() => mean([]), /mean of an empty list/);
+});
+
+test('tCentralProbability: the closed forms against known values', () => {
+  // ν = 1 is the Cauchy distribution: P(|T| <= 1) = 2·atan(1)/π = 1/2.
+  close(tCentralProbability(1, 1), 0.5, 1e-15, 'cauchy');
+  // ν = 2: P(|T| <= t) = t / √(t² + 2); at t = 2: 2/√6.
+  close(tCentralProbability(2, 2), 2 / Math.sqrt(6), 1e-15, 'nu 2');
+  assert.equal(tCentralProbability(0, 7), 0);
+  assert.equal(tCentralProbability(Infinity, 3), 1);
+  close(tCentralProbability(-2, 2), tCentralProbability(2, 2), 0, 'symmetric');
+  assert.throws(() => tCentralProbability(1, 0), /degrees of freedom must be a positive integer, got 0/);
+  assert.throws(() => tCentralProbability(1, 2.5), /got 2\.5/);
+});
+
+test('tQuantile: the 97.5% critical values of t tables (ν = 1, 2, 3, 4, 5, 10, 30, 120)', () => {
+  const table: [number, number][] = [[1, 12.7062], [2, 4.3027], [3, 3.1824], [4, 2.7764], [5, 2.5706], [10, 2.2281], [30, 2.0423], [120, 1.9799]];
+  for (const [df, t] of table) close(tQuantile(0.975, df), t, 5e-5, `df ${df}`);
+  close(tQuantile(0.025, 4), -2.7764, 5e-5, 'lower tail');
+  close(tQuantile(0.5, 9), 0, 1e-9, 'median');
+  assert.throws(() => tQuantile(1, 3), /p in \(0, 1\), got 1/);
+});
+
+test('meanInterval: mean, std and the 95% t half-width; one value has none', () => {
+  // [1, 2, 6]: mean 3, s = √7, half-width = t(0.975, 2)·√7/√3 = 4.30265·1.52753 = 6.5725.
+  const m = meanInterval([1, 2, 6]);
+  assert.equal(m.n, 3);
+  assert.equal(m.mean, 3);
+  close(m.halfWidth!, 4.302653 * Math.sqrt(7 / 3), 1e-5, 'half-width');
+  // 90%: t(0.95, 2) = 2.91999.
+  close(meanInterval([1, 2, 6], 0.9).halfWidth!, 2.919986 * Math.sqrt(7 / 3), 1e-5, '90%');
+  assert.deepEqual(meanInterval([0.25]), { n: 1, mean: 0.25, std: NaN, halfWidth: undefined });
+  assert.equal(meanInterval([2, 2]).halfWidth, 0);
+  assert.throws(() => meanInterval([1, 2], 1), /confidence level must be in \(0, 1\), got 1/);
+});
