@@ -35,7 +35,7 @@ export { SCALES, SCALE_NAMES, getScale, scaleFromEnv, type ScaleName, type Scale
 export { runOrLoad, readRunRecord, runKey, type RunResult, type RunRecord, type RunMeta } from './runs/store';
 export { configHash, stableStringify } from './util/hash';
 export { FIGURES, findFigure, cheapFigures } from './experiments/registry';
-export type { FigureEntry, ProduceOptions, TrainedTableOptions, Produced, TableOutput, FigureOutput } from './experiments/figure';
+export type { FigureEntry, ProduceOptions, TrainedTableOptions, Produced, TableOutput, FigureOutput, PendingOutput } from './experiments/figure';
 export { runsDir, figuresDir } from './util/paths';
 export { TABLE_PRESETS, tableData, dataLabel, trainPhrase, presetRunConfig, presetKey, trainPreset, type ModelPreset, type TablePresets, type PresetMetrics, type TrainPresetOptions, type TableRunOptions, type DataPick, type DataPicks, type PresetRun } from './experiments/presets';
 
@@ -73,6 +73,9 @@ export { computeOptimal, computeFrontier } from './scaling/compute-optimal';
 // Studies: grids of runs on both cores or a Slurm cluster
 export { expandSweep, loadSweepSpec, type SweepSpec, type SweepRun } from './sweep/spec';
 export { runLocal } from './sweep/local';
+export { runSweep } from './sweep/execute';
+export { sweepOptionsFromEnv, sweepOptionsToEnv, type SweepOptions } from './sweep/options';
+export { mean, sampleStd, meanInterval } from './util/stats';
 export { submitSlurm, slurmStatus, resubmitFailed, type SlurmOptions } from './sweep/slurm';
 export { estimateRun } from './sweep/estimate';
 export { layerDropoutRates } from './train/dropout';
