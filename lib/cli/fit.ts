@@ -3,18 +3,22 @@
  * table and predict the largest sizes from the others, as the paper predicts its 75.5M and 0.8B
  * models from four models of 98.3K..9.4M parameters. The table is a CSV with a header or JSON
  * lines (lib/scaling/table.ts); the law is fitted by least squares on the loss
- * (lib/scaling/fit.ts) on all but the --holdout K largest x, with a seeded bootstrap band over
- * the points (and over seeds: rows that share an x) for the parameters and the predictions.
+ * (lib/scaling/fit.ts) on all but the --holdout K largest x, with seeded bootstrap bands for the
+ * parameters and the predictions (lib/scaling/bootstrap.ts): over residuals when some size has a
+ * single run, over points and seeds (rows that share an x) when every size has several;
+ * --bootstrap-kind overrides, and the report names the kind used.
  */
 import { readFileSync } from 'node:fs';
 import { requireFile } from '../data/load/read';
 import { DataError, ValidationError } from '../util/errors';
+import { BOOTSTRAP_KINDS } from '../scaling/bootstrap';
 import { fitWithHoldout, type HoldoutResult } from '../scaling/predict';
 import { distinctXs } from '../scaling/points';
 import { readPointsTable, type PointsTable } from '../scaling/table';
-import { intOption, stringOption, UsageError, type Command, type OptionValues } from './command';
+import { intOption, oneOfOption, stringOption, UsageError, type Command, type OptionValues } from './command';
 
-const USAGE = `usage: lsrm fit --input FILE --x COLUMN --y COLUMN [--holdout K] [--bootstrap B] [--seed S] [--json]
+const USAGE = `usage: lsrm fit --input FILE --x COLUMN --y COLUMN [--holdout K] [--bootstrap B]
+                [--bootstrap-kind auto|residual|points] [--seed S] [--json]
 
 Fit L(x) = E + (x0/x)^alpha by least squares on y (the loss) and predict held-out sizes:
   --input FILE     a CSV with a header row (comma, tab or semicolon) or JSON lines (one object per line)
@@ -22,10 +26,20 @@ Fit L(x) = E + (x0/x)^alpha by least squares on y (the loss) and predict held-ou
   --y COLUMN       the loss column; rows that share an x are repeats (seeds) of one size
   --holdout K      fit on all but the K largest distinct x and predict those (default 0)
   --bootstrap B    bootstrap resamples for the 90% bands (default 1000)
+  --bootstrap-kind what is resampled: residual (the fitted law plus resampled residuals, scaled
+                   for leverage and the few residual degrees of freedom), points (sizes, then
+                   the seeds within each size), or auto (default: points when every size has
+                   at least 2 rows, else residual)
   --seed S         seed of the bootstrap (default 0)
   --json           one JSON object: {"E","x0","alpha","r2","fitted":[{"x","y"}],
                    "heldOut":[{"x","actual","predicted","lo","hi","errorPct"}], ...}
 errorPct = 100 · (predicted − actual) / actual; actual is the mean over the rows at that x.`;
+
+/** What each bootstrap kind resamples, for the report. */
+const KIND_TEXT = {
+  residual: 'the fitted law plus resampled residuals',
+  points: 'sizes, then the rows within each size',
+} as const;
 
 /** The table's points, each x checked to be a positive size (the message names the line). */
 function readTable(file: string, x: string, y: string): PointsTable {
@@ -66,7 +80,7 @@ export function fitReport(r: HoldoutResult, seed: number): Record<string, unknow
     heldOut: r.heldOut.map((h) => ({ x: h.x, actual: h.actual, predicted: h.predicted, lo: h.lo, hi: h.hi, errorPct: h.errorPct })),
     n: r.fitted.length,
     band: { E: b.band.E, x0: b.band.x0, alpha: b.band.alpha },
-    level: b.level, bootstrap: b.samples, seed,
+    level: b.level, bootstrap: b.samples, bootstrapKind: b.kind, seed,
     converged: r.fit.converged, degenerate: r.fit.degenerate,
     ...(r.fit.note ? { note: r.fit.note } : {}),
   };
@@ -86,7 +100,7 @@ export function formatFit(r: HoldoutResult, x: string, y: string, total: number)
     ['alpha', f(alpha), band(r.bootstrap.band.alpha)],
     ['R^2', r.fit.r2.toFixed(6), ''],
   ]);
-  out += `bands: ${r.bootstrap.samples} bootstrap resamples\n`;
+  out += `bands: ${r.bootstrap.samples} bootstrap resamples, kind ${r.bootstrap.kind} (${KIND_TEXT[r.bootstrap.kind]})\n`;
   if (r.fit.note) out += `note: ${r.fit.note}\n`;
   if (r.heldOut.length === 0) return out;
   const sign = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(2)}%`;
@@ -108,17 +122,18 @@ export const fitCommand: Command = {
   usage: USAGE,
   options: {
     input: { type: 'string' }, x: { type: 'string' }, y: { type: 'string' },
-    holdout: { type: 'string' }, bootstrap: { type: 'string' }, seed: { type: 'string' },
+    holdout: { type: 'string' }, bootstrap: { type: 'string' }, 'bootstrap-kind': { type: 'string' }, seed: { type: 'string' },
     json: { type: 'boolean' },
   },
   async run(values) {
     const { input, x, y } = required(values);
     const k = intOption(values, 'holdout', 0, { min: 0 })!;
     const samples = intOption(values, 'bootstrap', 1000, { min: 1, max: 1_000_000 })!;
+    const kind = oneOfOption(values, 'bootstrap-kind', BOOTSTRAP_KINDS, 'auto')!;
     const seed = intOption(values, 'seed', 0, { min: 0 })!;
     const table = readTable(input, x, y);
     checkHoldout(table, k, input, x);
-    const result = fitWithHoldout(table.points, k, { samples, seed });
+    const result = fitWithHoldout(table.points, k, { samples, seed, kind });
     if (values.json) process.stdout.write(JSON.stringify(fitReport(result, seed)) + '\n');
     else process.stdout.write(formatFit(result, x, y, table.points.length));
     return 0;

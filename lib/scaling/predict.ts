@@ -2,7 +2,9 @@
  * Predict held-out sizes from a law fitted on the smaller ones, the paper's test of predictable
  * scaling (section IV-A: four ML-20M models of 98.3K..9.4M parameters predict the 75.5M and
  * 0.8B models). The k largest distinct x are held out; the law is fitted on the rest and its
- * bootstrap band (bootstrap.ts) is taken at each held-out x.
+ * bootstrap band (bootstrap.ts) is taken at each held-out x: by default a residual bootstrap
+ * when some fitted size has a single run (the bands then reach the measurement noise), over
+ * points and seeds when every fitted size has several runs (options.kind overrides).
  *   predicted = E + (x0 / x)^alpha with the full fit's parameters
  *   actual    = the mean loss of the runs at x (several seeds average)
  *   errorPct  = 100 · (predicted − actual) / actual (signed: > 0 when the law predicts too high)

@@ -22,13 +22,15 @@ const JSONL = write('runs.jsonl', SIZES.map((x, i) => JSON.stringify({ params: x
 const noStack = (err: string) => assert.doesNotMatch(err, /\n\s+at /);
 
 test('lsrm fit: a CSV, the two largest held out: parameters, R^2 and the predictions in a table', () => {
-  const r = runCli(['fit', '--input', CSV, '--x', 'params', '--y', 'loss', '--holdout', '2', '--bootstrap', '200']);
+  // Over the points the refits of these (nearly exact) rows agree to the digits shown.
+  const r = runCli(['fit', '--input', CSV, '--x', 'params', '--y', 'loss', '--holdout', '2', '--bootstrap', '200', '--bootstrap-kind', 'points']);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /^L\(params\) = E \+ \(x0\/params\)\^alpha, least squares on loss, fitted on 4 of 6 rows\n/);
   assert.match(r.out, /\nE {6}4\.9000 {4}\[4\.9000, 4\.9000\]\n/);
   assert.match(r.out, /\nx0 {5}6\.(79|80)\de\+5 {2}\[6\.(79|80)\de\+5, 6\.(79|80)\de\+5\]\n/); // the losses are rounded to 6 decimals
   assert.match(r.out, /\nalpha  0\.12100 {3}\[0\.12100, 0\.12100\]\n/);
   assert.match(r.out, /\nR\^2 {4}1\.000000\n/);
+  assert.match(r.out, /\nbands: 200 bootstrap resamples, kind points \(sizes, then the rows within each size\)\n/);
   assert.match(r.out, /held out \(2\):\nparams {4}actual {2}predicted {2}90% band {10}error\n7\.550e\+7  5\.4656  5\.4656 {5}\[5\.4656, 5\.4656\]  [+-]0\.00%\n8\.000e\+8  5\.3251  5\.3251/);
 });
 
@@ -92,4 +94,24 @@ test('lsrm fit: file errors, too few sizes and a holdout too large are clear, wi
   assert.equal(usage.code, 2);
   assert.match(usage.err, /--input, --x and --y are required\n\nusage: lsrm fit/);
   for (const r of [missing, few, hold]) noStack(r.err);
+});
+
+test('lsrm fit --bootstrap-kind: one row per size resamples the residuals by default; the kind is reported', () => {
+  const r = runCli(['fit', '--input', CSV, '--x', 'params', '--y', 'loss', '--holdout', '2', '--bootstrap', '200']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /\nbands: 200 bootstrap resamples, kind residual \(the fitted law plus resampled residuals\)\n/);
+  // The losses are rounded to 6 decimals: the residual bands are as wide as that rounding, and hold the truth.
+  const o = JSON.parse(runCli(['fit', '--input', CSV, '--x', 'params', '--y', 'loss', '--holdout', '2', '--bootstrap', '200', '--json']).out);
+  assert.equal(o.bootstrapKind, 'residual');
+  assert.ok(o.band.alpha[0] <= 0.121 && 0.121 <= o.band.alpha[1] && o.band.alpha[1] - o.band.alpha[0] < 1e-3, JSON.stringify(o.band));
+  const truth = 4.9 + (6.8e5 / 75.5e6) ** 0.121;
+  assert.ok(o.heldOut[0].lo <= truth && truth <= o.heldOut[0].hi, JSON.stringify(o.heldOut[0]));
+  const seeds = write('two-seeds.csv', ['params,loss', ...SIZES.slice(0, 4).flatMap((x, i) => [`${x},${LOSS[i] + 0.001}`, `${x},${LOSS[i] - 0.001}`])].join('\n') + '\n');
+  assert.equal(JSON.parse(runCli(['fit', '--input', seeds, '--x', 'params', '--y', 'loss', '--bootstrap', '50', '--json']).out).bootstrapKind, 'points');
+  const forced = runCli(['fit', '--input', seeds, '--x', 'params', '--y', 'loss', '--bootstrap', '50', '--bootstrap-kind', 'residual', '--json']);
+  assert.equal(JSON.parse(forced.out).bootstrapKind, 'residual');
+  const bad = runCli(['fit', '--input', CSV, '--x', 'params', '--y', 'loss', '--bootstrap-kind', 'cases']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--bootstrap-kind must be one of auto, residual, points, got 'cases'/);
+  noStack(bad.err);
 });

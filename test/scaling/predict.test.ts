@@ -39,3 +39,18 @@ test('fitWithHoldout: k = 0 fits everything; too many held out is a clear error'
   assert.throws(() => fitWithHoldout(pts, 4), { name: 'DataError', message: 'cannot hold out 4 of 6 sizes: the fit needs 3 distinct x; hold out at most 3' });
   assert.throws(() => fitWithHoldout(pts, -1), /must be an integer >= 0, got -1/);
 });
+
+test('fitWithHoldout: one run per size: the residual bootstrap by default; its band reaches the noise', () => {
+  // Noise seed 102 (sigma 0.002): over the points the 75.5M band is [5.4671, 5.4751] and misses
+  // the law's 5.4656; the residual band is [5.4592, 5.4822] (both measured once).
+  const pts = noisyPoints(PAPER_SIZES, 0.002, 102);
+  const truth = 4.9 + (6.8e5 / 75.5e6) ** 0.121;
+  const byPoints = fitWithHoldout(pts, 2, { kind: 'points' });
+  const byDefault = fitWithHoldout(pts, 2);
+  assert.equal(byPoints.bootstrap.kind, 'points');
+  assert.equal(byDefault.bootstrap.kind, 'residual');
+  assert.ok(byPoints.heldOut[0].lo > truth, JSON.stringify(byPoints.heldOut[0]));
+  assert.ok(byDefault.heldOut[0].lo <= truth && truth <= byDefault.heldOut[0].hi, JSON.stringify(byDefault.heldOut[0]));
+  // the point prediction is the fit's, whatever the band
+  assert.equal(byDefault.heldOut[0].predicted, byPoints.heldOut[0].predicted);
+});
