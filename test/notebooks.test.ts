@@ -59,8 +59,17 @@ for (const entry of FIGURES) {
     assert.equal(stdoutLines(run.outPath)[0], `lsrm-lab ${version}, build of ${builtAt} (../dist)`);
     // It wrote its entry's files into the smoke folder of the redirected root, and nothing else.
     assert.deepEqual(readdirSync(figures), ['smoke'], `${entry.notebook} wrote outside <figures>/smoke/`);
+    // A table writes exactly csv, md, html (+ png); a figure at least json, html (+ png), and may add
+    // its points (csv, md) and the plotly spec (plotly.json) beside the artefact json.
+    const written = readdirSync(join(figures, 'smoke')).sort();
     const exts = [...(entry.kind === 'table' ? ['csv', 'md'] : ['json']), 'html', ...(HAS_CHROME ? ['png'] : [])];
-    assert.deepEqual(readdirSync(join(figures, 'smoke')).sort(), exts.map((e) => `${entry.id}.${e}`).sort());
+    const wanted = exts.map((e) => `${entry.id}.${e}`).sort();
+    if (entry.kind === 'table') assert.deepEqual(written, wanted);
+    else {
+      for (const f of wanted) assert.ok(written.includes(f), `${entry.notebook} did not write ${f} (wrote ${written.join(', ')})`);
+      const extra = written.filter((f) => !wanted.includes(f) && !['csv', 'md', 'plotly.json'].some((e) => f === `${entry.id}.${e}`));
+      assert.deepEqual(extra, [], `${entry.notebook} wrote unexpected files`);
+    }
     process.stderr.write(`notebooks: ${entry.notebook} ran in ${(run.wallMs / 1000).toFixed(1)} s\n`);
     // Passed: remove the temp output (a failure keeps it for inspection; the message names it).
     for (const d of [figures, env.LSRM_RUNS_DIR, dirname(run.outPath)]) rmSync(d, { recursive: true, force: true });

@@ -1,21 +1,35 @@
 /**
  * `lsrm reproduce` (`npm run reproduce`): the main job on the embedded synthetic data, with no
  * Jupyter needed: calls `produce` of the registry's cheap entries (experiments/registry.ts)
- * and writes figures/<id>.* (figures/<scale>/<id>.* at a scale other than cpu). With unchanged
- * data no file changes. `lsrm figures` regenerates everything through the notebooks instead.
+ * and writes figures/<id>.* (figures/<scale>/<id>.* at a scale other than cpu), then the
+ * headline: a miniature Figure 2a (experiments/fig-2a.ts at DEFAULT_SCALE: five small models on
+ * synthetic:default, trained on both cores, the law fitted on four and the largest predicted)
+ * into figures/default/, with a short summary (E, alpha, R^2, prediction error, the PNG).
+ * At --scale smoke the figure uses the smoke ladder instead (figures/smoke/). With unchanged
+ * data no table file changes. `lsrm figures` regenerates everything through the notebooks.
  */
+import { FIGURE as FIG_2A, fig2aSummary, produceFig2a, type Fig2aScale } from '../experiments/fig-2a';
 import { cheapFigures, type FigureEntry } from '../experiments/registry';
-import { getScale, type ScalePreset } from '../experiments/scale';
+import { DEFAULT_SCALE, getScale, type ScalePreset } from '../experiments/scale';
 import { closeBrowser } from '../plot/export';
 import { describeSaved } from '../plot/save';
+import { relative } from 'node:path';
 import { stringOption, UsageError, type Command } from './command';
 import { selectFigures } from './figures';
 
-/** The entries to make: every cheap one, or the --only list (each must be cheap). */
+/** The headline figure reproduce makes besides the cheap entries (costly at the cpu scale, so in miniature). */
+export const HEADLINE_ID = FIG_2A.id;
+
+/** The scale the headline figure runs at: the miniature for cpu (the default), else the scale given. */
+export function headlineScale(scale: ScalePreset): Fig2aScale {
+  return scale.name === 'cpu' ? DEFAULT_SCALE : scale;
+}
+
+/** The entries to make: every cheap one and the headline, or the --only list (each cheap or the headline). */
 export function reproduceEntries(only: string | undefined): FigureEntry[] {
-  if (only === undefined) return cheapFigures();
+  if (only === undefined) return [...cheapFigures(), FIG_2A as FigureEntry];
   const entries = selectFigures(only);
-  const costly = entries.filter((e) => !e.isCheap).map((e) => e.id);
+  const costly = entries.filter((e) => !e.isCheap && e.id !== HEADLINE_ID).map((e) => e.id);
   if (costly.length) throw new UsageError(`not made by reproduce: ${costly.join(', ')} (use lsrm figures --only ${costly.join(',')})`);
   return entries;
 }
@@ -25,9 +39,12 @@ export const reproduceCommand: Command = {
   summary: 'compute the cheap tables and figures on the embedded synthetic data into figures/',
   usage: `usage: lsrm reproduce [--scale smoke|cpu|paper] [--only <id,id,...>]
 
-Computes, without Jupyter, the figures and tables that take seconds: ${cheapFigures().map((e) => e.id).join(', ')}.
-Results are cached in runs/; files go to figures/<id>.{csv,md,html,png} at the cpu scale and to
-figures/<scale>/<id>.* at the others. Files whose content is unchanged are left untouched.
+Computes, without Jupyter, the tables that take seconds (${cheapFigures().map((e) => e.id).join(', ')})
+and a miniature ${HEADLINE_ID}: five small models on the embedded synthetic default trained on
+both cores (a few minutes), the law L(N) = E + (N0/N)^alpha fitted on four, the largest predicted.
+Results are cached in runs/; tables go to figures/<id>.{csv,md,html,png} at the cpu scale and to
+figures/<scale>/<id>.* at the others; the miniature figure to figures/default/ (at --scale smoke,
+the smoke ladder to figures/smoke/). Files whose content is unchanged are left untouched.
   --scale  scale preset whose data the tables describe (default cpu)
   --only   only these ids`,
   options: { scale: { type: 'string' }, only: { type: 'string' } },
@@ -43,6 +60,10 @@ figures/<scale>/<id>.* at the others. Files whose content is unchanged are left 
     try {
       for (const entry of entries) {
         const started = Date.now();
+        if (entry.id === HEADLINE_ID) {
+          await headline(headlineScale(scale), log);
+          continue;
+        }
         process.stderr.write(`${entry.id} (scale ${scale.name})\n`);
         const out = await entry.produce(scale, { log });
         process.stdout.write(`wrote ${describeSaved(out.saved, process.cwd())} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
@@ -53,3 +74,15 @@ figures/<scale>/<id>.* at the others. Files whose content is unchanged are left 
     return 0;
   },
 };
+
+/** Make the headline figure on both cores and print its summary and the PNG's path. */
+async function headline(scale: Fig2aScale, log: (m: string) => void): Promise<void> {
+  const started = Date.now();
+  process.stderr.write(`${HEADLINE_ID} (scale ${scale.name}; the ladder on 2 cores)\n`);
+  const out = await produceFig2a(scale, { log, sweep: { jobs: 2 } });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  process.stdout.write(`wrote ${describeSaved(out.saved, process.cwd())} in ${seconds} s\n`);
+  process.stdout.write(`Figure 2a (${out.artefact.data}, scale ${scale.name}):\n`);
+  for (const line of fig2aSummary(out.artefact)) process.stdout.write(`  ${line}\n`);
+  process.stdout.write(`  figure: ${relative(process.cwd(), out.saved.png ?? out.saved.html)}\n`);
+}

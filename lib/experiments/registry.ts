@@ -10,11 +10,12 @@ import { FIGURE as TABLE_2 } from './table-2';
 import { FIGURE as TABLE_3 } from './table-3';
 import { FIGURE as TABLE_4 } from './table-4';
 import { FIGURE as TABLE_5 } from './table-5';
+import { FIGURE as FIG_2A } from './fig-2a';
 
 export type { FigureEntry } from './figure';
 
 /** Every figure and table, in paper order. */
-export const FIGURES: readonly FigureEntry[] = [TABLE_2, TABLE_3, TABLE_4, TABLE_5];
+export const FIGURES: readonly FigureEntry[] = [TABLE_2, TABLE_3, TABLE_4, TABLE_5, FIG_2A];
 
 /**
  * The entry with this id.

@@ -77,6 +77,27 @@ export const SCALES: Readonly<Record<ScaleName, ScalePreset>> = {
   },
 };
 
+/** The scale of `npm run reproduce`'s miniature Figure 2a (not a table scale: no TABLE_PRESETS). */
+export interface MiniatureScale extends Omit<ScalePreset, 'name'> {
+  readonly name: 'default';
+}
+
+/**
+ * The miniature scale: the embedded synthetic default (5,000 users, 2,000 items, ~265K rows) and a
+ * ladder of five small LSRMs (N = 12·L·d² from 768 to 24,576), 2 epochs each at batch 32. By the
+ * cost model ~1.2 TFLOP (~30 s at 20 GFLOP/s per core), but such small models run far below that
+ * rate (L=1, d=16: 17 s of CPU for 2 epochs, ~10 GFLOP/s, plus evaluation); measured on this
+ * 2-core machine shared with other jobs (load 8-9): 324 s for the ladder. Its files go to
+ * figures/default/ (git-ignored).
+ */
+export const DEFAULT_SCALE: MiniatureScale = {
+  name: 'default',
+  summary: 'embedded synthetic default data, 5 small models (d 8..32): the miniature Figure 2a of `npm run reproduce`, a few minutes on 2 cores',
+  data: [{ spec: 'synthetic:default', core: 0, label: 'Synthetic (default)' }],
+  maxLen: 50,
+  ladder: [rung(1, 8, 1, 2, 32), rung(1, 16, 1, 2, 32), rung(2, 16, 2, 2, 32), rung(1, 32, 2, 2, 32), rung(2, 32, 2, 2, 32)],
+};
+
 /**
  * The preset called `name`.
  * @throws with the list of valid names when there is none.

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { reproduceCommand, reproduceEntries } from '../../lib/cli/reproduce';
+import { headlineScale, reproduceCommand, reproduceEntries } from '../../lib/cli/reproduce';
+import { getScale } from '../../lib/experiments/scale';
 import { UsageError } from '../../lib/cli/command';
 
 async function withDirs<T>(figures: string, runs: string, fn: () => Promise<T>): Promise<T> {
@@ -20,23 +21,47 @@ async function withDirs<T>(figures: string, runs: string, fn: () => Promise<T>):
   }
 }
 
-test('reproduce makes the cheap registry entries; --only must name cheap ones', () => {
-  assert.deepEqual(reproduceEntries(undefined).map((e) => e.id), ['table-2-datasets', 'table-4-configs']);
+test('reproduce makes the cheap registry entries and the headline Figure 2a; --only must name those', () => {
+  assert.deepEqual(reproduceEntries(undefined).map((e) => e.id), ['table-2-datasets', 'table-4-configs', 'fig-2a-model-scaling']);
+  assert.deepEqual(reproduceEntries('fig-2a-model-scaling').map((e) => e.id), ['fig-2a-model-scaling']);
+  assert.equal(headlineScale(getScale('cpu')).name, 'default', 'the cpu scale (the default) makes the miniature');
+  assert.equal(headlineScale(getScale('smoke')).name, 'smoke');
   assert.deepEqual(reproduceEntries('table-4-configs').map((e) => e.id), ['table-4-configs']);
   assert.throws(() => reproduceEntries('table-4-configs,table-3-ablation'), (e: Error) => e instanceof UsageError && /not made by reproduce: table-3-ablation \(use lsrm figures --only table-3-ablation\)/.test(e.message));
+});
+
+test('lsrm reproduce --only fig-2a-model-scaling --scale smoke: the ladder on 2 cores, the fit, the summary', async () => {
+  const figures = mkdtempSync(join(tmpdir(), 'lsrm-repro-fig-'));
+  const runs = mkdtempSync(join(tmpdir(), 'lsrm-repro-runs-'));
+  const printed: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((s: string) => (printed.push(String(s)), true)) as typeof process.stdout.write;
+  try {
+    assert.equal(await withDirs(figures, runs, () => reproduceCommand.run({ scale: 'smoke', only: 'fig-2a-model-scaling' }, [])), 0);
+  } finally {
+    process.stdout.write = write;
+  }
+  assert.deepEqual(readdirSync(figures), ['smoke']);
+  const files = readdirSync(join(figures, 'smoke'));
+  for (const ext of ['json', 'csv', 'md', 'html']) assert.ok(files.includes(`fig-2a-model-scaling.${ext}`), ext);
+  const text = printed.join('');
+  assert.match(text, /fit on 3 runs: E [\d.]+, N0 \S+, alpha [\d.]+, R\^2 -?[\d.]+ \(teacher's irreducible loss [\d.]+\)/);
+  assert.match(text, /held out N 6,912: predicted [\d.]+ \[[\d.]+, [\d.]+\], actual [\d.]+, error [+-][\d.]+%/);
+  assert.match(text, /figure: \S+fig-2a-model-scaling\.(png|html)/);
+  assert.equal(JSON.parse(readFileSync(join(figures, 'smoke', 'fig-2a-model-scaling.json'), 'utf8')).runs.length, 4);
 });
 
 test('lsrm reproduce --scale smoke writes both tables to <LSRM_FIGURES_DIR>/smoke without Jupyter; a second run rewrites nothing', async () => {
   const figures = mkdtempSync(join(tmpdir(), 'lsrm-repro-fig-'));
   const runs = mkdtempSync(join(tmpdir(), 'lsrm-repro-runs-'));
-  assert.equal(await withDirs(figures, runs, () => reproduceCommand.run({ scale: 'smoke' }, [])), 0);
+  assert.equal(await withDirs(figures, runs, () => reproduceCommand.run({ scale: 'smoke', only: 'table-2-datasets,table-4-configs' }, [])), 0);
   assert.deepEqual(readdirSync(figures), ['smoke'], 'nothing in the root: it holds the committed cpu scale');
   const out = join(figures, 'smoke');
   const files = readdirSync(out);
   for (const id of ['table-2-datasets', 'table-4-configs']) {
     for (const ext of ['csv', 'md', 'html']) assert.ok(files.includes(`${id}.${ext}`), `${id}.${ext}`);
   }
-  assert.match(readFileSync(join(out, 'table-2-datasets.csv'), 'utf8'), /^dataset,users,items,interactions,avgSeqLen,density,core,source\nSynthetic \(smoke\),/);
+  assert.match(readFileSync(join(out, 'table-2-datasets.csv'), 'utf8'), /^dataset,users,items,interactions,avgSeqLen,density,(.*,)?core,source\nSynthetic \(smoke\),/);
   assert.equal(readdirSync(join(runs, 'table-2')).length, 1, 'the smoke row is cached in the runs folder');
   // Again, with every file dated in the past: unchanged data leaves every file (PNGs included) untouched.
   const past = new Date(2001, 0, 1);
