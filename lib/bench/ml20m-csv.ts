@@ -55,7 +55,8 @@ function perUserCounts(c: Ml20mShapeConfig, rng: Rng): Int32Array {
   return counts;
 }
 
-function popularityCdf(numItems: number): Float64Array {
+/** CDF of the long-tailed popularity over ranks 0..numItems-1: p(r) ∝ (r + 200)^-1.95 (header). */
+export function popularityCdf(numItems: number): Float64Array {
   const cdf = new Float64Array(numItems);
   let acc = 0;
   for (let r = 0; r < numItems; r++) cdf[r] = acc += Math.pow(r + 200, -1.95);
@@ -63,7 +64,8 @@ function popularityCdf(numItems: number): Float64Array {
   return cdf;
 }
 
-function lowerBound(cdf: Float64Array, v: number): number {
+/** The first index whose CDF value is >= v: a draw from the CDF for v uniform in [0, 1). */
+export function lowerBound(cdf: Float64Array, v: number): number {
   let lo = 0;
   let hi = cdf.length - 1;
   while (lo < hi) {

@@ -1,17 +1,20 @@
 /**
  * `lsrm bench <what>`: benchmarks. `bench train` times LSRM training steps (lib/bench/train.ts),
- * `bench data` the data pipeline (lib/bench/data.ts).
+ * `bench data` the data pipeline (lib/bench/data.ts), `bench eval` full-ranking evaluation
+ * (lib/bench/eval.ts).
  * Sub-commands are the explicit map BENCHES; to add one (e.g. `data` from lib/bench/data.ts),
  * add an entry to BENCHES, its flags to OPTIONS, and a line to USAGE.
  */
 import { initBackend, parseBackendName } from '../ops/backend';
 import { benchTrain, formatKernels, formatTrainBench, TRAIN_BENCH_DEFAULTS } from '../bench/train';
 import { benchData } from '../bench/data';
+import { benchEval, EVAL_BENCH_DEFAULTS, formatEvalBench } from '../bench/eval';
 import { ValidationError } from '../util/errors';
 import { intOption, oneOfOption, stringOption, UsageError, type Command, type OptionSpec, type OptionValues } from './command';
 
 const USAGE = `usage: lsrm bench train [--json] [--profile] [--steps N] [--warmup N] [--batch B] [--items K,...] [--backend NAME]
-       lsrm bench data [--json] [--core K] [--rows N] [--regenerate]
+       lsrm bench data [--json] [--core K] [--rows N] [--threads N] [--regenerate]
+       lsrm bench eval [--json] [--users N] [--items I] [--workers W] [--batch B] [--backend NAME]
 
 bench train   ms per LSRM training step (forward + backward + Adam) of the smallest Table IV model
               (L=2, d=64, 2 heads), length 50, full softmax over all items at every slot.
@@ -28,8 +31,20 @@ bench data    wall time and peak memory of parse + 30-core + sequences + leave-o
               ML-20M-shaped CSV (about 138k users, 27k items, 20M rows), generated once into .bench/.
   --core K        k-core (default 30)
   --rows N        rows of the generated file (default 20,000,263); users and items scale with it
+  --threads N     parse threads (default: the cores, for files of 16 MB and more); 1 = sequential
   --regenerate    write the CSV again
-  --json          one JSON object: stages, totalMs, maxRssMB, csvMB, stats
+  --json          one JSON object: stages (wallMs, cpuMs, peakRssMB), totalMs, maxRssMB, threads,
+                  loadAvg1, csvMB, stats
+
+bench eval    full-ranking evaluation (scores against every item, rank, top-50, HR/NDCG/Coverage,
+              loss) of the smallest Table IV model (L=2, d=64) on a synthetic ML-20M-shaped split,
+              in batches, on every core: users/s, the encoder / scoring / ranking parts, peak RSS.
+  --users N       users (default ${EVAL_BENCH_DEFAULTS.users.toLocaleString('en-US')}); --items I (default ${EVAL_BENCH_DEFAULTS.items.toLocaleString('en-US')})
+  --workers W     worker threads, each evaluating a slice of the users (default: the cores)
+  --batch B       users per batch (default: from evaluation's 64 MiB score budget)
+  --backend NAME  as for bench train
+  --json          one JSON object: usersPerSec, evalMs, cpuMs, encodeMs, scoreMs, rankMs,
+                  peakRssMB, maxRssMB, workers, batchSize, metrics, loadAvg1, cores
 
 The machine's load is reported: other processes on the same cores inflate the wall time.`;
 
@@ -43,6 +58,9 @@ const OPTIONS: OptionSpec = {
   backend: { type: 'string' },
   core: { type: 'string' },
   rows: { type: 'string' },
+  threads: { type: 'string' },
+  users: { type: 'string' },
+  workers: { type: 'string' },
   regenerate: { type: 'boolean' },
 };
 
@@ -82,7 +100,8 @@ async function runDataBench(values: OptionValues): Promise<number> {
   // Scale users and items with the row count so a smaller file keeps ML-20M's shape.
   const f = rows === undefined ? 1 : rows / 20_000_263;
   const shape = rows === undefined ? {} : { numRows: rows, numUsers: Math.max(50, Math.round(138_493 * f)), numItems: Math.max(50, Math.round(26_744 * f)) };
-  const r = await benchData({ core, shape, regenerate: values.regenerate === true });
+  const threads = intOption(values, 'threads', undefined, { min: 1 });
+  const r = await benchData({ core, shape, regenerate: values.regenerate === true, ...(threads === undefined ? {} : { threads }) });
   if (values.json) {
     const { stats, ...rest } = r;
     process.stdout.write(JSON.stringify({ ...rest, summary: undefined, users: stats.users, items: stats.items, interactions: stats.interactions, testUsers: stats.testUsers }) + '\n');
@@ -90,15 +109,33 @@ async function runDataBench(values: OptionValues): Promise<number> {
   return 0;
 }
 
+async function runEvalBench(values: OptionValues): Promise<number> {
+  const workers = intOption(values, 'workers', undefined, { min: 1 });
+  const batchSize = intOption(values, 'batch', undefined, { min: 1 });
+  const config = {
+    users: intOption(values, 'users', EVAL_BENCH_DEFAULTS.users, { min: 1 })!,
+    items: intOption(values, 'items', EVAL_BENCH_DEFAULTS.items, { min: 50 })!,
+    ...(workers === undefined ? {} : { workers }),
+    ...(batchSize === undefined ? {} : { batchSize }),
+  };
+  const name = oneOfOption(values, 'backend', ['tensorflow', 'wasm', 'cpu'] as const);
+  const info = await initBackend(name === undefined ? undefined : parseBackendName(name));
+  if (info.warning) process.stderr.write(info.warning + '\n');
+  const r = await benchEval(config, info.name);
+  process.stdout.write((values.json ? JSON.stringify(r) : formatEvalBench(r)) + '\n');
+  return 0;
+}
+
 /** Benchmarks by sub-command name. */
 export const BENCHES: Record<string, (values: OptionValues, rest: string[]) => Promise<number>> = {
   train: (values) => runTrainBench(values),
   data: (values) => runDataBench(values),
+  eval: (values) => runEvalBench(values),
 };
 
 export const benchCommand: Command = {
   name: 'bench',
-  summary: 'benchmarks: `bench train` (training-step speed), `bench data` (pipeline time and memory)',
+  summary: 'benchmarks: `bench train` (training-step speed), `bench data` (pipeline time and memory), `bench eval` (full-ranking evaluation speed)',
   usage: USAGE,
   options: OPTIONS,
   async run(values, positionals) {

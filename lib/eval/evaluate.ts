@@ -66,6 +66,20 @@ export interface EvalResult {
   /** Row-major [users.length * topkWidth] item ids, best first (when asked). */
   readonly topk?: Int32Array;
   readonly topkWidth?: number;
+  /** Where the time went (wall ms; exact on the synchronous backends wasm, cpu and tensorflow). */
+  readonly timing?: EvalTiming;
+}
+
+/** Wall time of the three parts of a full-ranking evaluation, summed over batches. */
+export interface EvalTiming {
+  /** The encoder's forward pass up to the last slot's hidden state. */
+  readonly encodeMs: number;
+  /** Scores against every item, their logsumexp, and the download of both. */
+  readonly scoreMs: number;
+  /** Ranks of the targets, losses and top lists (JS). */
+  readonly rankMs: number;
+  readonly batches: number;
+  readonly batchSize: number;
 }
 
 /** Users per batch so that a batch of float32 scores (3 copies) fits in budgetBytes; in [1, 512]. */
@@ -132,14 +146,19 @@ function outputWeights(model: SeqModel, numItems: number): { tableT: tf.Tensor2D
   return { tableT, bias };
 }
 
-/** Scores [B * I] and logsumexp per row [B] for one batch of histories. */
-async function scoreBatch(model: SeqModel, hist: Int32Array, b: number, maxLen: number,
-  w: { tableT: tf.Tensor2D; bias: tf.Tensor1D | null }): Promise<{ scores: Float32Array; lse: Float32Array }> {
-  const [logits, lse] = tf.tidy(() => {
+/** Hidden state at the last slot [B, D] for one batch of histories [B * T]. */
+function lastHidden(model: SeqModel, hist: Int32Array, b: number, maxLen: number): tf.Tensor2D {
+  return tf.tidy(() => {
     const seqs = tf.tensor2d(hist, [b, maxLen], 'int32'); // [B, T]
     const h = model.encode(seqs, { isTraining: false }); // [B, T, D]
     const dim = h.shape[2];
-    const last = h.slice([0, maxLen - 1, 0], [b, 1, dim]).reshape([b, dim]) as tf.Tensor2D; // [B, D]
+    return h.slice([0, maxLen - 1, 0], [b, 1, dim]).reshape([b, dim]) as tf.Tensor2D; // [B, D]
+  });
+}
+
+/** Scores [B * I] and logsumexp per row [B] from the last hidden states [B, D]. */
+async function scoreBatch(last: tf.Tensor2D, w: { tableT: tf.Tensor2D; bias: tf.Tensor1D | null }): Promise<{ scores: Float32Array; lse: Float32Array }> {
+  const [logits, lse] = tf.tidy(() => {
     const z = tf.matMul(last, w.tableT); // [B, I]
     const zb = w.bias ? tf.add(z, w.bias) : z; // [B, I]
     return [zb, tf.logSumExp(zb, 1)]; // [B, I], [B]
@@ -172,18 +191,24 @@ function scoreRows(split: LeaveOneOutSplit, plan: Plan, start: number, b: number
   }
 }
 
-function summarize(plan: Plan, out: Sinks, numItems: number): Record<string, number> {
+/**
+ * The metrics of evaluated users from their ranks, losses and top lists (row-major, `width`
+ * per user, best first; width >= every coverage k): HR@k and NDCG@k per ks, Coverage@k per
+ * coverageKs, and the mean loss. Users in evaluation order, so that a split evaluation merged
+ * back in order gives the same floats as one evaluation.
+ */
+export function evalMetrics(ranks: Int32Array, losses: Float32Array, lists: Int32Array, width: number,
+  cut: { ks: readonly number[]; coverageKs: readonly number[]; numItems: number }): Record<string, number> {
   const metrics: Record<string, number> = {};
-  for (const k of plan.ks) metrics[`HR@${k}`] = hitRate(out.ranks, k);
-  for (const k of plan.ks) metrics[`NDCG@${k}`] = ndcg(out.ranks, k);
-  if (plan.coverageKs.length > 0) {
-    const w = plan.listWidth;
-    const lists = Array.from(plan.users, (_, i) => out.lists.subarray(i * w, (i + 1) * w));
-    for (const k of plan.coverageKs) metrics[`Coverage@${k}`] = coverage(lists, k, numItems);
+  for (const k of cut.ks) metrics[`HR@${k}`] = hitRate(ranks, k);
+  for (const k of cut.ks) metrics[`NDCG@${k}`] = ndcg(ranks, k);
+  if (cut.coverageKs.length > 0) {
+    const rows = Array.from(ranks, (_, i) => lists.subarray(i * width, (i + 1) * width));
+    for (const k of cut.coverageKs) metrics[`Coverage@${k}`] = coverage(rows, k, cut.numItems);
   }
   let sum = 0;
-  for (const l of out.losses) sum += l;
-  metrics.loss = sum / out.losses.length;
+  for (const l of losses) sum += l;
+  metrics.loss = sum / losses.length;
   return metrics;
 }
 
@@ -206,19 +231,29 @@ export async function evaluateModel(model: SeqModel, split: LeaveOneOutSplit, op
   const out: Sinks = { ranks: new Int32Array(n), losses: new Float32Array(n), lists: new Int32Array(n * plan.listWidth) };
   const mask = plan.maskSeen ? new Uint8Array(split.numItems + 1) : undefined;
   const w = outputWeights(model, split.numItems);
+  const ms = { encodeMs: 0, scoreMs: 0, rankMs: 0 };
   try {
     for (let start = 0; start < n; start += plan.batchSize) {
       const b = Math.min(plan.batchSize, n - start);
+      const t0 = performance.now();
       const hist = buildHistories(split, plan.users.subarray(start, start + b), plan.which, plan.maxLen);
-      const batch = await scoreBatch(model, hist, b, plan.maxLen, w);
+      const last = lastHidden(model, hist, b, plan.maxLen);
+      const t1 = performance.now();
+      const batch = await scoreBatch(last, w).finally(() => last.dispose());
+      const t2 = performance.now();
       scoreRows(split, plan, start, b, batch, mask, out);
+      ms.encodeMs += t1 - t0;
+      ms.scoreMs += t2 - t1;
+      ms.rankMs += performance.now() - t2;
       opts.onProgress?.(start + b, n);
     }
   } finally {
     w.tableT.dispose();
     w.bias?.dispose();
   }
-  const result: EvalResult = { metrics: summarize(plan, out, split.numItems), users: plan.users, targets: plan.targets, ranks: out.ranks, losses: out.losses };
+  const metrics = evalMetrics(out.ranks, out.losses, out.lists, plan.listWidth, { ks: plan.ks, coverageKs: plan.coverageKs, numItems: split.numItems });
+  const timing = { ...ms, batches: Math.ceil(n / plan.batchSize), batchSize: plan.batchSize };
+  const result: EvalResult = { metrics, users: plan.users, targets: plan.targets, ranks: out.ranks, losses: out.losses, timing };
   if (plan.keepWidth === 0) return result;
   return { ...result, topk: firstColumns(out.lists, n, plan.listWidth, plan.keepWidth), topkWidth: plan.keepWidth };
 }

@@ -50,17 +50,23 @@ test('benchData times the four stages and reuses the cached CSV', async () => {
     assert.equal(first.generated, true);
     assert.deepEqual(first.stages.map((s) => s.name), ['parse', '5-core', 'sequences', 'leave-one-out']);
     assert.equal(first.stages[0].output, '20,000 rows');
-    for (const s of first.stages) assert.ok(s.wallMs >= 0 && s.peakRssMB > 0);
+    for (const s of first.stages) assert.ok(s.wallMs >= 0 && s.cpuMs >= 0 && s.peakRssMB > 0);
+    assert.equal(first.threads, 1, 'a small file parses in one thread');
     assert.ok(Math.abs(first.totalMs - first.stages.reduce((a, s) => a + s.wallMs, 0)) < 1e-9);
     // the kernel's high-water mark is at least every sampled RSS (checks the kB -> MB units too)
     assert.ok(first.maxRssMB + 1 >= Math.max(...first.stages.map((s) => s.peakRssMB)));
     assert.ok(first.maxRssMB < 4096);
     assert.ok(first.stats.users <= 300 && first.stats.minSeqLen >= 5);
-    assert.match(first.summary, /parse .* s +peak RSS/);
+    assert.match(first.summary, /parse .* s \(cpu .* s\) +peak RSS/);
     assert.match(first.summary, /after 5-core:/);
     const second = await benchData({ cacheDir: dir, shape: SHAPE, core: 5, progress: false });
     assert.equal(second.generated, false);
     assert.equal(second.stats.interactions, first.stats.interactions);
+    // forced onto two parse workers: the same pipeline result
+    const parallel = await benchData({ cacheDir: dir, shape: SHAPE, core: 5, progress: false, threads: 2 });
+    assert.equal(parallel.threads, 2);
+    assert.deepEqual(parallel.stats, first.stats);
+    assert.match(parallel.summary, /parse on 2 threads/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

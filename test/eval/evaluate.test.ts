@@ -1,7 +1,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { chooseBatchSize, evaluateModel } from '../../lib/eval/evaluate';
+import { chooseBatchSize, EVAL_DEFAULTS, evalMetrics, evaluateModel } from '../../lib/eval/evaluate';
 import { historyItems } from '../../lib/eval/histories';
 import { makeRng } from '../../lib/util/rng';
 import type { EvalSplit, LeaveOneOutSplit } from '../../lib/data/types';
@@ -193,5 +193,26 @@ test('errors name the problem', async () => {
   await assert.rejects(evaluateModel(model, split, { split: 'train' as EvalSplit }), /split must be 'valid' or 'test', got 'train'/);
   const small = makeSplit([[1, 2]], [3], [4], 5);
   await assert.rejects(evaluateModel(model, small, { split: 'test' }), /outputTable has 7 rows, the split has 5 items \(\+1 padding\)/);
+  model.dispose();
+});
+
+test('evalMetrics over slices merged in user order equals one evaluation; timing is reported', async () => {
+  const model = fakeModel(HIDDEN, TABLE);
+  const users = Int32Array.of(0, 1, 3);
+  const all = await evaluateModel(model, split, { split: 'test', users, topk: 6, batchSize: 2 });
+  const a = await evaluateModel(model, split, { split: 'test', users: users.subarray(0, 1), topk: 6 });
+  const b = await evaluateModel(model, split, { split: 'test', users: users.subarray(1), topk: 6 });
+  const cat = <T extends Int32Array | Float32Array>(x: T, y: T, make: (n: number) => T): T => {
+    const out = make(x.length + y.length);
+    out.set(x);
+    out.set(y, x.length);
+    return out;
+  };
+  const merged = evalMetrics(cat(a.ranks, b.ranks, (n) => new Int32Array(n)), cat(a.losses, b.losses, (n) => new Float32Array(n)),
+    cat(a.topk!, b.topk!, (n) => new Int32Array(n)), 6, { ks: EVAL_DEFAULTS.ks, coverageKs: EVAL_DEFAULTS.coverageKs, numItems: 6 });
+  assert.deepEqual(merged, all.metrics);
+  assert.equal(all.timing?.batches, 2);
+  assert.equal(all.timing?.batchSize, 2);
+  for (const k of ['encodeMs', 'scoreMs', 'rankMs'] as const) assert.ok(all.timing![k] >= 0);
   model.dispose();
 });

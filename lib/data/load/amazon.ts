@@ -68,12 +68,12 @@ async function loadJsonLines(file: string, b: InteractionBuilder): Promise<void>
 }
 
 /** Append one category file (CSV or JSON lines) to `b`, tagging its new items with its category. */
-async function loadCategoryFile(file: string, b: InteractionBuilder, withDomains: boolean): Promise<void> {
+async function loadCategoryFile(file: string, b: InteractionBuilder, opts: LoadOptions): Promise<void> {
   requireFile(file, 'Amazon category file');
   const from = b.length;
-  if (/\.csv(\.gz)?$/i.test(file)) await loadDelimited(file, CSV_SPEC, b);
+  if (/\.csv(\.gz)?$/i.test(file)) await loadDelimited(file, CSV_SPEC, b, opts);
   else await loadJsonLines(file, b);
-  if (withDomains) b.setDomainForRows(from, b.length, b.domainId(amazonCategory(file)));
+  if (opts.domains !== false) b.setDomainForRows(from, b.length, b.domainId(amazonCategory(file)));
 }
 
 /** The category files of a folder, sorted by name. */
@@ -99,6 +99,6 @@ export async function loadAmazon(path: string | readonly string[], opts: LoadOpt
   else if (!existsSync(path)) throw new DataError('Amazon file or folder not found. Fix: check the path, or fetch it with loadDataset(\'amazon-<Category>\').', path);
   else files = statSync(path).isDirectory() ? amazonFolderFiles(path) : [path];
   const b = new InteractionBuilder(opts.lenient ?? false);
-  for (const file of files) await loadCategoryFile(file, b, opts.domains !== false);
+  for (const file of files) await loadCategoryFile(file, b, opts);
   return finishLoad(b, opts, typeof path === 'string' ? path : files.join(', '));
 }

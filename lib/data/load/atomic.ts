@@ -40,7 +40,7 @@ export async function loadAtomic(path: string, opts: LoadOptions = {}): Promise<
   }
   requireFile(path, 'atomic .inter file');
   const b = new InteractionBuilder(opts.lenient ?? false);
-  await loadDelimited(path, ATOMIC_SPEC, b);
+  await loadDelimited(path, ATOMIC_SPEC, b, opts);
   if (opts.domains !== false) readAtomicDomains(path.replace(/\.inter(\.gz)?$/, '.item'), b);
   return finishLoad(b, opts, path);
 }

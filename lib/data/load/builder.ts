@@ -8,11 +8,11 @@
 import { DataError } from '../../util/errors';
 import type { Interactions } from '../types';
 import { IdMap } from '../ids';
-import { dropMasked, findDuplicates } from './dedupe';
+import { dropMasked, findDuplicates, type DuplicateMask } from './dedupe';
 import type { DuplicateRule, LoadResult } from './types';
 
 /** How many skipped-row reasons are kept as warnings (the count is always exact). */
-const MAX_ROW_WARNINGS = 5;
+export const MAX_ROW_WARNINGS = 5;
 /** Appended to every bad-row message. */
 export const LENIENT_HINT = 'or skip malformed rows with --lenient (lsrm data, train and eval) or { lenient: true } (loadSource and the loaders)';
 
@@ -23,13 +23,17 @@ export class InteractionBuilder {
   readonly files: string[] = [];
   readonly warnings: string[] = [];
   skippedRows = 0;
-  private user = new Int32Array(1 << 16);
-  private item = new Int32Array(1 << 16);
-  private time = new Float64Array(1 << 16);
+  private user: Int32Array = new Int32Array(1 << 16);
+  private item: Int32Array = new Int32Array(1 << 16);
+  private time: Float64Array = new Float64Array(1 << 16);
   private n = 0;
   private itemDomain = new Int32Array(1024).fill(-1);
   private readonly domains: string[] = [];
   private readonly domainIndex = new Map<string, number>();
+  /** The columns' room past n was never written (zero pages the kernel has not handed out yet). */
+  private isSpareUntouched = false;
+  /** Duplicate mask of the first `rows` rows, found by the caller (the parallel parser). */
+  private known: { dup: DuplicateMask; rows: number } | undefined;
 
   constructor(readonly isLenient: boolean) {}
 
@@ -45,6 +49,50 @@ export class InteractionBuilder {
     this.item[this.n] = item;
     this.time[this.n] = time;
     this.n++;
+  }
+
+  /**
+   * Append rows given as columns of dense ids (the parallel parser's merge). The columns grow
+   * to fit exactly, so a load made of one bulk append is handed over by finish() without a copy.
+   */
+  appendColumns(user: Int32Array, item: Int32Array, time: Float64Array): void {
+    this.reserve(user.length);
+    this.user.set(user, this.n);
+    this.item.set(item, this.n);
+    this.time.set(time, this.n);
+    this.n += user.length;
+  }
+
+  /**
+   * Take over columns whose first `rows` rows are the whole load so far, without a copy: the
+   * parallel parser's first range, in columns sized for the whole file, whose room past `rows`
+   * takes the later ranges. Never-written room costs no memory, so finish() hands out views
+   * instead of exact-length copies.
+   */
+  adoptColumns(user: Int32Array, item: Int32Array, time: Float64Array, rows: number): void {
+    if (this.n !== 0) throw new Error(`adoptColumns: the builder already has ${this.n} rows`);
+    if (item.length !== user.length || time.length !== user.length || rows > user.length) throw new RangeError('adoptColumns: columns of different lengths, or fewer than rows');
+    [this.user, this.item, this.time, this.n] = [user, item, time, rows];
+    this.isSpareUntouched = true;
+  }
+
+  /** Make room for `extra` more rows (exactly that much). */
+  reserve(extra: number): void {
+    if (this.n + extra > this.user.length) this.resize(this.n + extra);
+  }
+
+  /**
+   * Record the duplicate mask of all rows so far (the parallel parser finds it in its workers);
+   * finish() uses it unless rows were added since.
+   */
+  setDuplicates(dup: DuplicateMask): void {
+    if (dup.mask.length !== this.n) throw new RangeError(`setDuplicates: mask of ${dup.mask.length} rows for ${this.n} rows`);
+    this.known = { dup, rows: this.n };
+  }
+
+  /** Count `count` malformed rows that were skipped without a warning of their own (lenient mode). */
+  countSkipped(count: number): void {
+    this.skippedRows += count;
   }
 
   /** Report a malformed row: throws in strict mode, counts it in lenient mode. */
@@ -89,9 +137,10 @@ export class InteractionBuilder {
     let user: Int32Array = this.user.subarray(0, this.n);
     let item: Int32Array = this.item.subarray(0, this.n);
     let time: Float64Array = this.time.subarray(0, this.n);
-    const dup = findDuplicates(user, item, time, numUsers);
+    const dup = this.known?.rows === this.n ? this.known.dup : findDuplicates(user, item, time, numUsers);
     if (duplicates === 'first' && dup.count > 0) ({ user, item, time } = dropMasked(user, item, time, dup.mask, dup.count));
-    else [user, item, time] = [user.slice(), item.slice(), time.slice()]; // exact-length copies
+    else if (this.n < this.user.length && !this.isSpareUntouched) [user, item, time] = [user.slice(), item.slice(), time.slice()]; // exact-length copies
+    // else hand the columns over: exactly full, or spare room that takes no memory (a later push or append never writes into what was handed out)
     const interactions: Interactions = {
       user, item, time, numUsers, numItems,
       vocab: {
@@ -113,15 +162,19 @@ export class InteractionBuilder {
   }
 
   private grow(): void {
-    const len = this.user.length * 2;
+    this.resize(this.user.length * 2);
+  }
+
+  private resize(len: number): void {
+    this.isSpareUntouched = false;
     const u = new Int32Array(len);
-    u.set(this.user);
+    u.set(this.user.subarray(0, this.n));
     this.user = u;
     const i = new Int32Array(len);
-    i.set(this.item);
+    i.set(this.item.subarray(0, this.n));
     this.item = i;
     const t = new Float64Array(len);
-    t.set(this.time);
+    t.set(this.time.subarray(0, this.n));
     this.time = t;
   }
 }

@@ -52,6 +52,6 @@ function headerLayout(names: string[], file: string, cols: CsvColumns | undefine
 export async function loadCsv(path: string, opts: LoadOptions = {}): Promise<LoadResult> {
   requireFile(path, 'CSV file');
   const b = new InteractionBuilder(opts.lenient ?? false);
-  await loadDelimited(path, csvSpec(opts), b);
+  await loadDelimited(path, csvSpec(opts), b, opts);
   return finishLoad(b, opts, path);
 }

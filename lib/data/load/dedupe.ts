@@ -5,6 +5,8 @@
  * the same user, item and time. Method: a stable counting sort of row indices by user (O(n)),
  * then, per user, an open-addressing hash table over (item, time) that is reused across users.
  * Total O(n) time; memory n int32 (order) + n bytes (mask) + a table the size of the largest user.
+ * Rows already grouped by user in id order (user non-decreasing, as in MovieLens files, whose
+ * users get dense ids in order of appearance) skip the sort: the order is the identity.
  */
 
 /** Result of findDuplicates: mask[r] = 1 if row r repeats an earlier row; count = sum of mask. */
@@ -21,15 +23,21 @@ export function findDuplicates(user: Int32Array, item: Int32Array, time: Float64
   const n = user.length;
   // 1. Stable counting sort of rows by user: rows of user u are order[offsets[u] .. offsets[u+1]).
   const offsets = new Int32Array(numUsers + 1);
-  for (let r = 0; r < n; r++) offsets[user[r] + 1]++;
+  let isGrouped = true;
+  for (let r = 0; r < n; r++) {
+    offsets[user[r] + 1]++;
+    if (r > 0 && user[r] < user[r - 1]) isGrouped = false;
+  }
   let maxCount = 0;
   for (let u = 0; u < numUsers; u++) {
     maxCount = Math.max(maxCount, offsets[u + 1]);
     offsets[u + 1] += offsets[u];
   }
-  const order = new Int32Array(n);
-  const fill = offsets.slice(0, numUsers);
-  for (let r = 0; r < n; r++) order[fill[user[r]]++] = r;
+  const order = isGrouped ? undefined : new Int32Array(n);
+  if (order) {
+    const fill = offsets.slice(0, numUsers);
+    for (let r = 0; r < n; r++) order[fill[user[r]]++] = r;
+  }
   // 2. Per user, insert rows into a hash table keyed by (item, time); a hit is a duplicate.
   let size = 8;
   while (size < 2 * maxCount) size *= 2;
@@ -43,7 +51,7 @@ export function findDuplicates(user: Int32Array, item: Int32Array, time: Float64
     while (m < 2 * (hi - lo)) m *= 2;
     table.fill(-1, 0, m);
     for (let k = lo; k < hi; k++) {
-      const r = order[k];
+      const r = order ? order[k] : k;
       let h = hashPair(item[r], time[r]) & (m - 1);
       for (;;) {
         const s = table[h];

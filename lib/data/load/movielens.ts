@@ -85,7 +85,7 @@ export async function loadMovieLens(path: string, opts: LoadOptions = {}): Promi
   const file = resolveMovieLensFile(path);
   requireFile(file, 'MovieLens ratings file');
   const b = new InteractionBuilder(opts.lenient ?? false);
-  await loadDelimited(file, movieLensSpec(file), b);
+  await loadDelimited(file, movieLensSpec(file), b, opts);
   if (opts.domains !== false && !readMovieLensDomains(dirname(file), b)) {
     b.warnings.push(`no genre metadata (u.item + u.genre, movies.dat or movies.csv) beside ${basename(file)}: items have no domain`);
   }

@@ -93,36 +93,98 @@ export function sniffText(head: Uint8Array): { what: string; fix: string } | und
 }
 
 /**
- * Call `onLine` for every line of the file, in order. Returns the number of lines.
+ * Where the text of a file starts (3 past a UTF-8 byte-order mark, else 0), given its first bytes.
+ * @throws DataError if the start looks binary (sniffText), naming what the file should hold
+ */
+export function textStart(path: string, head: Buffer, expected: string): number {
+  const pos = head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  const binary = sniffText(head.subarray(pos, pos + SNIFF_BYTES));
+  if (binary) throw new DataError(`looks like a binary file (${binary.what}); expected ${expected}. Fix: ${binary.fix}.`, path);
+  return pos;
+}
+
+/**
+ * Called with whole lines buf[start, end): `end` is just past a newline, or, for the last
+ * line of a file without a final newline, the end of that line. Returns how many lines
+ * (newlines, plus that last line) the block held; its first line is number `firstLine`.
+ */
+export type BlockHandler = (buf: Buffer, start: number, end: number, firstLine: number) => number;
+
+/** A BlockHandler calling `onLine` for each line (the newline and a \r before it excluded). */
+export function linesOf(onLine: LineHandler): BlockHandler {
+  return (buf, start, end, firstLine) => {
+    let line = firstLine;
+    let pos = start;
+    while (pos < end) {
+      let nl = buf.indexOf(10, pos);
+      if (nl < 0 || nl >= end) nl = end; // the last line of a file without a final newline
+      const e = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
+      onLine(buf, pos, e, line++);
+      pos = nl + 1;
+    }
+    return line - firstLine;
+  };
+}
+
+/**
+ * Call `onBlock` for the file's lines, in order, a block of whole lines at a time (see
+ * BlockHandler; forEachLine gives them one by one): each read chunk up to its last newline,
+ * the cut line carried over to the next. Returns the number of lines.
  * @param expected what the file should hold, for the message when it is binary, e.g.
  *   'a text file with rows like user<TAB>item<TAB>rating<TAB>timestamp (MovieLens u.data)'
  * @throws DataError if the file is missing, binary, or its gzip stream is damaged
  */
-export async function forEachLine(path: string, onLine: LineHandler, expected = 'a text file'): Promise<number> {
+export async function forEachBlock(path: string, onBlock: BlockHandler, expected = 'a text file'): Promise<number> {
   let carry: Buffer | null = null;
-  let line = 0;
+  let lines = 0;
   let isFirst = true;
   for await (const chunk of readChunks(path)) {
     const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
-    let pos = 0;
-    if (isFirst) {
-      isFirst = false;
-      if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3;
-      const binary = sniffText(buf.subarray(pos, pos + SNIFF_BYTES));
-      if (binary) throw new DataError(`looks like a binary file (${binary.what}); expected ${expected}. Fix: ${binary.fix}.`, path);
-    }
-    for (;;) {
-      const nl = buf.indexOf(10, pos);
-      if (nl < 0) break;
-      const end = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
-      onLine(buf, pos, end, ++line);
-      pos = nl + 1;
-    }
-    carry = pos < buf.length ? buf.subarray(pos) : null;
+    const pos = isFirst ? textStart(path, buf, expected) : 0;
+    isFirst = false;
+    const last = buf.lastIndexOf(10);
+    if (last >= pos) lines += onBlock(buf, pos, last + 1, lines + 1);
+    const rest = Math.max(pos, last + 1);
+    carry = rest < buf.length ? buf.subarray(rest) : null;
   }
-  if (carry) {
-    const end = carry.length > 0 && carry[carry.length - 1] === 13 ? carry.length - 1 : carry.length;
-    onLine(carry, 0, end, ++line);
+  return carry ? lines + onBlock(carry, 0, carry.length, lines + 1) : lines;
+}
+
+/**
+ * Call `onLine` for every line of the file, in order. Returns the number of lines.
+ * @throws DataError if the file is missing, binary, or its gzip stream is damaged
+ */
+export function forEachLine(path: string, onLine: LineHandler, expected = 'a text file'): Promise<number> {
+  return forEachBlock(path, linesOf(onLine), expected);
+}
+
+/**
+ * Call `onBlock` for the lines of bytes [from, to) of a plain (not gzip) file, numbering lines
+ * from 1 within the range; `from` must be a line start and `to` a line start or the file's end.
+ * The parallel parser (./parallel.ts) gives each worker one such range. One buffer is reused:
+ * the unfinished last line moves to its front before the next read (no copy of whole chunks).
+ * Returns the line count.
+ */
+export function forEachBlockInRange(path: string, from: number, to: number, onBlock: BlockHandler): number {
+  const fd = openSync(path, 'r');
+  let buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(1, to - from)));
+  let have = 0;
+  let lines = 0;
+  try {
+    for (let at = from; at < to; ) {
+      if (have === buf.length) buf = Buffer.concat([buf, Buffer.allocUnsafe(buf.length)]); // a line longer than the buffer
+      const n = readSync(fd, buf, have, Math.min(buf.length - have, to - at), at);
+      if (n === 0) break; // the file shrank under us: parse what there is
+      at += n;
+      have += n;
+      const last = buf.lastIndexOf(10, have - 1);
+      if (last < 0) continue;
+      lines += onBlock(buf, 0, last + 1, lines + 1);
+      buf.copyWithin(0, last + 1, have);
+      have -= last + 1;
+    }
+  } finally {
+    closeSync(fd);
   }
-  return line;
+  return have > 0 ? lines + onBlock(buf, 0, have, lines + 1) : lines;
 }

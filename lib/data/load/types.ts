@@ -26,6 +26,12 @@ export interface LoadOptions {
   readonly duplicates?: DuplicateRule;
   /** Read item domains (genres, categories) from metadata when present. Default true. */
   readonly domains?: boolean;
+  /**
+   * Worker threads for parsing a large plain (not gzip) delimited file: default the machine's
+   * cores for files of at least 16 MB (lib/data/load/parallel.ts); 1 = parse in this thread.
+   * Results are identical either way.
+   */
+  readonly threads?: number;
   /** Generic CSV only: columns; default detected from the header names. */
   readonly columns?: CsvColumns;
   /** Generic CSV only: field delimiter (',' default; '\t' or 'tab' for TSV). */

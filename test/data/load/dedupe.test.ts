@@ -48,6 +48,12 @@ test('matches a brute-force string-set check on random data with many collisions
   const d = findDuplicates(user, item, time, 20);
   assert.deepEqual(Array.from(d.mask), expected);
   assert.equal(d.count, n - seen.size);
+  // the same rows grouped by user (user non-decreasing: the path without the sort)
+  const order = Array.from(user, (_, r) => r).sort((a, b) => user[a] - user[b] || a - b);
+  const [gu, gi, gt] = [Int32Array.from(order, (r) => user[r]), Int32Array.from(order, (r) => item[r]), Float64Array.from(order, (r) => time[r])];
+  const grouped = findDuplicates(gu, gi, gt, 20);
+  assert.deepEqual(Array.from(grouped.mask), order.map((r) => expected[r]), 'grouping keeps each user\'s row order, so the same rows repeat');
+  assert.equal(grouped.count, d.count);
 });
 
 test("loader rule: 'first' (default) drops later repeats, 'keep' keeps them; both count them", async () => {

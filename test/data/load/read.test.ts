@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { forEachLine, isGzipFile } from '../../../lib/data/load/read';
+import { forEachBlock, forEachBlockInRange, forEachLine, isGzipFile } from '../../../lib/data/load/read';
 import { DataError } from '../../../lib/util/errors';
 import { tempDir, writeFixture } from './tmp';
 
@@ -43,4 +43,32 @@ test('gzip is detected by magic bytes, not by name; a damaged gzip is a DataErro
   const broken = `${dir}/broken.gz`;
   writeFileSync(broken, bytes.subarray(0, bytes.length - 20));
   await assert.rejects(collect(broken), (e: unknown) => e instanceof DataError && e.message.startsWith(`${broken}: could not decompress gzip`));
+});
+
+test('blocks hold whole lines and count them; a byte range numbers its lines from 1', async () => {
+  const lines = Array.from({ length: 300000 }, (_, k) => `${k},${'y'.repeat(k % 31)}`);
+  const text = lines.join('\n'); // no final newline
+  const file = writeFixture(tempDir(), 'b.csv', text);
+  const seen: string[] = [];
+  const n = await forEachBlock(file, (buf, start, end, first) => {
+    assert.equal(first, seen.length + 1);
+    const part = buf.toString('utf8', start, end);
+    assert.ok(end === buf.length || part.endsWith('\n'), 'a block ends at a newline, or is the last line');
+    const got = part.replace(/\n$/, '').split('\n');
+    for (const l of got) seen.push(l);
+    return got.length;
+  });
+  assert.equal(n, lines.length);
+  assert.deepEqual(seen, lines);
+  // the second half of the file as a range (several read chunks)
+  const from = text.indexOf('\n', text.length >> 1) + 1;
+  const tail: string[] = [];
+  const m = forEachBlockInRange(file, from, text.length, (buf, start, end, first) => {
+    assert.equal(first, tail.length + 1);
+    const got = buf.toString('utf8', start, end).replace(/\n$/, '').split('\n');
+    for (const l of got) tail.push(l);
+    return got.length;
+  });
+  assert.equal(m, tail.length);
+  assert.deepEqual(tail, text.slice(from).split('\n'));
 });
