@@ -109,3 +109,13 @@ export function checkOutDir(name: string, path: string): void {
     dir = up;
   }
 }
+
+/**
+ * `--store DIR`: the run store for this command and every process it starts (notebook kernels,
+ * sweep workers), passed on as LSRM_RUNS_DIR, which lib/util/paths.ts runsDir() reads.
+ */
+export function useStore(store: string | undefined): void {
+  if (store === undefined) return;
+  if (store.trim() === '') throw new UsageError('--store takes a folder, got an empty value');
+  process.env.LSRM_RUNS_DIR = resolve(store);
+}

@@ -20,7 +20,7 @@ import { figuresDirFor } from '../plot/save';
 import { projectRoot } from '../util/paths';
 import { executeNotebook, formatCellError, jupyterMissing } from '../notebook/run';
 import { sweepOptionsToEnv, type SweepOptions } from '../sweep/options';
-import { stringOption, UsageError, type Command } from './command';
+import { stringOption, UsageError, useStore, type Command } from './command';
 import { sweepOptionsOf, SWEEP_FLAGS } from './sweep';
 
 /** A cell that trains (hours at the cpu scale) or follows Slurm jobs (days at the paper scale) must not time out. */
@@ -91,7 +91,7 @@ The runs behind a figure are a sweep, run before its table is built:
   slurm options   --partition P  --time T  --mem M  --cpus-per-task C  --gpus G  --max-parallel K
                   --sbatch-arg ARG (repeatable)  --no-wait (submit and return; run again when done)
 These reach the notebooks as LSRM_JOBS, LSRM_EXECUTOR, LSRM_SLURM_*; the store is runs/ or
-$LSRM_RUNS_DIR. Cells at the cpu and paper scales have no time limit (smoke: 20 minutes).
+$LSRM_RUNS_DIR, or --store DIR. Cells at the cpu and paper scales have no time limit (smoke: 20 minutes).
 Needs Jupyter: apt-get install jupyter-nbconvert python3-nbclient python3-ipython
 and, for PNGs, Chromium (apt-get install chromium, or CHROME_PATH).`,
   options: {
@@ -100,8 +100,10 @@ and, for PNGs, Chromium (apt-get install chromium, or CHROME_PATH).`,
     only: { type: 'string' },
     'in-place': { type: 'boolean' },
     list: { type: 'boolean' },
+    store: { type: 'string' },
   },
   async run(values) {
+    useStore(stringOption(values, 'store'));
     const entries = selectFigures(stringOption(values, 'only'));
     if (values.list) {
       for (const e of entries) process.stdout.write(`${e.id.padEnd(28)} ${e.notebook}  ${e.title}\n`);

@@ -14,7 +14,7 @@ import { DEFAULT_SCALE, getScale, type ScalePreset } from '../experiments/scale'
 import { closeBrowser } from '../plot/export';
 import { describeSaved } from '../plot/save';
 import { relative } from 'node:path';
-import { stringOption, UsageError, type Command } from './command';
+import { stringOption, useStore, UsageError, type Command } from './command';
 import { selectFigures } from './figures';
 
 /** The headline figure reproduce makes besides the cheap entries (costly at the cpu scale, so in miniature). */
@@ -46,9 +46,11 @@ Results are cached in runs/; tables go to figures/<id>.{csv,md,html,png} at the 
 figures/<scale>/<id>.* at the others; the miniature figure to figures/default/ (at --scale smoke,
 the smoke ladder to figures/smoke/). Files whose content is unchanged are left untouched.
   --scale  scale preset whose data the tables describe (default cpu)
-  --only   only these ids`,
-  options: { scale: { type: 'string' }, only: { type: 'string' } },
+  --only   only these ids
+  --store  the run store (default runs/, or $LSRM_RUNS_DIR)`,
+  options: { scale: { type: 'string' }, only: { type: 'string' }, store: { type: 'string' } },
   async run(values) {
+    useStore(stringOption(values, 'store'));
     let scale: ScalePreset;
     try {
       scale = getScale(stringOption(values, 'scale', 'cpu')!);

@@ -76,3 +76,20 @@ test('lsrm reproduce names ids it does not make and bad scales', async () => {
   await assert.rejects(reproduceCommand.run({ only: 'nope' }, []), /unknown figure 'nope'/);
   await assert.rejects(reproduceCommand.run({ only: 'table-5-overall' }, []), /not made by reproduce: table-5-overall/);
 });
+
+test('--store DIR is the run store of reproduce (and of the processes it starts)', async () => {
+  const figures = mkdtempSync(join(tmpdir(), 'lsrm-repro-fig-'));
+  const store = mkdtempSync(join(tmpdir(), 'lsrm-repro-store-'));
+  const other = mkdtempSync(join(tmpdir(), 'lsrm-repro-runs-'));
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    // LSRM_RUNS_DIR points elsewhere: --store wins, and the results land in the store.
+    assert.equal(await withDirs(figures, other, () => reproduceCommand.run({ scale: 'smoke', only: 'table-2-datasets', store }, [])), 0);
+  } finally {
+    process.stdout.write = write;
+  }
+  assert.ok(readdirSync(store).includes('table-2'), `the store holds the Table II records (has ${readdirSync(store).join(', ')})`);
+  assert.deepEqual(readdirSync(other), [], 'nothing went to LSRM_RUNS_DIR');
+  await assert.rejects(() => reproduceCommand.run({ only: 'table-4-configs', store: ' ' }, []), (e: Error) => e instanceof UsageError && /--store takes a folder/.test(e.message));
+});
