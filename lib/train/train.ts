@@ -4,12 +4,17 @@
  *
  * One epoch = every training window once (lib/data/batch.ts), in a seeded order. After each
  * epoch the model is evaluated on the validation targets and the best weights are kept. When the
- * validation metric has not improved for `patience` epochs:
+ * validation metric has not improved for max(patience, ceil(patienceMinSteps / steps per epoch))
+ * epochs (a plateau is judged over enough optimizer steps, also where epochs are short):
  * - with switchOptimizer, Adam hands over to SGD (Algorithm 1 lines 4-5), restarting from the
  *   BEST Adam weights θ^c (the "Adam convergence point"; the current weights have already drifted
- *   `patience` epochs past it);
+ *   a patience window past it);
  * - otherwise (or when SGD has plateaued too) training stops, unless `epochs` fixes the count.
  * The model ends holding the best weights.
+ *
+ * The learning-rate schedule's horizon is the run's real length (runSchedule): cosine over a
+ * fixed `epochs`; an open-ended run holds the peak rate until its plateau, and the SGD phase
+ * after the switch decays over one patience window.
  *
  * Everything random is a function of (seed, epoch, step): the batch order of epoch e is seeded by
  * deriveSeed(seed, e), the dropout of step s by deriveSeed(seed, DROPOUT_STREAM, s). A run resumed
@@ -22,7 +27,7 @@ import type { ForwardOptions, SeqModel } from '../models/types';
 import type { EvalSplit, LeaveOneOutSplit } from '../data/types';
 import { batchTensors, batchesPerEpoch, buildWindows, epochBatches, type Batch, type TrainWindows } from '../data/batch';
 import { deriveSeed } from '../util/rng';
-import { learningRate } from './schedule';
+import { learningRate, type LrSchedule } from './schedule';
 import { createOptimizer, type OptimizerPhase, type OptimizerScalars, type SwitchingOptimizer } from './optimizer';
 import { checkTrainConfig, TRAIN_DEFAULTS, type TrainConfig } from './train-config';
 import { cloneWeights, restoreWeights, disposeWeights, type Weights } from './weights';
@@ -149,10 +154,23 @@ function initialState(opt: SwitchingOptimizer, selectBy: TrainConfig['selectBy']
   };
 }
 
+/**
+ * The learning-rate schedule of a run whose epochs have `nb` steps. Its horizon is the run's real
+ * length: a run of fixed `epochs` decays by cosine over all of them; an open-ended run (its length
+ * is unknown until the plateau) holds lrPeak after warmup, and once SGD takes over at the plateau
+ * (switchEpoch > 0) decays by cosine over one patience window (warmup-stable-decay, as in
+ * Hägele et al. 2024, "Scaling Laws and Compute-Optimal Training Beyond Fixed Training Durations").
+ */
+export function runSchedule(c: TrainConfig, nb: number, patience: number, switchEpoch: number): LrSchedule {
+  const base = { lrPeak: c.lrPeak, lrMin: c.lrPeak * c.lrMinRatio, warmupSteps: Math.max(c.warmupMinSteps, Math.round(c.warmupEpochs * nb)) };
+  if (c.epochs !== undefined) return { ...base, totalSteps: c.epochs * nb };
+  if (switchEpoch === 0) return { ...base, totalSteps: Infinity };
+  return { ...base, decayStart: switchEpoch * nb, totalSteps: (switchEpoch + patience) * nb };
+}
+
 /** Train one epoch; returns the target-weighted mean loss and the last learning rate. */
-function trainEpoch(model: SeqModel, opt: SwitchingOptimizer, windows: TrainWindows, c: TrainConfig, epoch: number, step0: number, hooks: TrainHooks) {
+function trainEpoch(model: SeqModel, opt: SwitchingOptimizer, windows: TrainWindows, c: TrainConfig, schedule: LrSchedule, epoch: number, step0: number, hooks: TrainHooks) {
   const nb = batchesPerEpoch(windows, c.batchSize);
-  const schedule = { lrPeak: c.lrPeak, lrMin: c.lrPeak * c.lrMinRatio, warmupSteps: Math.max(c.warmupMinSteps, Math.round(c.warmupEpochs * nb)), totalSteps: (c.epochs ?? c.maxEpochs) * nb };
   let step = step0, lossSum = 0, targetSum = 0, lr = 0, b = 0;
   for (const batch of epochBatches(windows, c.batchSize, c.seed, epoch)) {
     const scheduled = learningRate(step, schedule);
@@ -168,13 +186,22 @@ function trainEpoch(model: SeqModel, opt: SwitchingOptimizer, windows: TrainWind
   return { trainLoss: lossSum / Math.max(1, targetSum), lr, step };
 }
 
+/**
+ * Epochs without improvement that make a plateau: `patience`, but at least `patienceMinSteps`
+ * optimizer steps (small data has few steps per epoch, and a few steps are noise, not a plateau).
+ * @example patienceEpochs({ patience: 3, patienceMinSteps: 500 }, 19) // 27
+ */
+export function patienceEpochs(c: Pick<TrainConfig, 'patience' | 'patienceMinSteps'>, stepsPerEpoch: number): number {
+  return Math.max(c.patience, Math.ceil(c.patienceMinSteps / Math.max(1, stepsPerEpoch)));
+}
+
 /** Early stopping and the Adam -> SGD switch after an epoch with validation value `value`. */
-function nextState(s: TrainState, value: number, metrics: Record<string, number>, c: TrainConfig, opt: SwitchingOptimizer): { state: TrainState; isNewBest: boolean; switchNow: boolean } {
+function nextState(s: TrainState, value: number, metrics: Record<string, number>, c: TrainConfig, patience: number, opt: SwitchingOptimizer): { state: TrainState; isNewBest: boolean; switchNow: boolean } {
   const isNewBest = isBetter(value, s.bestValue, c.selectBy);
   let st: TrainState = isNewBest
     ? { ...s, bestValue: value, bestEpoch: s.epoch, bestMetrics: metrics, badEpochs: 0 }
     : { ...s, badEpochs: s.badEpochs + 1 };
-  const plateau = st.badEpochs >= c.patience;
+  const plateau = st.badEpochs >= patience;
   const switchNow = plateau && c.switchOptimizer && opt.phase === 'adam';
   if (switchNow) st = { ...st, badEpochs: 0, switchEpoch: st.epoch };
   if (c.epochs !== undefined && st.epoch >= c.epochs) st = { ...st, isDone: true, stoppedBy: 'epochs' };
@@ -192,6 +219,8 @@ export async function trainModel(model: SeqModel, split: LeaveOneOutSplit, confi
   const maxLen = Number(model.config.maxLen);
   const windows = buildWindows(split.train, maxLen);
   if (windows.count === 0) throw new Error('trainModel: no training targets (every user has fewer than 2 training items)');
+  const nb = batchesPerEpoch(windows, c.batchSize);
+  const patience = patienceEpochs(c, nb);
   const opt = createOptimizer(model.variables, { weightDecay: c.weightDecay });
   let best: Weights;
   let s: TrainState;
@@ -207,13 +236,13 @@ export async function trainModel(model: SeqModel, split: LeaveOneOutSplit, confi
     while (!s.isDone) {
       const t0 = Date.now();
       const phase = opt.phase;
-      const ep = trainEpoch(model, opt, windows, c, s.epoch, s.step, hooks);
+      const ep = trainEpoch(model, opt, windows, c, runSchedule(c, nb, patience, s.switchEpoch), s.epoch, s.step, hooks);
       const { metrics } = await hooks.evaluate(model, split, { split: 'valid' });
       if (metrics[c.selectBy] === undefined) throw new Error(`trainModel: the evaluation returned no '${c.selectBy}' metric`);
       if (!Number.isFinite(metrics[c.selectBy])) throw new Error(`training diverged at epoch ${s.epoch + 1}: validation ${c.selectBy} is ${metrics[c.selectBy]}; lower the learning rate (lrPeak ${c.lrPeak})`);
       const wallMs = s.wallMs + (Date.now() - t0);
       const row: CurveRow = { epoch: s.epoch + 1, step: ep.step, trainLoss: ep.trainLoss, validLoss: metrics.loss, validNdcg10: metrics['NDCG@10'], lr: ep.lr, optimizer: phase, wallMs };
-      const next = nextState({ ...s, epoch: s.epoch + 1, step: ep.step, curve: [...s.curve, row], wallMs }, metrics[c.selectBy], metrics, c, opt);
+      const next = nextState({ ...s, epoch: s.epoch + 1, step: ep.step, curve: [...s.curve, row], wallMs }, metrics[c.selectBy], metrics, c, patience, opt);
       if (next.isNewBest) {
         disposeWeights(best);
         best = cloneWeights(model.variables);

@@ -28,6 +28,17 @@ test('learningRate: no warmup starts at the peak; totalSteps <= warmup stays at 
   close(learningRate(10, { ...s, totalSteps: 10 }), 1e-4);
 });
 
+test('learningRate: decayStart holds the peak after warmup, then cosine to the floor; Infinity = constant', () => {
+  const wsd = { ...s, decayStart: 60 };
+  close(learningRate(30, wsd), 1e-3);
+  close(learningRate(59, wsd), 1e-3);
+  close(learningRate(60, wsd), 1e-3); // ratio 0
+  close(learningRate(85, wsd), 1e-4 + 0.5 * 9e-4); // halfway from 60 to 110
+  close(learningRate(110, wsd), 1e-4);
+  close(learningRate(1e6, { ...s, totalSteps: Infinity }), 1e-3);
+  close(learningRate(5, { ...s, decayStart: 0 }), 6e-4); // warmup still rules before warmupSteps (6/10 of the peak at step 5)
+});
+
 test('learningRate: rejects a negative step', () => {
   assert.throws(() => learningRate(-1, s), /learningRate: step must be >= 0, got -1/);
 });

@@ -1,12 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { trainModel, type CurveRow, type EpochReport, type TrainConfig, type TrainState } from '../../lib/train/train';
+import { patienceEpochs, runSchedule, trainModel, TRAIN_DEFAULTS, type CurveRow, type EpochReport, type TrainConfig, type TrainState } from '../../lib/train/train';
 import type { SeqModel } from '../../lib/models/types';
 import { tinyEvaluate, tinyLoss, tinyModel, tinySplit } from './tiny';
 
 const split = tinySplit(30, 20, 15, 1);
-const base: Partial<TrainConfig> = { batchSize: 16, lrPeak: 0.05, warmupEpochs: 0.5, warmupMinSteps: 0, seed: 3 };
+// These tests script validation losses (selectBy 'loss') and plateaus in epochs of 6 steps
+// (patienceMinSteps 0; the step floor has its own tests).
+const base: Partial<TrainConfig> = { batchSize: 16, lrPeak: 0.05, warmupEpochs: 0.5, warmupMinSteps: 0, patienceMinSteps: 0, selectBy: 'loss', seed: 3 };
 const hooks = { lossFn: tinyLoss, evaluate: tinyEvaluate };
 const weightsOf = (m: SeqModel) => [...m.variables].map(([n, v]) => [n, Array.from(v.dataSync())] as const);
 const noWall = (c: readonly CurveRow[]) => c.map(({ wallMs: _, ...r }) => r);
@@ -79,6 +81,57 @@ test('trainModel: without the switch, training stops at the first plateau; maxEp
   // A fixed epoch count is not capped by maxEpochs (the cap is for open-ended runs).
   const fixed = await trainModel(model, split, { ...base, epochs: 3, maxEpochs: 2 }, hooks);
   assert.deepEqual([fixed.epochs, fixed.stoppedBy], [3, 'epochs']);
+  model.dispose();
+});
+
+test('patienceEpochs: patience epochs, but at least patienceMinSteps steps', () => {
+  assert.equal(patienceEpochs({ patience: 3, patienceMinSteps: 0 }, 10), 3);
+  assert.equal(patienceEpochs({ patience: 3, patienceMinSteps: 500 }, 19), 27); // ceil(500 / 19)
+  assert.equal(patienceEpochs({ patience: 3, patienceMinSteps: 500 }, 1600), 3); // big data: epochs decide
+  assert.equal(patienceEpochs({ patience: 2, patienceMinSteps: 12 }, 6), 2); // exactly 12 steps
+});
+
+test('trainModel: a plateau needs patienceMinSteps steps when epochs are short', async () => {
+  // 6 steps per epoch, patience 1 epoch but 12 steps -> 2 epochs without improvement.
+  //  e1 3 best | e2 2 best | e3 2.5 bad1 | e4 2.6 bad2 -> switch | e5 2.1 bad1 | e6 2.2 bad2 -> stop
+  const script = [3, 2, 2.5, 2.6, 2.1, 2.2, 99];
+  let k = 0;
+  const evaluate = async () => ({ metrics: { loss: script[k++], 'NDCG@10': 0 } });
+  const model = tinyModel(20, 8, 5, 0);
+  const r = await trainModel(model, split, { ...base, patience: 1, patienceMinSteps: 12, maxEpochs: 20 }, { lossFn: tinyLoss, evaluate });
+  assert.deepEqual([r.switchEpoch, r.epochs, r.stoppedBy, r.bestEpoch], [4, 6, 'patience', 2]);
+  k = 0;
+  const epochsOnly = await trainModel(model, split, { ...base, patience: 1, maxEpochs: 20 }, { lossFn: tinyLoss, evaluate });
+  assert.deepEqual([epochsOnly.switchEpoch, epochsOnly.epochs], [3, 4], 'without the floor, one bad epoch is a plateau');
+  model.dispose();
+});
+
+test('runSchedule: cosine over a fixed run; open-ended: flat until the switch, then cosine over one patience window', () => {
+  const c = { ...TRAIN_DEFAULTS, lrPeak: 1e-3, lrMinRatio: 0.1, warmupEpochs: 1, warmupMinSteps: 0 };
+  assert.deepEqual(runSchedule({ ...c, epochs: 5 }, 10, 3, 0), { lrPeak: 1e-3, lrMin: 1e-4, warmupSteps: 10, totalSteps: 50 });
+  assert.deepEqual(runSchedule({ ...c, epochs: 5 }, 10, 3, 2), { lrPeak: 1e-3, lrMin: 1e-4, warmupSteps: 10, totalSteps: 50 }, 'the switch keeps a fixed run\'s cosine');
+  assert.deepEqual(runSchedule(c, 10, 3, 0), { lrPeak: 1e-3, lrMin: 1e-4, warmupSteps: 10, totalSteps: Infinity });
+  assert.deepEqual(runSchedule(c, 10, 3, 7), { lrPeak: 1e-3, lrMin: 1e-4, warmupSteps: 10, decayStart: 70, totalSteps: 100 });
+});
+
+test('trainModel: an open-ended run holds lrPeak until the plateau, then SGD decays to the floor', async () => {
+  // patience 2: e1..e2 improve, e3 e4 bad -> switch after e4; SGD decays over steps 24..36 (2 epochs of 6).
+  const script = [3, 2, 2.5, 2.6, 1.9, 1.8, 1.7, 1.8, 1.9, 99];
+  let k = 0;
+  const seen: number[] = [];
+  const model = tinyModel(20, 8, 5, 0);
+  const r = await trainModel(model, split, { ...base, warmupEpochs: 0, patience: 2, maxEpochs: 20, lrMinRatio: 0.1 }, {
+    lossFn: tinyLoss,
+    evaluate: async () => ({ metrics: { loss: script[k++], 'NDCG@10': 0 } }),
+    onStep: (s) => void seen.push(s.lr),
+  });
+  assert.equal(r.switchEpoch, 4);
+  assert.ok(seen.slice(0, 24).every((lr) => lr === 0.05), 'Adam at lrPeak, no decay before the plateau');
+  const rho = seen[24] / 0.05; // SGD rates are rho * scheduled
+  const scheduled = seen.slice(24).map((lr) => lr / rho);
+  for (let i = 1; i < 12; i++) assert.ok(scheduled[i] < scheduled[i - 1], 'cosine over the patience window');
+  assert.ok(scheduled.slice(12).every((lr) => Math.abs(lr - 0.005) < 1e-12), 'then the floor');
+  assert.deepEqual([r.epochs, r.stoppedBy, r.bestEpoch], [9, 'patience', 7]);
   model.dispose();
 });
 
