@@ -185,7 +185,8 @@ test('a dataset name is what the run config and the store hold, resolved through
 });
 
 test('trainPhrase: the budget in words, TRAIN_DEFAULTS for what is not given', () => {
-  assert.equal(trainPhrase({ maxEpochs: 12, patience: 2, batchSize: 256, lrPeak: 3e-3 }), 'at most 12 epochs (patience 2), batch 256, peak lr 0.003');
+  assert.equal(trainPhrase({ maxEpochs: 12, patience: 2, patienceMinSteps: 0, batchSize: 256, lrPeak: 3e-3 }), 'at most 12 epochs (patience 2), batch 256, peak lr 0.003');
+  assert.equal(trainPhrase({ maxEpochs: 12, patience: 2, patienceMinSteps: 40, batchSize: 256, lrPeak: 3e-3 }), 'at most 12 epochs (plateau: 2 epochs and at least 40 steps), batch 256, peak lr 0.003');
   assert.equal(trainPhrase({ epochs: 2, batchSize: 32 }), `2 epochs, batch 32, peak lr ${TRAIN_DEFAULTS.lrPeak}`);
-  assert.equal(trainPhrase({}), `at most ${TRAIN_DEFAULTS.maxEpochs} epochs (patience ${TRAIN_DEFAULTS.patience}), batch ${TRAIN_DEFAULTS.batchSize}, peak lr ${TRAIN_DEFAULTS.lrPeak}`);
+  assert.equal(trainPhrase({}), `at most ${TRAIN_DEFAULTS.maxEpochs} epochs (plateau: ${TRAIN_DEFAULTS.patience} epochs and at least ${TRAIN_DEFAULTS.patienceMinSteps} steps), batch ${TRAIN_DEFAULTS.batchSize}, peak lr ${TRAIN_DEFAULTS.lrPeak}`);
 });

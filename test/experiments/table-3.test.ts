@@ -59,7 +59,7 @@ test('columns name our models per scale and the paper models', () => {
   assert.equal(cols[2].format!(5.62491, { smallCe: 5.62491, smallCeHw: 0.01234 }), '5.6249 ± 0.0123');
   assert.deepEqual([cols[1].format!(2), cols[1].format!(null, { seed: null, seeds: 3 }), cols[1].format!(null)], ['2', 'mean of 3', '']);
   const text = table3Text(SCALES.cpu, { spec: 'atomic:/d/ml-100k.inter', core: 0, label: 'ml-100k' });
-  assert.match(text.note, /^Ours: ml-100k \(atomic:\/d\/ml-100k\.inter, no k-core\), scale cpu, at most 30 epochs \(patience 2\), batch 64, peak lr 0\.003;/);
+  assert.match(text.note, /^Ours: ml-100k \(atomic:\/d\/ml-100k\.inter, no k-core\), scale cpu, at most 200 epochs \(plateau: 3 epochs and at least 300 steps\), batch 256, peak lr 0\.003;/);
   assert.match(text.note, /3 seeds \(0, 1, 2\): a row per seed, then their mean ± the half-width of its 95% t-interval, t\(0\.975, 2\)·s\/√3\./);
   assert.match(table3Text(SCALES.smoke, { spec: 'synthetic:smoke', core: 0, label: 's' }).note, /1 seed \(seed 0\): single values, no interval\./);
 });

@@ -121,16 +121,16 @@ test('table5Rows: 6 tiny runs through the store, ours above the paper per model;
 
 test('table5Text names the data, scale and seeds of our rows', () => {
   const t = table5Text(SCALES.cpu, { spec: 'atomic:/d/ml-100k.inter', core: 0, label: 'ml-100k' });
-  assert.match(t.note, /^Ours: ml-100k \(atomic:\/d\/ml-100k\.inter, no k-core\), scale cpu; each model trained until validation loss stops improving, at most 30 epochs \(patience 2\), batch 64, peak lr 0\.003;/);
+  assert.match(t.note, /^Ours: ml-100k \(atomic:\/d\/ml-100k\.inter, no k-core\), scale cpu; each model trained until validation NDCG@10 stops improving, at most 200 epochs \(plateau: 3 epochs and at least 300 steps\), batch 256, peak lr 0\.003;/);
   assert.match(t.note, /; 3 seeds \(0, 1, 2\): a row per seed, then their mean ± the half-width of its 95% t-interval/);
   assert.match(table5Text(SCALES.paper, { spec: 'ml-20m', core: 5, label: 'MovieLens-20M' }).note, /\(ml-20m, 5-core\)/);
 });
 
-test('the sweep: six models x the seeds, selection by validation loss with LAD and SO written out', () => {
+test('the sweep: six models x the seeds, selection by validation NDCG@10 with LAD and SO written out', () => {
   const runs = table5Sweep(SCALES.cpu, { spec: 'dataset:ml-100k', core: 0, label: 'ml-100k' });
   assert.equal(runs.length, 6 * 3);
   assert.deepEqual(runs.slice(0, 4).map((r) => r.label), ['Table V SASRec seed 0', 'Table V SASRec seed 1', 'Table V SASRec seed 2', 'Table V GRU4Rec seed 0']);
-  for (const r of runs) assert.deepEqual([r.config.train.selectBy, r.config.train.layerwiseDropout, r.config.train.switchOptimizer, r.config.train.patience], ['loss', true, true, 2]);
+  for (const r of runs) assert.deepEqual([r.config.train.selectBy, r.config.train.layerwiseDropout, r.config.train.switchOptimizer, r.config.train.patience, r.config.train.patienceMinSteps], ['NDCG@10', true, true, 3, 300]);
 });
 
 test('two seeds: our rows per seed, their mean (± half-width in Markdown), then the paper row', async () => {
