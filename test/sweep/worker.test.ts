@@ -31,7 +31,7 @@ test('sweep exec: trains run I into the store with start, epoch and done events;
   const types = events.map((e) => e.type);
   assert.equal(types[0], 'start');
   assert.equal(types[types.length - 1], 'done');
-  const epochs = events.filter((e) => e.type === 'epoch');
+  const epochs = events.filter((e): e is Extract<WorkerEvent, { type: 'epoch' }> => e.type === 'epoch');
   assert.deepEqual(epochs.map((e) => e.epoch), [1, 2]);
   for (const e of epochs) {
     assert.equal(e.key, runs[1].key);
@@ -92,7 +92,7 @@ test('sweep exec --if-busy exit: a run another process trains is busy (event, EX
   assert.equal(lockState(store, runs[0].key), 'locked');
   const events: WorkerEvent[] = [];
   assert.equal(await execSweepRun(manifest, 0, { emit: (e) => events.push(e), ifBusy: 'exit' }), EXIT_BUSY);
-  const busy = events.find((e) => e.type === 'busy');
+  const busy = events.find((e): e is Extract<WorkerEvent, { type: 'busy' }> => e.type === 'busy');
   assert.ok(busy && /is in use by process \d+/.test(busy.message), JSON.stringify(events));
   assert.equal(events.some((e) => e.type === 'failed' || e.type === 'epoch'), false);
   assert.equal(existsSync(join(runPaths(store, runs[0].key).runDir, ERROR_FILE)), false);
