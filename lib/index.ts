@@ -83,3 +83,4 @@ export { learningRate } from './train/schedule';
 export { evaluateModel, EVAL_DEFAULTS, type EvalOptions, type EvalResult } from './eval/evaluate';
 export { hitRate, ndcg, mrr, coverage } from './eval/metrics';
 export { rankOfTarget, topKItems } from './eval/rank';
+export * as tasks from './tasks';

@@ -14,5 +14,6 @@ import { benchCommand } from './bench';
 import { runsCommand } from './runs';
 import { sweepCommand } from './sweep';
 import { fitCommand } from './fit';
+import { taskCommand } from './task';
 
-export const COMMANDS: Command[] = [dataCommand, evalCommand, trainCommand, figuresCommand, reproduceCommand, kernelCommand, paramsCommand, benchCommand, runsCommand, sweepCommand, fitCommand];
+export const COMMANDS: Command[] = [dataCommand, evalCommand, trainCommand, figuresCommand, reproduceCommand, kernelCommand, paramsCommand, benchCommand, runsCommand, sweepCommand, fitCommand, taskCommand];
