@@ -7,7 +7,7 @@ import { checkCoreKeepsUsers, checkTrainable, noTestUsersReason, prepareData } f
 import { APEN_COMPARE, APEN_DEFAULTS, datasetApEn, formatApEn, type ApEnOptions } from '../data/quality';
 import { formatStats } from '../data/stats';
 import type { LeaveOneOutSplit } from '../data/types';
-import type { DataSpec } from '../runs/build';
+import { trainableSplit, type DataSpec } from '../runs/build';
 import { intOption, numberOption, oneOfOption, stringOption, UsageError, type Command, type OptionValues } from './command';
 
 const USAGE = `usage: lsrm data (--source <kind>:<path> | --dataset <name>) [--core K] [--json]
@@ -57,9 +57,7 @@ export async function prepareRunData(data: DataSpec, opts: { lenient?: boolean; 
   const loaded = await loadSource(data.source, { lenient: opts.lenient === true });
   if (loaded.skippedRows > 0) opts.log?.(`skipped ${loaded.skippedRows} malformed rows (--lenient)`);
   for (const w of loaded.warnings) opts.log?.(`warning: ${w}`);
-  const prepared = prepareData({ interactions: loaded.interactions, core: data.core });
-  checkTrainable(loaded.interactions, prepared, data.core);
-  return prepared.split;
+  return trainableSplit(loaded.interactions, data);
 }
 
 /** The ApEn settings when --apen is given, read before any data is loaded (the --apen-* flags need --apen). */

@@ -11,11 +11,14 @@
  */
 import { loadSource } from '../data/load';
 import { checkTrainable, prepareData } from '../data/pipeline';
+import { holdOutUsers } from '../data/holdout';
+import { splitLeaveOneOut } from '../data/split';
+import { ValidationError } from '../util/errors';
 import { deriveSeed } from '../util/rng';
 import { evaluateModel } from '../eval/evaluate';
 import { modelEntry, type ModelKind } from '../models';
 import type { ModelShape, SeqModel } from '../models/types';
-import type { LeaveOneOutSplit } from '../data/types';
+import type { Interactions, LeaveOneOutSplit } from '../data/types';
 import { layerDropoutRates } from '../train/dropout';
 import { nextItemLoss } from '../train/loss';
 import type { EvaluateFn, LossFn } from '../train/train';
@@ -27,6 +30,12 @@ export interface DataSpec {
   readonly source: string;
   /** k of the iterative k-core on users and items (0 = no filter; the paper uses 30 on Amazon). */
   readonly core: number;
+  /**
+   * Users left out of training entirely (cold-start, paper V-C; lib/tasks/cold-start.ts): a seeded
+   * round(fraction·U1) of the users after the k-core (lib/data/holdout.ts) keep their ids with empty
+   * sequences, so the split has no train item, valid or test target of theirs. Absent = none.
+   */
+  readonly holdOutUsers?: { readonly fraction: number; readonly seed: number };
 }
 
 /**
@@ -41,12 +50,28 @@ export interface ModelSpec extends ModelShape {
 /** Model-init seed stream ('init'), distinct from the batch-order and dropout streams. */
 const INIT_STREAM = 0x696e6974;
 
-/** Load, k-core filter, sequence and split the data of a spec. */
+/** Load, k-core filter, sequence, hold out users (data.holdOutUsers) and split the data of a spec. */
 export async function prepareSplit(data: DataSpec): Promise<LeaveOneOutSplit> {
   const { interactions } = await loadSource(data.source, { progress: false });
+  return trainableSplit(interactions, data);
+}
+
+/**
+ * The split of loaded interactions under a spec: k-core, sequences, then the hold-out of
+ * data.holdOutUsers (after the k-core, ids and counts kept), then leave-one-out; checked for
+ * training (no users left, or no test users: a DataError with the reason and the fix).
+ */
+export function trainableSplit(interactions: Interactions, data: DataSpec): LeaveOneOutSplit {
   const prepared = prepareData({ interactions, core: data.core });
-  checkTrainable(interactions, prepared, data.core); // no users left, or no test users: say why before training
-  return prepared.split;
+  checkTrainable(interactions, prepared, data.core);
+  if (data.holdOutUsers === undefined) return prepared.split;
+  const { fraction, seed } = data.holdOutUsers;
+  if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1) || !Number.isInteger(seed)) {
+    throw new ValidationError('data.holdOutUsers', data.holdOutUsers, '{ "fraction": a number in (0, 1), "seed": an integer }', 'For cold-start: { "fraction": 0.2, "seed": 0 }');
+  }
+  const split = splitLeaveOneOut(holdOutUsers(prepared.sequences, fraction, seed).kept);
+  if (!split.test.some((t) => t !== 0)) throw new ValidationError('data.holdOutUsers.fraction', fraction, 'small enough to leave a user with a test item', 'Lower the fraction');
+  return split;
 }
 
 /** The per-layer dropout rates of a TrainConfig. */

@@ -81,3 +81,31 @@ test('prepareSplit: source -> k-core -> leave-one-out', async () => {
   assert.deepEqual(Array.from(cored.valid, name), ['y', 'z', 'x']);
   assert.deepEqual(Array.from(cored.test, name), ['z', 'x', 'y']);
 });
+
+test('prepareSplit: data.holdOutUsers leaves the held-out users out of training, ids and counts kept', async () => {
+  // 10 users with 4 items each over items i0..i5 (user u: i(u%6), i((u+1)%6), ...); a 0.2 hold-out
+  // takes round(0.2 * 10) = 2 users, whose split rows become empty; everyone else is unchanged.
+  const dir = mkdtempSync(join(tmpdir(), 'lsrm-holdout-'));
+  const file = join(dir, 'tiny.inter');
+  const rows: string[] = [];
+  for (let u = 0; u < 10; u++) for (let k = 0; k < 4; k++) rows.push(`u${u}\ti${(u + k) % 6}\t${k + 1}`);
+  writeFileSync(file, 'user_id:token\titem_id:token\ttimestamp:float\n' + rows.join('\n') + '\n');
+  const source = `atomic:${file}`;
+  const all = await prepareSplit({ source, core: 0 });
+  const held = await prepareSplit({ source, core: 0, holdOutUsers: { fraction: 0.2, seed: 3 } });
+  assert.deepEqual([held.numUsers, held.numItems], [all.numUsers, all.numItems]);
+  assert.deepEqual(held.vocab.userIds, all.vocab.userIds);
+  const out: number[] = [];
+  for (let u = 0; u < all.numUsers; u++) {
+    const len = held.train.offsets[u + 1] - held.train.offsets[u];
+    if (len === 0 && held.valid[u] === 0 && held.test[u] === 0) out.push(u);
+    else {
+      assert.deepEqual(Array.from(held.train.items.subarray(held.train.offsets[u], held.train.offsets[u + 1])), Array.from(all.train.items.subarray(all.train.offsets[u], all.train.offsets[u + 1])));
+      assert.deepEqual([held.valid[u], held.test[u]], [all.valid[u], all.test[u]]);
+    }
+  }
+  assert.equal(out.length, 2);
+  const again = await prepareSplit({ source, core: 0, holdOutUsers: { fraction: 0.2, seed: 3 } });
+  assert.deepEqual(Array.from(again.test), Array.from(held.test), 'seeded');
+  await assert.rejects(prepareSplit({ source, core: 0, holdOutUsers: { fraction: 1.5, seed: 0 } }), /data\.holdOutUsers must be \{ "fraction": a number in \(0, 1\), "seed": an integer \}/);
+});
