@@ -20,7 +20,8 @@ LSRM (decoder-only transformer, d_ff = 4·d):
                  as in the paper: --layers 48 --d-model 1200 gives 829,440,000)
   embedding      with --items: (I + 1)·d item rows (the padding row 0 is counted) + max-len·d positions
   total          embedding + non-embedding + biases and norms (13·L·d + 2·d)
-The baselines count biases and norms as non-embedding (Table V's convention).
+The other kinds count every non-embedding variable, biases and norms included (Table V's
+convention); the formula of each is in the header of lib/models/<kind>.ts.
   --heads H      checked to divide d (does not change the counts)
   --json         one JSON object`;
 

@@ -7,7 +7,10 @@
  */
 import { CASER } from './caser';
 import { FMLP } from './fmlp';
+import { FUXI } from './fuxi';
 import { GRU4REC } from './gru4rec';
+import { HSTU } from './hstu';
+import { LLAMA } from './llama';
 import { LSRM } from './lsrm';
 import type { ModelEntry, ModelShape } from './types';
 
@@ -16,6 +19,9 @@ export const MODELS = {
   gru4rec: GRU4REC,
   fmlp: FMLP,
   caser: CASER,
+  hstu: HSTU,
+  fuxi: FUXI,
+  llama: LLAMA,
 } as const satisfies Record<string, ModelEntry>;
 
 export type ModelKind = keyof typeof MODELS;

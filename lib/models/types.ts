@@ -15,6 +15,14 @@ export interface ForwardOptions {
   readonly isTraining: boolean;
   /** Seed of this pass's dropout masks (the trainer derives one per step from the run seed). */
   readonly seed?: number;
+  /**
+   * Event times in seconds, for the models with a time bias (HSTU, FuXi-alpha; the others ignore
+   * them): [B, T] the time of each input slot, or [B, T + 1] the same followed by the time of the
+   * event the last slot predicts (its query time). Values at padding slots are ignored. Absent:
+   * those models fall back to positions alone. int32 holds Unix seconds exactly; float32 rounds
+   * them to 128 s (pass times relative to a recent origin then).
+   */
+  readonly timestamps?: tf.Tensor2D;
 }
 
 /** A trainable sequential recommender built from plain tf.Variables. */

@@ -117,7 +117,7 @@ test('D6: out-of-range training flags name the flag, value and range, before any
     [['--d-model', 'wide'], /--d-model must be a positive integer, got 'wide'/],
     [['--max-len', '0'], /--max-len must be a positive integer, got 0/],
     [['--core', '-2'], /--core must be an integer >= 0, got -2/],
-    [['--model', 'bert'], /--model must be one of lsrm, gru4rec, fmlp, caser, got 'bert'/],
+    [['--model', 'bert'], /--model must be one of lsrm, gru4rec, fmlp, caser, hstu, fuxi, llama, got 'bert'/],
     [['--select', 'HR@10'], /--select must be one of loss, NDCG@10, got 'HR@10'/],
   ];
   for (const [flags, message] of cases) assertUserError(await inProcess(['train', '--source', 'synthetic:smoke', '--out', out, ...flags]), 2, message, flags.join(' '));

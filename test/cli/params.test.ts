@@ -29,7 +29,7 @@ test('lsrm params usage errors exit 2 with the reason', async () => {
   assert.match(zero.err, /--layers must be a positive integer, got 0/);
   const kind = await capture(['params', '--model', 'bert', '--d-model', '64']);
   assert.equal(kind.code, 2);
-  assert.match(kind.err, /--model must be one of lsrm, gru4rec, fmlp, caser, got 'bert'/);
+  assert.match(kind.err, /--model must be one of lsrm, gru4rec, fmlp, caser, hstu, fuxi, llama, got 'bert'/);
 });
 
 test('lsrm params --model: the baselines from the registry (Table V shapes)', async () => {

@@ -1,11 +1,11 @@
 /**
- * Plain-tfjs reference implementations of the four registry models (LSRM, GRU4Rec, FMLP-Rec,
- * Caser) and of the shared next-item loss, for test/models/gradcheck.test.ts (issue 9, item 3: an
- * independent check of the model's numbers).
+ * Plain-tfjs reference implementations of the registry models (LSRM, GRU4Rec, FMLP-Rec, Caser,
+ * HSTU, FuXi-alpha, Llama) and of the shared next-item loss, for test/models/gradcheck.test.ts
+ * (issue 9, item 3 and issue 14, item 2: an independent check of the model's numbers).
  *
  * Each reference is written from the documented math of its model file (the headers of
- * lib/models/lsrm.ts + blocks.ts, gru4rec.ts, fmlp.ts + baseline-dft.ts, caser.ts) and of
- * lib/train/loss.ts, and reads the model's own tf.Variables by name (model.variables), so tfjs
+ * lib/models/lsrm.ts + blocks.ts, gru4rec.ts, fmlp.ts + baseline-dft.ts, caser.ts, hstu.ts,
+ * fuxi.ts, llama.ts) and of lib/train/loss.ts, and reads the model's own tf.Variables by name (model.variables), so tfjs
  * autodiff of the reference gives gradients for exactly the variables our loss trains. It imports
  * nothing from lib/ops or lib/models: no custom gradient, no fused or wasm kernel, no dropout
  * (the gradient check runs with every dropout rate 0). It must run on the `cpu` backend.
@@ -28,6 +28,13 @@
  *     product built from the kernel (lib: zero-padded real DFT matrices, baseline-dft.ts);
  *   - Caser: tf.conv2d over each slot's L x D window image and tf.maxPool (lib: one matMul per
  *     filter tap over shifted slices and a chain of tf.maximum); windows picked by a 0/1 matrix;
+ *   - HSTU, FuXi-alpha: positions counted per row in JS and picked by one-hot rows; relative
+ *     position and time biases as 0/1 selection matrices times the weight vectors, the time
+ *     buckets worked out here (lib: index arrays, a JS gather with a hand-written scatter-add
+ *     gradient); attention masked by tf.where (lib: a 0/1 multiplier); SiLU as x / (1 + e^-x);
+ *     FuXi's channels concatenated into O and normalised at once (lib: channel by channel, no
+ *     concat); L2 norms by tf.norm (lib: rsqrt of the clamped square sum);
+ *   - Llama: RoPE as one K x K rotation matrix per slot (lib: half slices, cos/sin, concat);
  *   - loss: logits at every slot, tf.logSoftmax, a one-hot target matrix with zero rows at
  *     padding targets, sum / count (lib: gather of target slots, fused chunked softmax-CE).
  *
@@ -46,10 +53,22 @@ export class VarReader {
     this.used.add(name);
     return v as unknown as T;
   }
+  /**
+   * A variable this pass's math leaves out (HSTU's and FuXi-alpha's time weights without
+   * timestamps): recorded as covered; the gradient check then requires that ours has no gradient
+   * for it either (both sides' gradient lists must name the same variables).
+   */
+  skip(name: string): void {
+    if (!this.vars.has(name)) throw new Error(`reference: the model has no variable '${name}'`);
+    this.used.add(name);
+  }
 }
 
-/** A reference encoder: seqs [B][T] (left-padded item ids) -> hidden states [B, T, D]. */
-export type ReferenceEncoder = (v: VarReader, config: Readonly<Record<string, unknown>>, seqs: number[][]) => tf.Tensor3D;
+/**
+ * A reference encoder: seqs [B][T] (left-padded item ids) -> hidden states [B, T, D]; `times`
+ * [B][T] or [B][T + 1] in seconds, as ForwardOptions.timestamps (only HSTU and FuXi-alpha read it).
+ */
+export type ReferenceEncoder = (v: VarReader, config: Readonly<Record<string, unknown>>, seqs: number[][], times?: number[][]) => tf.Tensor3D;
 
 // ---------------------------------------------------------------------------------------------
 // shared pieces
@@ -258,28 +277,216 @@ export const referenceCaser: ReferenceEncoder = (v, c, seqs) => {
 };
 
 // ---------------------------------------------------------------------------------------------
+// HSTU and FuXi-alpha (hstu.ts, fuxi.ts), shared input: x0 = m ⊙ (E[item]·√D + P[pos]) with pos the
+// number of items before the slot in its row; visible pairs: j <= i and slot j holds an item.
+// Relative biases, per layer: rab_pos[i, j] = w_p[maxLen - 1 + j - i]; rab_time[i, j] =
+// w_t[min(128, floor(ln(max(|tq_i - t_j|, 1)) / 0.301))], tq_i = times[i + 1] (the last column of
+// a [B][T + 1] list for the last slot; with [B][T] the last slot's own time). Output h = x / ||x||
+// (floored at 1e-6); output table E / ||E|| / τ. Each bias is a 0/1 selection matrix times its
+// weight column (lib: gathers), zero outside the visible pairs.
+
+/** The visible pairs as a 0/1 float [B, 1, T, T] and as bool. */
+function visiblePairs(seqs: number[][]): { ones: tf.Tensor4D; allowed: tf.Tensor4D } {
+  const B = seqs.length;
+  const T = seqs[0].length;
+  const flat = seqs.flatMap((row) => Array.from({ length: T * T }, (_, r) => (Math.floor(r / T) >= r % T && row[r % T] !== 0 ? 1 : 0)));
+  const ones = tf.tensor4d(flat, [B, 1, T, T]);
+  return { ones, allowed: tf.cast(ones, 'bool') as tf.Tensor4D };
+}
+
+/** E[item]·√D + P[pos], zero at padding: [B, T, D] (positions picked by one-hot rows). */
+function generativeInput(v: VarReader, seqs: number[][], maxLen: number): tf.Tensor3D {
+  const E = v.get<tf.Tensor2D>('itemEmb');
+  const D = E.shape[1];
+  const positions = seqs.map((row) => row.map((_, t) => row.slice(0, t).filter((x) => x !== 0).length));
+  const x = tf.add(tf.mul(lookup(E, seqs), Math.sqrt(D)), lookup(v.get<tf.Tensor2D>('posEmb'), positions));
+  return tf.mul(x, itemMask(seqs)) as tf.Tensor3D;
+}
+
+/** rab_pos as [1, 1, T, T] from w_p, through a selection matrix (zero above the diagonal). */
+function positionalBias(wPos: tf.Tensor1D, T: number, maxLen: number): tf.Tensor4D {
+  const sel = new Float32Array(T * T * (2 * maxLen - 1));
+  for (let i = 0; i < T; i++) for (let j = 0; j <= i; j++) sel[(i * T + j) * (2 * maxLen - 1) + maxLen - 1 + j - i] = 1;
+  return tf.reshape(tf.matMul(tf.tensor2d(sel, [T * T, 2 * maxLen - 1]), tf.reshape(wPos, [-1, 1])), [1, 1, T, T]);
+}
+
+/** rab_time as [B, 1, T, T] from w_t [129], buckets worked out here from the times. */
+function temporalBias(wTime: tf.Tensor1D, seqs: number[][], times: number[][]): tf.Tensor4D {
+  const B = seqs.length;
+  const T = seqs[0].length;
+  const W = wTime.shape[0];
+  const sel = new Float32Array(B * T * T * W);
+  seqs.forEach((row, b) => {
+    if (times[b].length !== T && times[b].length !== T + 1) throw new Error(`reference: times[${b}] has ${times[b].length} entries, want ${T} or ${T + 1}`);
+    for (let i = 0; i < T; i++) {
+      const query = times[b][i + 1] ?? times[b][T - 1];
+      for (let j = 0; j <= i; j++) {
+        if (row[j] === 0) continue;
+        const gap = Math.max(Math.abs(query - times[b][j]), 1);
+        sel[((b * T + i) * T + j) * W + Math.min(W - 1, Math.floor(Math.log(gap) / 0.301))] = 1;
+      }
+    }
+  });
+  return tf.reshape(tf.matMul(tf.tensor2d(sel, [B * T * T, W]), tf.reshape(wTime, [-1, 1])), [B, 1, T, T]);
+}
+
+/** SiLU as x / (1 + e^-x). */
+function siluRef(x: tf.Tensor): tf.Tensor {
+  return tf.div(x, tf.add(1, tf.exp(tf.neg(x))));
+}
+
+/** Per-head view [B, T, H·K] -> [B, H, T, K]. */
+function toHeads(x: tf.Tensor, H: number): tf.Tensor4D {
+  const [B, T, F] = x.shape;
+  return tf.transpose(tf.reshape(x, [B, T, H, F / H]), [0, 2, 1, 3]);
+}
+
+/** x / max(||x||, 1e-6) over the last axis. */
+function unitRows(x: tf.Tensor): tf.Tensor {
+  return tf.div(x, tf.maximum(tf.norm(x, 'euclidean', -1, true), 1e-6));
+}
+
+export const referenceHstu: ReferenceEncoder = (v, c, seqs, times) => {
+  assertNoDropout(c, ['dropout', 'embDropout']);
+  const [H, L, maxLen, V] = [num(c, 'numHeads'), num(c, 'numLayers'), num(c, 'maxLen'), num(c, 'vDim')];
+  const B = seqs.length;
+  const T = seqs[0].length;
+  const { allowed } = visiblePairs(seqs);
+  const zeros = tf.zeros([B, H, T, T]);
+  const norm = (x: tf.Tensor) => layerNorm(x, tf.ones([x.shape[x.rank - 1]]), tf.zeros([x.shape[x.rank - 1]]), 1e-6);
+  let x: tf.Tensor = generativeInput(v, seqs, maxLen); // [B, T, D]
+  for (let l = 0; l < L; l++) {
+    const p = (n: string) => v.get(`block${l}.${n}`);
+    const n = norm(x);
+    const [u, val, q, k] = ['wU', 'wV', 'wQ', 'wK'].map((w) => siluRef(dense(n, p(w))));
+    let bias = positionalBias(p('rabPos') as tf.Tensor1D, T, maxLen);
+    if (times) bias = tf.add(bias, temporalBias(p('rabTime') as tf.Tensor1D, seqs, times));
+    else v.skip(`block${l}.rabTime`);
+    const scores = tf.add(tf.matMul(toHeads(q, H), toHeads(k, H), false, true), bias); // [B, H, T, T]
+    const weights = tf.where(tf.tile(allowed, [1, H, 1, 1]), tf.div(siluRef(scores), maxLen), zeros);
+    const o = tf.reshape(tf.transpose(tf.matMul(weights, toHeads(val, H)), [0, 2, 1, 3]), [B, T, H * V]);
+    x = tf.add(x, dense(tf.mul(u, norm(o)), p('wOut'), p('bOut')));
+  }
+  return unitRows(x) as tf.Tensor3D;
+};
+
+export const referenceFuxi: ReferenceEncoder = (v, c, seqs, times) => {
+  assertNoDropout(c, ['dropout', 'embDropout']);
+  const [H, L, maxLen, V] = [num(c, 'numHeads'), num(c, 'numLayers'), num(c, 'maxLen'), num(c, 'vDim')];
+  const B = seqs.length;
+  const T = seqs[0].length;
+  const { ones } = visiblePairs(seqs);
+  const rms = (x: tf.Tensor) => tf.div(x, tf.sqrt(tf.add(tf.mean(tf.mul(x, x), -1, true), 1e-6)));
+  let x: tf.Tensor = generativeInput(v, seqs, maxLen); // [B, T, D]
+  for (let l = 0; l < L; l++) {
+    const p = (n: string) => v.get(`block${l}.${n}`);
+    const n = rms(x);
+    const [u, val, q, k] = ['wU', 'wV', 'wQ', 'wK'].map((w) => siluRef(dense(n, p(w))));
+    const semantic = tf.mul(tf.div(siluRef(tf.matMul(toHeads(q, H), toHeads(k, H), false, true)), maxLen), ones); // [B, H, T, T]
+    const positional = tf.reshape(tf.mul(positionalBias(p('rabPos') as tf.Tensor1D, T, maxLen), ones), [B, T, T]);
+    let temporal: tf.Tensor | undefined;
+    if (times) temporal = tf.reshape(tf.mul(temporalBias(p('rabTime') as tf.Tensor1D, seqs, times), ones), [B, T, T]);
+    else v.skip(`block${l}.rabTime`);
+    // O = [P·V | R·V | S_1·V_1 | ... | S_H·V_H], channel-major (fuxi.ts header)
+    const perHead = Array.from({ length: H }, (_, h) => tf.matMul(tf.reshape(tf.slice(semantic, [0, h, 0, 0], [B, 1, T, T]), [B, T, T]), tf.slice(val, [0, 0, h * V], [B, T, V])));
+    const O = tf.concat([tf.matMul(positional, val), temporal ? tf.matMul(temporal, val) : tf.zerosLike(val), ...perHead], 2);
+    const y = tf.mul(u, rms(O)); // [B, T, 3·H·V]
+    const x1 = tf.add(x, dense(y, p('w0'), p('b0')));
+    const z = rms(x1);
+    x = tf.add(x1, dense(tf.mul(siluRef(dense(z, p('w1'))), dense(z, p('w3'))), p('w2')));
+  }
+  return unitRows(x) as tf.Tensor3D;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Llama (llama.ts): x0 = E[item]; pre-RMSNorm blocks with gains, x = x + W_o·Attn, x = x +
+// W_2·(SiLU(W_1 n) ⊙ W_3 n); h = RMSNorm_f(x); RMSNorm eps 1e-5. RoPE on q and k per head at
+// position p = maxLen - T + t, pairs (k, k + K/2) rotated by p·base^(-2k/K): applied here as one
+// K x K rotation matrix per slot (lib: slices, cos/sin products and a concat). Softmax attention
+// masked as LSRM's.
+
+/** Rotation matrices [T, K, K]: row r, column c of slot t maps input r to output c. */
+function ropeMatrices(T: number, maxLen: number, K: number, base: number): tf.Tensor3D {
+  const half = K / 2;
+  const m = new Float32Array(T * K * K);
+  for (let t = 0; t < T; t++) {
+    for (let k = 0; k < half; k++) {
+      const angle = (maxLen - T + t) * Math.pow(base, (-2 * k) / K);
+      const at = (r: number, col: number) => t * K * K + r * K + col;
+      m[at(k, k)] = Math.cos(angle);
+      m[at(k + half, k)] = -Math.sin(angle);
+      m[at(k, k + half)] = Math.sin(angle);
+      m[at(k + half, k + half)] = Math.cos(angle);
+    }
+  }
+  return tf.tensor3d(m, [T, K, K]);
+}
+
+export const referenceLlama: ReferenceEncoder = (v, c, seqs) => {
+  assertNoDropout(c, ['dropout', 'embDropout']);
+  const [D, H, L, maxLen, base] = [num(c, 'dim'), num(c, 'numHeads'), num(c, 'numLayers'), num(c, 'maxLen'), num(c, 'ropeBase')];
+  const B = seqs.length;
+  const T = seqs[0].length;
+  const K = D / H;
+  const rot = ropeMatrices(T, maxLen, K, base);
+  // [B, T, D] -> per slot [T, B·H, K] · rot[t] -> heads [B, H, T, K]
+  const rope = (x: tf.Tensor) => {
+    const bySlot = tf.reshape(tf.transpose(tf.reshape(x, [B, T, H, K]), [1, 0, 2, 3]), [T, B * H, K]);
+    return tf.transpose(tf.reshape(tf.matMul(bySlot, rot), [T, B, H, K]), [1, 2, 0, 3]);
+  };
+  const allowedArr = seqs.map((row) => [Array.from({ length: T }, (_, i) => row.map((item, j) => j <= i && item !== 0))]);
+  const allowed = tf.tile(tf.tensor4d(allowedArr.flat(3) as unknown as number[], [B, 1, T, T], 'bool'), [1, H, 1, 1]);
+  const maskedFill = tf.fill([B, H, T, T], MASKED);
+  const rms = (x: tf.Tensor, g: tf.Tensor) => tf.mul(tf.div(x, tf.sqrt(tf.add(tf.mean(tf.mul(x, x), -1, true), 1e-5))), g);
+  let x: tf.Tensor = lookup(v.get('itemEmb'), seqs); // [B, T, D]
+  for (let l = 0; l < L; l++) {
+    const p = (n: string) => v.get(`block${l}.${n}`);
+    const a = rms(x, p('attnNorm'));
+    const q = rope(dense(a, p('wQ')));
+    const k = rope(dense(a, p('wK')));
+    const val = toHeads(dense(a, p('wV')), H);
+    const scores = tf.div(tf.matMul(q, k, false, true), Math.sqrt(K));
+    const weights = tf.softmax(tf.where(allowed, scores, maskedFill));
+    x = tf.add(x, dense(tf.reshape(tf.transpose(tf.matMul(weights, val), [0, 2, 1, 3]), [B, T, D]), p('wOut')));
+    const n = rms(x, p('ffnNorm'));
+    x = tf.add(x, dense(tf.mul(siluRef(dense(n, p('w1'))), dense(n, p('w3'))), p('w2')));
+  }
+  return rms(x, v.get('normF')) as tf.Tensor3D;
+};
+
+// ---------------------------------------------------------------------------------------------
 
 export const REFERENCE_ENCODERS: Readonly<Record<string, ReferenceEncoder>> = {
   lsrm: referenceLsrm,
   gru4rec: referenceGru4Rec,
   fmlp: referenceFmlp,
   caser: referenceCaser,
+  hstu: referenceHstu,
+  fuxi: referenceFuxi,
+  llama: referenceLlama,
+};
+
+/** Output tables other than the raw item table: HSTU's and FuXi-alpha's E / ||E|| / τ. */
+const REFERENCE_OUTPUT_TABLES: Readonly<Record<string, (v: VarReader, config: Readonly<Record<string, unknown>>) => tf.Tensor2D>> = {
+  hstu: (v, c) => tf.div(unitRows(v.get('itemEmb')), num(c, 'temperature')) as tf.Tensor2D,
+  fuxi: (v, c) => tf.div(unitRows(v.get('itemEmb')), num(c, 'temperature')) as tf.Tensor2D,
 };
 
 /**
  * The next-item loss of lib/train/loss.ts from its definition: mean over the slots whose target is
- * not 0 of -log softmax(h · E[1..I]ᵀ)[target - 1], E the item table (tied output for all four
- * models, no output bias). `used` lists the variables read.
+ * not 0 of -log softmax(h · W[1..I]ᵀ)[target - 1], W the output table: the item table E (tied)
+ * or, for HSTU and FuXi-alpha, E / ||E|| / τ; no output bias. `times` as ForwardOptions.timestamps.
+ * `used` lists the variables read.
  */
-export function referenceLoss(model: SeqModel, inputs: number[][], targets: number[][]): { loss: tf.Scalar; used: Set<string> } {
+export function referenceLoss(model: SeqModel, inputs: number[][], targets: number[][], times?: number[][]): { loss: tf.Scalar; used: Set<string> } {
   const encode = REFERENCE_ENCODERS[model.kind];
   if (!encode) throw new Error(`reference: no reference for model kind '${model.kind}'`);
   if (model.outputBias) throw new Error(`reference: ${model.kind} has an output bias, which the reference does not model`);
   const v = new VarReader(model.variables);
   const loss = tf.tidy(() => {
-    const h = encode(v, model.config, inputs); // [B, T, D]
+    const h = encode(v, model.config, inputs, times); // [B, T, D]
     const [B, T, D] = h.shape;
-    const table = v.get<tf.Tensor2D>('itemEmb'); // [V, D]
+    const table = REFERENCE_OUTPUT_TABLES[model.kind]?.(v, model.config) ?? v.get<tf.Tensor2D>('itemEmb'); // [V, D]
     const I = table.shape[0] - 1;
     const logits = tf.matMul(tf.reshape(h, [B * T, D]), tf.slice(table, [1, 0], [I, D]), false, true); // [B·T, I]
     const flat = targets.flat();

@@ -12,6 +12,9 @@ export const UNDER_CONTRACT: readonly ContractCase[] = [
   { kind: 'gru4rec', tiny: { maxLen: 10, dim: 6, hiddenSize: 5, numLayers: 2, dropout: 0.3 } },
   { kind: 'fmlp', tiny: { maxLen: 10, dim: 8, numLayers: 2, innerSize: 16, dropout: 0.2 }, tol: 2e-5 },
   { kind: 'caser', tiny: { maxLen: 10, dim: 6, window: 3, numHorizontal: 2, numVertical: 2, dropout: 0.3 } },
+  { kind: 'hstu', tiny: { maxLen: 10, dim: 8, numLayers: 2, numHeads: 2, dropout: [0.2, 0.1], embDropout: 0.1 } },
+  { kind: 'fuxi', tiny: { maxLen: 10, dim: 8, numLayers: 2, numHeads: 2, innerSize: 12, dropout: [0.2, 0.1], embDropout: 0.1 } },
+  { kind: 'llama', tiny: { maxLen: 10, dim: 8, numLayers: 2, numHeads: 2, innerSize: 12, dropout: [0.2, 0.1], embDropout: 0.1 } },
 ];
 
 for (const c of UNDER_CONTRACT) contractTests(c);

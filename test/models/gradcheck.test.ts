@@ -18,7 +18,9 @@
  * are unused (their gradients are exactly 0 on both sides). Each model is checked with the
  * registry's initial weights and with every variable moved by seeded N(0, 0.3²) noise (nonzero
  * biases, peaked attention, GELU and ReLU off their linear ranges). Dropout rates are 0 and our
- * loss runs in training mode (isTraining true): the path the trainer takes.
+ * loss runs in training mode (isTraining true): the path the trainer takes. HSTU and FuXi-alpha
+ * run twice, without timestamps (positions alone; their time weights must then have no gradient
+ * on either side) and with [B, T + 1] timestamps whose gaps span buckets 0 to 57.
  *
  * Tolerance, float32 throughout: loss |a - b| / |b| <= 1e-4; each gradient tensor
  * ||a - b||_inf / ||b||_inf <= 1e-4 (a = ours, b = reference). Exception: a tensor whose exact
@@ -66,13 +68,30 @@ interface Case {
   readonly config: Readonly<Record<string, unknown>>;
   /** Variables whose exact gradient is identically zero (see header). */
   readonly zeroGrad?: RegExp;
+  /** ForwardOptions.timestamps for the models with a time bias (absent: positions alone). */
+  readonly times?: number[][];
 }
+
+// Event times in seconds, [B][T + 1]: the input slots, then the last slot's query time. Gaps from
+// 0 s to a year (buckets 0 to 57); padding slots hold 0, which no visible pair reads.
+const TIMES = [
+  [0, 0, 0, 1_000_000, 1_000_000, 1_000_030, 1_003_630, 1_090_030],
+  [500, 501, 503, 560, 4_160, 90_560, 2_682_560, 2_682_561],
+  [0, 0, 0, 0, 0, 0, 1_600_000_000, 1_631_536_000],
+  [10, 20, 40, 80, 160, 320, 640, 1_280],
+];
+const GENERATIVE = { maxLen: 8, dim: 8, numLayers: 2, numHeads: 2, dropout: [0, 0], embDropout: 0 };
 
 const CASES: readonly Case[] = [
   { kind: 'lsrm', config: { maxLen: 8, dim: 16, numLayers: 2, numHeads: 2, dropout: [0, 0], embDropout: 0 }, zeroGrad: /^block\d+\.attn\.bK$/ },
   { kind: 'gru4rec', config: { maxLen: 8, dim: 8, hiddenSize: 12, numLayers: 2, dropout: 0 } },
   { kind: 'fmlp', config: { maxLen: 8, dim: 8, numLayers: 2, innerSize: 32, dropout: 0 } },
   { kind: 'caser', config: { maxLen: 8, dim: 8, window: 3, numHorizontal: 2, numVertical: 2, dropout: 0 } },
+  { kind: 'hstu', config: GENERATIVE },
+  { kind: 'hstu', config: GENERATIVE, times: TIMES },
+  { kind: 'fuxi', config: { ...GENERATIVE, innerSize: 12 } },
+  { kind: 'fuxi', config: { ...GENERATIVE, innerSize: 12 }, times: TIMES },
+  { kind: 'llama', config: { ...GENERATIVE, innerSize: 12 } },
 ];
 
 const TOL = 1e-4;
@@ -122,18 +141,21 @@ async function measure(model: SeqModel, lossFn: () => tf.Scalar): Promise<Number
   return { loss, grads, kernels: new Set(info.kernelNames) };
 }
 
-function ours(model: SeqModel): Promise<Numbers> {
+function ours(model: SeqModel, c: Case): Promise<Numbers> {
   return measure(model, () =>
-    tf.tidy(() => nextItemLoss(model, tf.tensor2d(INPUTS, undefined, 'int32'), tf.tensor2d(TARGETS, undefined, 'int32'), { isTraining: true, seed: 11 })),
+    tf.tidy(() => {
+      const timestamps = c.times ? tf.tensor2d(c.times, undefined, 'int32') : undefined;
+      return nextItemLoss(model, tf.tensor2d(INPUTS, undefined, 'int32'), tf.tensor2d(TARGETS, undefined, 'int32'), { isTraining: true, seed: 11, timestamps });
+    }),
   );
 }
 
 /** The reference on cpu, with the independence checks: stock kernels only, every variable read. */
-async function reference(model: SeqModel): Promise<Numbers> {
+async function reference(model: SeqModel, c: Case): Promise<Numbers> {
   assert.equal(tf.getBackend(), 'cpu', 'the reference runs on cpu');
   let used = new Set<string>();
   const out = await measure(model, () => {
-    const r = referenceLoss(model, INPUTS, TARGETS);
+    const r = referenceLoss(model, INPUTS, TARGETS, c.times);
     used = r.used;
     return r.loss;
   });
@@ -184,14 +206,19 @@ function compare(c: Case, got: Numbers, want: Numbers, what: string): string {
   return `${what}: loss ${want.loss.toFixed(4)} rel ${lossRel.toExponential(1)}; worst gradient ${worst.name} rel ${worst.rel.toExponential(1)} (${want.grads.size} tensors)${zero}`;
 }
 
+/** 'hstu' or 'hstu + times'. */
+function caseName(c: Case): string {
+  return c.times ? `${c.kind} + times` : c.kind;
+}
+
 for (const c of CASES) {
-  test(`${c.kind}: loss and every gradient, our kernels on cpu = plain-tfjs reference on cpu`, async (t) => {
+  test(`${caseName(c)}: loss and every gradient, our kernels on cpu = plain-tfjs reference on cpu`, async (t) => {
     for (const weights of ['init', 'perturbed'] as const) {
       const model = build(c, weights);
-      const got = await ours(model);
+      const got = await ours(model, c);
       assert.ok([...got.kernels].some((k) => k.startsWith('Lsrm')), `${c.kind}: our loss ran no Lsrm* kernel on cpu`);
-      const want = await reference(model);
-      t.diagnostic(compare(c, got, want, `${c.kind} ${weights} cpu`));
+      const want = await reference(model, c);
+      t.diagnostic(compare(c, got, want, `${caseName(c)} ${weights} cpu`));
       model.dispose();
     }
   });
@@ -208,16 +235,16 @@ test('wasm: loss and every gradient, our kernels on wasm = plain-tfjs reference 
       for (const weights of ['init', 'perturbed'] as const) {
         await tf.setBackend('wasm');
         const onWasm = build(c, weights);
-        const got = await ours(onWasm);
+        const got = await ours(onWasm, c);
         assert.ok([...got.kernels].some((k) => k.startsWith('Lsrm')), `${c.kind}: our loss ran no Lsrm* kernel on wasm`);
         const wasmWeights = new Map([...onWasm.variables].map(([k, v]) => [k, v.dataSync().slice()]));
         onWasm.dispose();
         await tf.setBackend('cpu');
         const onCpu = build(c, weights);
         for (const [k, v] of onCpu.variables) assert.deepEqual(v.dataSync(), wasmWeights.get(k), `${c.kind}: ${k} differs between the backends' models`);
-        const want = await reference(onCpu);
+        const want = await reference(onCpu, c);
         onCpu.dispose();
-        t.diagnostic(compare(c, got, want, `${c.kind} ${weights} wasm`));
+        t.diagnostic(compare(c, got, want, `${caseName(c)} ${weights} wasm`));
       }
     }
   } finally {

@@ -32,6 +32,9 @@ test('MODELS: describe lines of the Table V shapes (ML-100k items)', () => {
   assert.equal(line('gru4rec'), 'GRU4Rec 2x64 (hidden 128), 180.3K non-emb'); // 180,288
   assert.equal(line('fmlp'), 'FMLP-Rec 2x64 (inner 256), 73.22K non-emb'); // 73,216
   assert.equal(line('caser'), 'Caser d=64 L=5 (16 h / 4 v filters), 41.19K non-emb'); // 41,192
+  assert.equal(line('hstu'), 'HSTU 2x64 (2 heads), 41.54K non-emb'); // 2·(5·64² + 64 + 2·50 + 128) = 41,544
+  assert.equal(line('fuxi'), 'FuXi-α 2x64 (2 heads, ffn 64), 98.89K non-emb'); // 2·(12·64² + 64 + 2·50 + 128) = 98,888
+  assert.equal(line('llama'), 'Llama 2x64 (2 heads, ffn 176), 100.7K non-emb'); // 2·(4·64² + 3·64·176 + 128) + 64 = 100,672
 });
 
 test('fromShape: the shape fields a model reads, its own defaults for the rest', () => {
@@ -51,13 +54,20 @@ test('fromShape: the shape fields a model reads, its own defaults for the rest',
   const lsrm = MODELS.lsrm.fromShape(shape, { numItems: 9, layerDropout: rates });
   assert.deepEqual([lsrm.dropout, lsrm.embDropout], [rates(3), 0.3]);
   assert.equal(MODELS.lsrm.fromShape({ ...shape, embDropout: 0.05 }, { numItems: 9, layerDropout: rates }).embDropout, 0.05);
+  // The other transformers take them the same way; HSTU and FuXi-alpha split dim over the heads.
+  for (const kind of ['hstu', 'fuxi', 'llama'] as const) {
+    const c = MODELS[kind].fromShape(shape, { numItems: 9, layerDropout: rates });
+    assert.deepEqual([c.dropout, c.embDropout], [rates(3), 0.3], kind);
+  }
+  const hstu = MODELS.hstu.fromShape(shape, { numItems: 9, layerDropout: rates });
+  assert.deepEqual([hstu.qkDim, hstu.vDim], [4, 4]);
 });
 
 test('modelEntry, isModelKind and defaultShape', () => {
-  assert.deepEqual(MODEL_KINDS, ['lsrm', 'gru4rec', 'fmlp', 'caser']);
+  assert.deepEqual(MODEL_KINDS, ['lsrm', 'gru4rec', 'fmlp', 'caser', 'hstu', 'fuxi', 'llama']);
   assert.equal(isModelKind('fmlp'), true);
   assert.equal(isModelKind('toString'), false);
-  assert.throws(() => modelEntry('bert'), /^Error: unknown model kind 'bert': one of lsrm, gru4rec, fmlp, caser$/);
+  assert.throws(() => modelEntry('bert'), /^Error: unknown model kind 'bert': one of lsrm, gru4rec, fmlp, caser, hstu, fuxi, llama$/);
   // Fields a model lacks (Caser: layers; the baselines: heads) take LSRM's defaults.
   for (const kind of MODEL_KINDS) assert.deepEqual(defaultShape(kind), { numLayers: 2, dim: 64, numHeads: 2, maxLen: 50 });
 });

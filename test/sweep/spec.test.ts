@@ -77,7 +77,7 @@ test('expandSweep: errors name the run, the field and the fix', () => {
   bad({ base: BASE, axes: { 'model.dim': [8] }, runs: [{ 'model.dim': 16 }] }, /runs\[0\] sets model\.dim, which an axis also sets/);
   bad({ base: BASE, axes: { 'model.numHeads': [2, 3] } }, /the base with model\.numHeads=3: .*numHeads.*divisor of dim/);
   bad({ base: BASE, axes: { 'train.batchSize': [0] } }, /the base with train\.batchSize=0: TrainConfig\.batchSize must be a positive integer, got 0/);
-  bad({ base: BASE, axes: { 'model.kind': ['bert'] } }, /model\.kind must be one of lsrm, gru4rec, fmlp, caser, got "bert"/);
+  bad({ base: BASE, axes: { 'model.kind': ['bert'] } }, /model\.kind must be one of lsrm, gru4rec, fmlp, caser, hstu, fuxi, llama, got "bert"/);
   bad({ base: BASE, axes: { 'model.dim': 8 } }, /axes\.model\.dim must be a non-empty array/);
   bad({ base: BASE, axes: { 'model.dim': [] } }, /axes\.model\.dim must be a non-empty array/);
   bad({ base: BASE }, /needs axes, runs or both/);
