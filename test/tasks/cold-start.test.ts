@@ -80,5 +80,5 @@ test('holdOutSpecOf reads data.holdOutUsers and refuses a malformed one', () => 
   const data = { source: 'synthetic:smoke', core: 0, holdOutUsers: { fraction: 0.2, seed: 3 } };
   assert.deepEqual(holdOutSpecOf(data), { fraction: 0.2, seed: 3 });
   assert.throws(() => holdOutSpecOf({ ...data, holdOutUsers: { fraction: 1.5, seed: 3 } }), /data\.holdOutUsers is \{"fraction":1\.5,"seed":3\}; it must be/);
-  assert.throws(() => holdOutSpecOf({ ...data, holdOutUsers: { fraction: 0.2 } }), /it must be \{ "fraction": a number in \(0, 1\), "seed": an integer \}/);
+  assert.throws(() => holdOutSpecOf({ ...data, holdOutUsers: { fraction: 0.2 } as { fraction: number; seed: number } }), /it must be \{ "fraction": a number in \(0, 1\), "seed": an integer \}/);
 });
