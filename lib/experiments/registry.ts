@@ -11,11 +11,14 @@ import { FIGURE as TABLE_3 } from './table-3';
 import { FIGURE as TABLE_4 } from './table-4';
 import { FIGURE as TABLE_5 } from './table-5';
 import { FIGURE as FIG_2A } from './fig-2a';
+import { FIGURE as FIG_2B } from './fig-2b';
+import { FIGURE as FIG_3 } from './fig-3';
+import { FIGURE as FIG_4 } from './fig-4';
 
 export type { FigureEntry } from './figure';
 
 /** Every figure and table, in paper order. */
-export const FIGURES: readonly FigureEntry[] = [TABLE_2, TABLE_3, TABLE_4, TABLE_5, FIG_2A];
+export const FIGURES: readonly FigureEntry[] = [TABLE_2, TABLE_3, TABLE_4, TABLE_5, FIG_2A, FIG_2B, FIG_3, FIG_4];
 
 /**
  * The entry with this id.

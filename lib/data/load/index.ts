@@ -22,12 +22,14 @@ import { DataError } from '../../util/errors';
 import { projectDataDir, userDataDir } from '../../util/paths';
 import { datasetLayouts, findDataset, type DataFormat, type DataLayout, type DatasetEntry } from '../datasets';
 import { ensureDataset, verifyRecorded } from '../download';
-import { isAmazonMix, parseSourceSpec, type SourceSpec } from '../source';
+import { isAmazonMix, parseSourceSpec, type SourceSample, type SourceSpec } from '../source';
+import { sampleUsers } from '../subsample';
 import { generateSynthetic, SYNTHETIC_PRESETS, type SyntheticConfig } from '../synthetic';
 import { amazonFolderFiles, loadAmazon } from './amazon';
 import { loadAtomic } from './atomic';
 import { loadCsv } from './csv';
 import { loadMovieLens } from './movielens';
+import { loadSasRec } from './sasrec';
 import type { LoadOptions, LoadResult } from './types';
 
 export type { CsvColumns, DuplicateRule, LoadOptions, LoadResult } from './types';
@@ -36,6 +38,7 @@ export { loadAmazon, amazonCategory } from './amazon';
 export { loadAtomic } from './atomic';
 export { loadCsv, CSV_COLUMN_NAMES } from './csv';
 export { loadMovieLens, MOVIELENS_RATINGS_FILES } from './movielens';
+export { loadSasRec } from './sasrec';
 
 /** Options of loadSource and loadDataset: the loaders' options plus the user's data folder. */
 export interface SourceOptions extends LoadOptions {
@@ -59,11 +62,18 @@ export async function loadSource(spec: string | SourceSpec, opts: SourceOptions 
       return loadAmazon(s.path, opts);
     case 'csv':
       return loadCsv(s.path, opts);
+    case 'sasrec':
+      return loadSasRec(s.path, opts);
     case 'dataset':
-      return loadDataset(s.name, opts);
+      return withSample(await loadDataset(s.name, opts), s.sample);
     case 'synthetic':
-      return loadSynthetic(s.preset);
+      return withSample(loadSynthetic(s.preset), s.sample);
   }
+}
+
+/** The result restricted to a seeded sample of whole users (`?sample=`), or unchanged. */
+function withSample(r: LoadResult, sample: SourceSample | undefined): LoadResult {
+  return sample ? { ...r, interactions: sampleUsers(r.interactions, sample.fraction, sample.seed) } : r;
 }
 
 /**
