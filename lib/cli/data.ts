@@ -15,10 +15,13 @@ const USAGE = `usage: lsrm data (--source <kind>:<path> | --dataset <name>) [--c
                  [--apen [--apen-m M] [--apen-r R] [--apen-cut L] [--apen-compare id|domain|popularity-rank]]
 
   --source      atomic:<file.inter> | movielens:<file or folder> | amazon:<file or folder>
-                | csv:<file> | synthetic[:<preset>] (presets: smoke, default, cpu) | dataset:<name>
+                | csv:<file> | sasrec:<file> ('user item' lines, time = line order per user)
+                | synthetic[:<preset>] (presets: smoke, default, cpu) | dataset:<name>;
+                synthetic and dataset specs take ?sample=F&seed=S: a seeded sample of whole users
+                holding a fraction F of the interactions (Figure 2b's data levels)
   --dataset     a named dataset: ml-100k, ml-1m, ml-20m, ml-latest-small, amazon-<Category>,
-                amazon-<Category>-5core, amazon-2018, amazon-2018-5core-small; read from
-                $LSRM_DATA_DIR/<name>/, else data/<name>/, else downloaded once into data/
+                amazon-<Category>-5core, amazon-2018, amazon-2018-5core-small, amazon-games-sasrec;
+                read from $LSRM_DATA_DIR/<name>/, else data/<name>/, else downloaded once into data/
   --core K      iterative K-core on users and items (default 0 = no filtering; the paper uses 30 on Amazon)
   --json        print one JSON object: users, items, interactions, avgSeqLen, density, testUsers, ...
   --lenient     skip malformed rows (counted) instead of stopping at the first one

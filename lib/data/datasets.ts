@@ -26,7 +26,7 @@ export interface RemoteFile {
 /** A named dataset: where to get it and what to load once it is in data/<name>/. */
 export interface DatasetEntry {
   readonly name: string;
-  readonly kind: 'movielens' | 'amazon';
+  readonly kind: 'movielens' | 'amazon' | 'sasrec';
   readonly description: string;
   /** Where to download it; absent for a dataset that is only read from a data folder. */
   readonly remote?: RemoteFile;
@@ -95,6 +95,11 @@ export const FOLDER_DATASETS: readonly DatasetEntry[] = [
     description: "Amazon 2018 (mix): the category files you place in the folder (<Category>.csv or <Category>_5.json.gz), mixed by user (the paper's Amazon data)",
   },
   {
+    name: 'amazon-games-sasrec', kind: 'sasrec', archive: 'none', loadPath: 'Video.txt', metadata: [],
+    terms: 'Amazon review data (McAuley et al.) as preprocessed by the SASRec authors (Kang & McAuley 2018): research use, cite both.',
+    description: "Amazon Video Games as preprocessed for SASRec (Video.txt: 'user item' lines in time order per user, no timestamps): 31,013 users, 23,715 items, 287,107 interactions",
+  },
+  {
     name: 'amazon-2018-5core-small', kind: 'amazon', archive: 'none', loadPath: '.', metadata: [], terms: AMAZON_TERMS,
     description: 'Amazon 2018 5-core of the five smallest categories (AMAZON_FASHION, All_Beauty, Appliances, Gift_Cards, Magazine_Subscriptions), mixed by user',
   },
@@ -112,7 +117,7 @@ export function findDataset(name: string): DatasetEntry | undefined {
 }
 
 /** A file format of lib/data/load/: which loader reads a file found for a dataset. */
-export type DataFormat = 'atomic' | 'movielens' | 'amazon';
+export type DataFormat = 'atomic' | 'movielens' | 'amazon' | 'sasrec';
 
 /** One accepted layout of `<folder>/<name>/`: a file (or '.', the folder) and its format. */
 export interface DataLayout {

@@ -96,11 +96,19 @@ export async function loadDataset(name: string, opts: SourceOptions = {}): Promi
   }
   const entry = findDataset(name);
   if (!entry) {
-    throw new DataError(`unknown dataset "${name}". Fix: use one of ml-100k, ml-1m, ml-20m, ml-latest-small, amazon-<Category>, amazon-<Category>-5core (see listDatasets()).`);
+    throw new DataError(`unknown dataset "${name}". Fix: use one of ml-100k, ml-1m, ml-20m, ml-latest-small, amazon-<Category>, amazon-<Category>-5core, amazon-2018, amazon-2018-5core-small, amazon-games-sasrec (see listDatasets()).`);
   }
   const { format, path } = await findDatasetFiles(entry, opts);
-  if (format === 'atomic') return loadAtomic(path, opts);
-  return format === 'movielens' ? loadMovieLens(path, opts) : loadAmazon(path, opts);
+  switch (format) {
+    case 'atomic':
+      return loadAtomic(path, opts);
+    case 'movielens':
+      return loadMovieLens(path, opts);
+    case 'sasrec':
+      return loadSasRec(path, opts);
+    case 'amazon':
+      return loadAmazon(path, opts);
+  }
 }
 
 /** Where a named dataset was found: the loader to use and the file (or folder) it reads. */

@@ -84,6 +84,17 @@ test('folder datasets mix the Amazon files found in <folder>/<name>/ by user', a
   assert.deepEqual(r.interactions.vocab.domains, ['All_Beauty', 'Gift_Cards']);
 });
 
+test("dataset:amazon-games-sasrec reads <folder>/amazon-games-sasrec/Video.txt ('user item' lines, time = line order per user)", async () => {
+  const user = tempDir();
+  writeFixture(user, 'amazon-games-sasrec/Video.txt', '1 7\n1 3\n2 3\n2 9\n2 7\n');
+  const r = await loadSource('dataset:amazon-games-sasrec', { dataDir: user, dataRoot: tempDir(), ...offline });
+  assert.deepEqual([r.interactions.numUsers, r.interactions.numItems, r.interactions.user.length], [2, 3, 5]);
+  const rows = rawRows(r.interactions);
+  // Within a user, the earlier line has the smaller time.
+  const times = (u: string) => rows.filter((x) => x[0] === u).sort((a, b) => Number(a[2]) - Number(b[2])).map((x) => x[1]);
+  assert.deepEqual([times('1'), times('2')], [['7', '3'], ['3', '9', '7']]);
+});
+
 test('a dataset found nowhere: the error names the folders searched, the files expected and the fix', async () => {
   const user = tempDir();
   const cache = tempDir();
