@@ -12,18 +12,20 @@ import { benchEval, EVAL_BENCH_DEFAULTS, formatEvalBench } from '../bench/eval';
 import { ValidationError } from '../util/errors';
 import { intOption, oneOfOption, stringOption, UsageError, type Command, type OptionSpec, type OptionValues } from './command';
 
-const USAGE = `usage: lsrm bench train [--json] [--profile] [--steps N] [--warmup N] [--batch B] [--items K,...] [--backend NAME]
+const USAGE = `usage: lsrm bench train [--json] [--profile] [--steps N] [--warmup N] [--batch B] [--items K,...] [--workers W,...] [--backend NAME]
        lsrm bench data [--json] [--core K] [--rows N] [--threads N] [--regenerate]
        lsrm bench eval [--json] [--users N] [--items I] [--workers W] [--batch B] [--backend NAME]
 
 bench train   ms per LSRM training step (forward + backward + Adam) of the smallest Table IV model
-              (L=2, d=64, 2 heads), length 50, full softmax over all items at every slot.
+              (L=2, d=64, 2 heads), length 50, full softmax over all items at every slot, with
+              1 and N workers (replicas each computing the gradient of a share of the batch).
   --items K,...   item counts (default ${TRAIN_BENCH_DEFAULTS.items.join(',')}: MovieLens-100k and -20M)
+  --workers W,... worker counts (default ${TRAIN_BENCH_DEFAULTS.workers.join(',')})
   --batch B       batch size (default ${TRAIN_BENCH_DEFAULTS.batch})
   --steps N       timed steps after warm-up (default ${TRAIN_BENCH_DEFAULTS.steps}); --warmup N (default ${TRAIN_BENCH_DEFAULTS.warmup})
   --backend NAME  tensorflow, wasm or cpu (default: the fastest that loads, or $LSRM_BACKEND)
-  --json          one JSON object per line: items, batch, msPerStep, modelGflops, matmulGflops,
-                  peakMemoryMB, backend (plus cpuMsPerStep, modelGflopsCpu, gflopPerStep,
+  --json          one JSON object per line: items, batch, workers, msPerStep, modelGflops, matmulGflops,
+                  peakMemoryMB, backend (plus cpuMsPerStep, busiestThreadMsPerStep, modelGflopsCpu, gflopPerStep,
                   loadAvg1, cores, kernels)
   --profile       also print the most expensive kernels of one step (to stderr)
 
@@ -64,12 +66,13 @@ const OPTIONS: OptionSpec = {
   regenerate: { type: 'boolean' },
 };
 
-function itemList(values: OptionValues): number[] | undefined {
-  const s = stringOption(values, 'items');
+/** A comma-separated list of positive integers (--items, --workers). */
+function intList(values: OptionValues, name: string): number[] | undefined {
+  const s = stringOption(values, name);
   if (s === undefined) return undefined;
-  const items = s.split(',').map((x) => Number(x.trim()));
-  if (items.length === 0 || items.some((k) => !Number.isInteger(k) || k < 1)) throw new ValidationError('--items', s, 'positive integers separated by commas');
-  return items;
+  const xs = s.split(',').map((x) => Number(x.trim()));
+  if (xs.length === 0 || xs.some((k) => !Number.isInteger(k) || k < 1)) throw new ValidationError(`--${name}`, s, 'positive integers separated by commas');
+  return xs;
 }
 
 function positive(values: OptionValues, name: string, fallback: number): number {
@@ -78,7 +81,8 @@ function positive(values: OptionValues, name: string, fallback: number): number 
 
 async function runTrainBench(values: OptionValues): Promise<number> {
   const config = {
-    items: itemList(values) ?? TRAIN_BENCH_DEFAULTS.items,
+    items: intList(values, 'items') ?? TRAIN_BENCH_DEFAULTS.items,
+    workers: intList(values, 'workers') ?? TRAIN_BENCH_DEFAULTS.workers,
     batch: positive(values, 'batch', TRAIN_BENCH_DEFAULTS.batch),
     steps: positive(values, 'steps', TRAIN_BENCH_DEFAULTS.steps),
     warmup: positive(values, 'warmup', TRAIN_BENCH_DEFAULTS.warmup),
@@ -89,7 +93,7 @@ async function runTrainBench(values: OptionValues): Promise<number> {
   process.stderr.write(`backend ${info.name} (tfjs ${info.tfjsVersion}${info.threads ? `, ${info.threads} thread` : ''})\n`);
   await benchTrain(config, (r) => {
     process.stdout.write((values.json ? JSON.stringify(r) : formatTrainBench(r)) + '\n');
-    if (values.profile) process.stderr.write(`kernels of one step (items=${r.items}):\n${formatKernels(r)}\n`);
+    if (values.profile) process.stderr.write(`kernels of one step (items=${r.items}, workers=${r.workers}${r.workers > 1 ? ', this thread\'s share' : ''}):\n${formatKernels(r)}\n`);
   });
   return 0;
 }

@@ -2,8 +2,10 @@
  * `lsrm train`: train one model (any MODELS kind) into a run directory (lib/runs/run.ts), with a progress bar on
  * stderr and the final valid/test metrics on stdout. Killed, the same command resumes; finished,
  * it prints the stored result. --dry-run prints the run's estimate (lib/cli/sweep.ts,
- * estimateTable) instead and trains nothing.
+ * estimateTable) instead and trains nothing. --workers N spreads each batch's gradient and the
+ * evaluations over N replicas (lib/train/parallel.ts), by default one per core.
  */
+import { availableParallelism } from 'node:os';
 import { ValidationError } from '../util/errors';
 import { initBackend } from '../ops/backend';
 import { createProgress, type Progress } from '../train/progress';
@@ -55,10 +57,15 @@ training
   --batch-size B    windows per batch (default ${TRAIN_DEFAULTS.batchSize})
   --lr X            peak learning rate (default ${TRAIN_DEFAULTS.lrPeak})
   --warmup-epochs W linear warmup length in epochs (default ${TRAIN_DEFAULTS.warmupEpochs})
-  --select M        validation metric for selection: loss or NDCG@10 (default loss)
+  --patience-min-steps S
+                    ... and at least S optimizer steps (default ${TRAIN_DEFAULTS.patienceMinSteps}; small data has short epochs)
+  --select M        validation metric for selection: loss or NDCG@10 (default ${TRAIN_DEFAULTS.selectBy})
   --no-lad          same dropout in every layer instead of layer-wise adaptive dropout
   --no-switch       Adam only, no switch to SGD
   --seed S          seed of init, batch order and dropout (default 0)
+  --workers N       replicas computing each batch's gradient and the evaluations, this thread
+                    and N-1 worker threads (default: the cores, here ${availableParallelism()}); not part of
+                    the run's config: N only spreads the work (up to the order of float sums)
   --out DIR         run directory (required)
   --json            print result.json instead of a table
   --dry-run         print this run's steps per epoch, parameters, memory and time (as
@@ -114,7 +121,8 @@ export function runConfigFromOptions(v: OptionValues): RunConfigInput {
     warmupEpochs: numberOption(v, 'warmup-epochs', TRAIN_DEFAULTS.warmupEpochs, { min: 0 }),
     layerwiseDropout: v['no-lad'] !== true,
     switchOptimizer: v['no-switch'] !== true,
-    selectBy: oneOfOption(v, 'select', ['loss', 'NDCG@10'] as const, 'loss'),
+    patienceMinSteps: intOption(v, 'patience-min-steps', TRAIN_DEFAULTS.patienceMinSteps, { min: 0 }),
+    selectBy: oneOfOption(v, 'select', ['loss', 'NDCG@10'] as const, TRAIN_DEFAULTS.selectBy),
     seed: intOption(v, 'seed', 0, { min: 0, max: 2 ** 32 - 1 }),
   };
   if (train.epochs === undefined) delete (train as { epochs?: number }).epochs; // keep config.json free of undefined
@@ -158,10 +166,11 @@ async function runTrain(v: OptionValues): Promise<number> {
   checkOutDir('out', out);
   const config = runConfigFromOptions(v);
   checkModelConfig(config);
+  const workers = intOption(v, 'workers', availableParallelism(), { min: 1, max: 64 })!;
   const err = (s: string) => process.stderr.write(s);
   const lenient = v.lenient === true;
   const backend = await initBackend();
-  err(`train: ${config.data.source}, ${config.model.kind} L=${config.model.numLayers} d=${config.model.dim}, backend ${backend.name}${backend.warning ? ` (${backend.warning})` : ''}\n`);
+  err(`train: ${config.data.source}, ${config.model.kind} L=${config.model.numLayers} d=${config.model.dim}, backend ${backend.name}${backend.warning ? ` (${backend.warning})` : ''}, ${workers} worker${workers === 1 ? '' : 's'}\n`);
   let bar: Progress | undefined;
   let barEpoch = 0;
   let epochStart = Date.now();
@@ -170,6 +179,7 @@ async function runTrain(v: OptionValues): Promise<number> {
     // that keeps no user or data without test users stops here, before any training.
     deps: { prepare: (data) => prepareRunData(data, { lenient, log: (m) => err(`train: ${m}\n`) }) },
     allowDataChange: v['allow-data-change'] === true,
+    workers,
     log: (m) => err(`train: ${m}\n`),
     onStep: (s) => {
       if (s.epoch !== barEpoch) {
@@ -197,9 +207,9 @@ export const trainCommand: Command = {
     source: { type: 'string' }, dataset: { type: 'string' }, core: { type: 'string' },
     model: { type: 'string' }, layers: { type: 'string' }, 'd-model': { type: 'string' }, heads: { type: 'string' }, 'max-len': { type: 'string' },
     epochs: { type: 'string' }, 'max-epochs': { type: 'string' }, patience: { type: 'string' }, 'batch-size': { type: 'string' },
-    lr: { type: 'string' }, 'warmup-epochs': { type: 'string' }, select: { type: 'string' }, 'no-lad': { type: 'boolean' }, 'no-switch': { type: 'boolean' },
+    lr: { type: 'string' }, 'warmup-epochs': { type: 'string' }, select: { type: 'string' }, 'patience-min-steps': { type: 'string' }, 'no-lad': { type: 'boolean' }, 'no-switch': { type: 'boolean' },
     seed: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' },
-    lenient: { type: 'boolean' }, 'allow-data-change': { type: 'boolean' },
+    lenient: { type: 'boolean' }, 'allow-data-change': { type: 'boolean' }, workers: { type: 'string' },
   },
   run: (values) => runTrain(values),
 };

@@ -203,32 +203,77 @@ export function gelu<T extends tf.Tensor>(x: T): T {
 }
 
 /**
+ * Rows [from, from + rows) of a batch, while one share of that batch is computed on its own
+ * (data-parallel training, lib/train/parallel.ts). See withBatchShare.
+ */
+export interface BatchShare {
+  readonly from: number;
+  readonly rows: number;
+}
+
+let activeShare: BatchShare | undefined;
+
+/**
+ * Run `fn` (a forward pass over `share.rows` rows of a batch) so that its dropout masks are the
+ * ones the whole batch would draw for those rows: inside, dropout of a tensor whose size is a
+ * multiple of `share.rows` takes it as rows [from, from + rows) of the batch along its leading
+ * axis, and draws elements [from·s, (from + rows)·s) of the whole batch's mask stream (s = size
+ * per row). A model whose dropout tensors put the batch on the leading axis ([B, T, D], [B·T, D])
+ * thus gets exactly the one-pass masks; a time-major one ([T·B, D]) gets other, equally
+ * distributed masks that depend on the share. Synchronous scope (one per thread).
+ */
+export function withBatchShare<T>(share: BatchShare, fn: () => T): T {
+  if (!(Number.isInteger(share.from) && share.from >= 0 && Number.isInteger(share.rows) && share.rows >= 1)) {
+    throw new RangeError(`withBatchShare: from must be an integer >= 0 and rows >= 1, got from ${share.from}, rows ${share.rows}`);
+  }
+  const outer = activeShare;
+  activeShare = share;
+  try {
+    return fn();
+  } finally {
+    activeShare = outer;
+  }
+}
+
+/** Offset of a tensor of `size` elements in its whole batch's mask stream (0 outside a share). */
+function shareOffset(size: number): number {
+  const s = activeShare;
+  return s && size % s.rows === 0 ? s.from * (size / s.rows) : 0;
+}
+
+/**
  * Inverted dropout with a mask drawn from `seed` (mulberry32 inline, so a step reproduces):
- * each element is kept with probability 1 - rate and scaled by 1 / (1 - rate).
+ * each element is kept with probability 1 - rate and scaled by 1 / (1 - rate). Inside
+ * withBatchShare the mask is the share's part of the whole batch's mask.
  */
 export function dropout<T extends tf.Tensor>(x: T, rate: number, seed: number): T {
   if (!(rate >= 0 && rate < 1)) throw new Error(`dropout rate must be in [0, 1), got ${rate}`);
   if (rate === 0) return x;
-  const mask = tf.tensor(dropoutMask(x.size, rate, seed), x.shape, 'float32');
+  const mask = tf.tensor(dropoutMask(x.size, rate, seed, shareOffset(x.size)), x.shape, 'float32');
   return tf.mul(x, mask) as T;
 }
 
 /**
  * The dropout mask: 0 or 1/(1-rate) per element, from a seeded mulberry32 stream. Each 32-bit draw
  * serves two elements (16 bits each), so the keep probability is 1 - round(rate·65536)/65536
- * (within 8e-6 of 1 - rate) for half the generator cost.
+ * (within 8e-6 of 1 - rate) for half the generator cost. The stream is a counter (draw j hashes
+ * a0 + (j+1)·0x6d2b79f5), so elements [offset, offset + n) are computed without the ones before:
+ * dropoutMask(n, r, s, k) equals dropoutMask(k + n, r, s).subarray(k).
  */
-export function dropoutMask(n: number, rate: number, seed: number): Float32Array {
+export function dropoutMask(n: number, rate: number, seed: number, offset = 0): Float32Array {
+  if (!(Number.isInteger(offset) && offset >= 0)) throw new RangeError(`dropoutMask: offset must be an integer >= 0, got ${offset}`);
   const out = new Float32Array(n);
   const scale = 1 / (1 - rate);
   const threshold = Math.round(rate * 65536);
-  let a = (seed >>> 0) ^ 0x9e3779b9;
-  for (let i = 0; i < n; i += 2) {
+  // Start one draw before element `offset` (Math.imul wraps the count mod 2^32, as the counter does).
+  let a = (((seed >>> 0) ^ 0x9e3779b9) + Math.imul(Math.floor(offset / 2), 0x6d2b79f5)) | 0;
+  // An odd offset starts in the middle of a draw: element 0 takes that draw's high half.
+  for (let i = -(offset % 2); i < n; i += 2) {
     a = (a + 0x6d2b79f5) | 0;
     let t = Math.imul(a ^ (a >>> 15), a | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     t = (t ^ (t >>> 14)) >>> 0;
-    out[i] = (t & 0xffff) >= threshold ? scale : 0;
+    if (i >= 0) out[i] = (t & 0xffff) >= threshold ? scale : 0;
     if (i + 1 < n) out[i + 1] = t >>> 16 >= threshold ? scale : 0;
   }
   return out;

@@ -84,6 +84,8 @@ export interface TrainInStoreOptions extends StoreOptions {
   onStep?(r: StepReport): void;
   /** Replace pieces of the run (tests: tiny data); they do not enter the store key. */
   readonly deps?: Partial<RunDeps>;
+  /** Replicas computing gradients and evaluations (trainRun's workers; default 1); not in the store key. */
+  readonly workers?: number;
 }
 
 /** A run in the store: its stored result plus its run directory, which loadRun (./run.ts) reads back. */
@@ -105,7 +107,7 @@ export async function trainInStore(config: RunConfig, opts: TrainInStoreOptions 
     key,
     async () => {
       await initBackend(); // fastest available, or LSRM_BACKEND
-      const r = await trainRun(config, runDir, { log: opts.log, onEpoch: opts.onEpoch, onStep: opts.onStep, deps: opts.deps });
+      const r = await trainRun(config, runDir, { log: opts.log, onEpoch: opts.onEpoch, onStep: opts.onStep, deps: opts.deps, workers: opts.workers });
       const curvePath = join(runDir, 'curve.json');
       const curve = existsSync(curvePath) ? (JSON.parse(readFileSync(curvePath, 'utf8')) as CurveRow[]) : [];
       const { valid, test } = r.metrics;

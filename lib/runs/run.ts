@@ -26,6 +26,13 @@
  * from last/config.json, a damaged result.json by evaluating again.
  * A finished run is not retrained: the same command returns its result. `loadRun(dir)` reads a
  * run back: model, split, config and result.
+ *
+ * Workers (opts.workers, default 1): N replicas compute each batch's gradient and the evaluations
+ * (lib/train/parallel.ts, ./parallel.ts). N is not part of the config, the run key or the
+ * fingerprint: like the backend it decides how the arithmetic is spread over cores, not what is
+ * computed (for batch-major models N replicas take the one-thread steps up to the order of float
+ * sums), so a sweep's run and `lsrm train`'s are one run and a run may resume with another N. It
+ * is recorded in result.json (env.workers, of the session that finished the run).
  */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, rmdirSync } from 'node:fs';
@@ -37,6 +44,8 @@ import { writeJsonAtomic } from '../util/atomic';
 import { gitCommit } from '../util/git';
 import { saveJson, saveTensors, writeDirAtomic } from '../train/checkpoint';
 import { checkTrainConfig, TRAIN_DEFAULTS, trainModel, type CurveRow, type EpochReport, type EvaluateFn, type LossFn, type StepReport, type TrainConfig, type TrainState } from '../train/train';
+import type { ReplicaPool, ReplicaRecipe } from '../train/parallel';
+import { checkRunWorkers, poolEvaluate, startRunPool } from './parallel';
 import { defaultRunDeps, type DataSpec, type ModelSpec } from './build';
 import { checkEvalData, checkTrainData, splitFingerprint, type DataChange } from './fingerprint';
 import { acquireLock, RunLockedError, type HeldLock } from './lock';
@@ -73,7 +82,8 @@ export interface RunResultFile {
   readonly stoppedBy: string;
   readonly params: { readonly embedding: number; readonly nonEmbedding: number; readonly total: number };
   readonly data: { readonly numUsers: number; readonly numItems: number; readonly numTrainInteractions: number };
-  readonly env: { readonly backend: string; readonly tfjsVersion: string; readonly nodeVersion: string; readonly commit: string };
+  /** workers: replicas of the session that finished the run (absent in results written before it existed). */
+  readonly env: { readonly backend: string; readonly tfjsVersion: string; readonly nodeVersion: string; readonly commit: string; readonly workers?: number };
   /** Training wall time (summed over resumed sessions) and the final evaluation's. */
   readonly wallMs: number;
   readonly evalWallMs: number;
@@ -98,6 +108,10 @@ export interface TrainRunOptions {
   log?(msg: string): void;
   /** Resume although the data changed since the run started (`--allow-data-change`); recorded in result.json. */
   readonly allowDataChange?: boolean;
+  /** Replicas computing gradients and evaluations: this thread and workers - 1 threads (default 1; see the header). */
+  readonly workers?: number;
+  /** How worker threads build their replica, needed when deps.buildModel or deps.lossFn is replaced (default: ./build's model, the next-item loss). */
+  readonly replica?: ReplicaRecipe;
 }
 
 export interface LoadRunOptions {
@@ -147,6 +161,7 @@ async function trainLocked(config: RunConfig, outDir: string, opts: TrainRunOpti
   const split = await deps.prepare(config.data);
   const model = deps.buildModel(config.model, split.numItems, config.train);
   let last: LastState | undefined;
+  let pool: ReplicaPool | undefined;
   try {
     last = readLast(outDir, config, log);
     if (last) restoreInto(model, last.weights, last.dir);
@@ -159,9 +174,12 @@ async function trainLocked(config: RunConfig, outDir: string, opts: TrainRunOpti
       removeOldCopy(outDir, 'checkpoint');
       if (last.dir === join(outDir, 'last')) removeOldCopy(outDir, 'last');
     }
+    pool = await startRunPool(model, split, { ...opts, config, log });
+    const evaluate = pool && !opts.deps?.evaluate ? poolEvaluate(pool) : deps.evaluate;
     const r = await trainModel(model, split, config.train, {
       lossFn: deps.lossFn,
-      evaluate: deps.evaluate,
+      evaluate,
+      pool,
       resume: last && { state: last.state, optimizerTensors: last.optimizerTensors, bestWeights: last.bestWeights },
       onStep: opts.onStep,
       onEpoch: (e) => {
@@ -170,14 +188,14 @@ async function trainLocked(config: RunConfig, outDir: string, opts: TrainRunOpti
       },
     });
     const t0 = Date.now();
-    const valid = (await deps.evaluate(model, split, { split: 'valid' })).metrics;
-    const test = (await deps.evaluate(model, split, { split: 'test' })).metrics;
+    const valid = (await evaluate(model, split, { split: 'valid' })).metrics;
+    const test = (await evaluate(model, split, { split: 'test' })).metrics;
     const result: RunResultFile = {
       metrics: { valid, test },
       bestEpoch: r.bestEpoch, switchEpoch: r.switchEpoch, epochs: r.epochs, steps: r.steps, stoppedBy: r.stoppedBy,
       params: model.paramCounts(),
       data: { numUsers: split.numUsers, numItems: split.numItems, numTrainInteractions: split.train.items.length },
-      env: { backend: tf.getBackend(), tfjsVersion: tf.version.tfjs, nodeVersion: process.version, commit: gitCommit() },
+      env: { backend: tf.getBackend(), tfjsVersion: tf.version.tfjs, nodeVersion: process.version, commit: gitCommit(), workers: pool?.size ?? 1 },
       wallMs: r.wallMs,
       evalWallMs: Date.now() - t0,
       ...(dataChanges ? { dataChanges } : {}),
@@ -185,6 +203,7 @@ async function trainLocked(config: RunConfig, outDir: string, opts: TrainRunOpti
     writeJsonAtomic(join(outDir, RESULT_FILE), result);
     return result;
   } finally {
+    await pool?.close();
     if (last) disposeLast(last);
     model.dispose();
   }
@@ -199,6 +218,7 @@ async function trainLocked(config: RunConfig, outDir: string, opts: TrainRunOpti
 export async function trainRun(input: RunConfigInput, outDir: string, opts: TrainRunOptions = {}): Promise<RunResultFile> {
   const config = normalizeRunConfig(input);
   const log = opts.log ?? (() => undefined);
+  checkRunWorkers(opts);
   checkOutDir(outDir);
   const isNewDir = !existsSync(outDir);
   let lock: HeldLock;

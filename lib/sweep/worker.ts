@@ -12,6 +12,9 @@
  *        executor polls the run itself (lib/sweep/local.ts) and loads it when it is done.
  * So two sweeps over one store never train one run at the same time, and both end with it.
  *
+ * Cores: the executors already run one training per core, so a run here trains with one replica
+ * (ExecOptions.workers, default 1; `lsrm train --workers` is the way to spread one run over cores).
+ *
  * ETA: this session's mean epoch time (training + validation) times the epochs left, where the
  * epochs left count up to `epochs` or `maxEpochs` (an upper bound when early stopping ends the
  * run sooner); before the first epoch ends, the mean step time times the steps left.
@@ -54,6 +57,8 @@ export interface ExecOptions {
   readonly ifBusy?: 'wait' | 'exit';
   /** Between two looks at a busy run's lock (default 10,000 ms). */
   readonly pollMs?: number;
+  /** Replicas of the run (lib/train/parallel.ts); default 1, since the executor runs one training per core. */
+  readonly workers?: number;
 }
 
 /** The name of the failure file in a run directory. */
@@ -159,6 +164,7 @@ export async function execSweepRun(manifestPath: string, index: number, opts: Ex
         if (opts.ifBusy === 'exit') throw err;
       },
       deps: opts.deps,
+      workers: opts.workers ?? 1,
       log: (message) => opts.emit({ type: 'log', key, message }),
       onStep: (s) => {
         const etaSeconds = clock.step(s);

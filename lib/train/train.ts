@@ -20,6 +20,10 @@
  * deriveSeed(seed, e), the dropout of step s by deriveSeed(seed, DROPOUT_STREAM, s). A run resumed
  * from the state saved after an epoch is therefore bit-identical to an uninterrupted one.
  *
+ * With a gradient pool (hooks.pool, ./parallel.ts) the gradient of each batch is computed by N
+ * replicas on shares of its rows and summed before the same optimizer step; every share draws its
+ * rows' part of the step's dropout masks. Without one (or N = 1) the step is the one-thread step.
+ *
  * Shapes: B batch, T = maxLen.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -31,6 +35,7 @@ import { learningRate, type LrSchedule } from './schedule';
 import { createOptimizer, type OptimizerPhase, type OptimizerScalars, type SwitchingOptimizer } from './optimizer';
 import { checkTrainConfig, TRAIN_DEFAULTS, type TrainConfig } from './train-config';
 import { cloneWeights, restoreWeights, disposeWeights, type Weights } from './weights';
+import type { GradientPool } from './parallel';
 
 export { TRAIN_DEFAULTS, checkTrainConfig, type TrainConfig };
 
@@ -103,6 +108,8 @@ export interface TrainHooks {
   readonly evaluate: EvaluateFn;
   onStep?(r: StepReport): void;
   onEpoch?(r: EpochReport): void | Promise<void>;
+  /** Compute each batch's gradient on these replicas (./parallel.ts); absent = this thread alone. */
+  readonly pool?: GradientPool;
   /** Continue from a saved state; the model must already hold that state's latest weights. */
   readonly resume?: { state: TrainState; optimizerTensors: ReadonlyMap<string, tf.Tensor>; bestWeights: Weights };
 }
@@ -126,8 +133,8 @@ function countTargets(batch: Batch): number {
   return n;
 }
 
-/** One optimizer step on one batch; returns the batch's mean loss. */
-function trainStep(model: SeqModel, opt: SwitchingOptimizer, lossFn: LossFn, batch: Batch, lr: number, seed: number): number {
+/** One optimizer step on one batch in this thread; returns the batch's mean loss. */
+export function trainStep(model: SeqModel, opt: SwitchingOptimizer, lossFn: LossFn, batch: Batch, lr: number, seed: number): number {
   const { inputs, targets } = batchTensors(batch); // [B, T] each
   const names = [...model.variables.keys()];
   const vars = [...model.variables.values()];
@@ -138,6 +145,17 @@ function trainStep(model: SeqModel, opt: SwitchingOptimizer, lossFn: LossFn, bat
   });
   const loss = lossT.dataSync()[0];
   tf.dispose([lossT, inputs, targets]);
+  return loss;
+}
+
+/** One optimizer step on one batch whose gradient the pool's replicas compute; returns the batch's mean loss. */
+export async function poolTrainStep(model: SeqModel, opt: SwitchingOptimizer, pool: GradientPool, lossFn: LossFn, batch: Batch, lr: number, seed: number): Promise<number> {
+  const { loss, grads } = await pool.gradients(model, lossFn, batch, seed);
+  try {
+    tf.tidy(() => opt.apply(grads, lr));
+  } finally {
+    tf.dispose([...grads.values()]);
+  }
   return loss;
 }
 
@@ -169,13 +187,16 @@ export function runSchedule(c: TrainConfig, nb: number, patience: number, switch
 }
 
 /** Train one epoch; returns the target-weighted mean loss and the last learning rate. */
-function trainEpoch(model: SeqModel, opt: SwitchingOptimizer, windows: TrainWindows, c: TrainConfig, schedule: LrSchedule, epoch: number, step0: number, hooks: TrainHooks) {
+async function trainEpoch(model: SeqModel, opt: SwitchingOptimizer, windows: TrainWindows, c: TrainConfig, schedule: LrSchedule, epoch: number, step0: number, hooks: TrainHooks) {
   const nb = batchesPerEpoch(windows, c.batchSize);
   let step = step0, lossSum = 0, targetSum = 0, lr = 0, b = 0;
   for (const batch of epochBatches(windows, c.batchSize, c.seed, epoch)) {
     const scheduled = learningRate(step, schedule);
     lr = opt.phase === 'sgd' ? opt.sgdLr(scheduled) : scheduled;
-    const loss = trainStep(model, opt, hooks.lossFn, batch, scheduled, deriveSeed(c.seed, DROPOUT_STREAM, step));
+    const seed = deriveSeed(c.seed, DROPOUT_STREAM, step);
+    const loss = hooks.pool && hooks.pool.size > 1
+      ? await poolTrainStep(model, opt, hooks.pool, hooks.lossFn, batch, scheduled, seed)
+      : trainStep(model, opt, hooks.lossFn, batch, scheduled, seed);
     if (!Number.isFinite(loss)) throw new Error(`training diverged at epoch ${epoch + 1}, step ${step} (loss ${loss}): lower the learning rate (lrPeak ${c.lrPeak})`);
     const n = countTargets(batch);
     lossSum += loss * n;
@@ -236,7 +257,7 @@ export async function trainModel(model: SeqModel, split: LeaveOneOutSplit, confi
     while (!s.isDone) {
       const t0 = Date.now();
       const phase = opt.phase;
-      const ep = trainEpoch(model, opt, windows, c, runSchedule(c, nb, patience, s.switchEpoch), s.epoch, s.step, hooks);
+      const ep = await trainEpoch(model, opt, windows, c, runSchedule(c, nb, patience, s.switchEpoch), s.epoch, s.step, hooks);
       const { metrics } = await hooks.evaluate(model, split, { split: 'valid' });
       if (metrics[c.selectBy] === undefined) throw new Error(`trainModel: the evaluation returned no '${c.selectBy}' metric`);
       if (!Number.isFinite(metrics[c.selectBy])) throw new Error(`training diverged at epoch ${s.epoch + 1}: validation ${c.selectBy} is ${metrics[c.selectBy]}; lower the learning rate (lrPeak ${c.lrPeak})`);

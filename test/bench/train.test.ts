@@ -2,6 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../../lib/ops/backend';
 import { benchTrain, formatTrainBench, stepFlops, TRAIN_BENCH_DEFAULTS } from '../../lib/bench/train';
+import { liveReplicaThreads } from '../../lib/train/parallel';
 
 before(async () => {
   await initBackend('cpu');
@@ -16,16 +17,20 @@ test('stepFlops: hand-worked small case and the default benchmark', () => {
   assert.equal(stepFlops({ batch: c.batch, maxLen: c.maxLen, dim: c.dim, numLayers: c.numLayers, numItems: 1682, numTargets: 12_800 }), 16_800_153_600);
 });
 
-test('benchTrain runs a tiny configuration and reports every field', async () => {
-  const seen: number[] = [];
-  const [r] = await benchTrain({ items: [20], batch: 2, maxLen: 5, dim: 8, numHeads: 2, steps: 1, warmup: 0 }, (x) => seen.push(x.items));
-  assert.deepEqual(seen, [20]);
-  assert.equal(r.items, 20);
-  assert.equal(r.batch, 2);
-  assert.equal(r.backend, 'cpu');
-  for (const k of ['msPerStep', 'cpuMsPerStep', 'modelGflops', 'modelGflopsCpu', 'matmulGflops', 'peakMemoryMB', 'gflopPerStep'] as const) {
-    assert.ok(Number.isFinite(r[k]) && r[k] > 0, `${k} = ${r[k]}`);
+test('benchTrain runs a tiny configuration with 1 and 2 workers and reports every field', async () => {
+  const seen: [number, number][] = [];
+  const rs = await benchTrain({ items: [20], batch: 4, maxLen: 5, dim: 8, numHeads: 2, workers: [1, 2], steps: 1, warmup: 0 }, (x) => seen.push([x.items, x.workers]));
+  assert.deepEqual(seen, [[20, 1], [20, 2]]);
+  for (const r of rs) {
+    assert.equal(r.items, 20);
+    assert.equal(r.batch, 4);
+    assert.equal(r.backend, 'cpu');
+    for (const k of ['msPerStep', 'cpuMsPerStep', 'modelGflops', 'modelGflopsCpu', 'matmulGflops', 'peakMemoryMB', 'gflopPerStep'] as const) {
+      assert.ok(Number.isFinite(r[k]) && r[k] > 0, `${k} = ${r[k]}`);
+    }
+    assert.equal(r.gflopPerStep, stepFlops({ batch: 4, maxLen: 5, dim: 8, numLayers: 2, numItems: 20, numTargets: 20 }) / 1e9);
+    assert.ok(r.kernels.length > 0, 'a profile of the step');
+    assert.match(formatTrainBench(r), new RegExp(`^cpu items=20 batch=4 workers=${r.workers}: \\d+ ms/step`));
   }
-  assert.equal(r.gflopPerStep, stepFlops({ batch: 2, maxLen: 5, dim: 8, numLayers: 2, numItems: 20, numTargets: 10 }) / 1e9);
-  assert.match(formatTrainBench(r), /^cpu items=20 batch=2: \d+ ms\/step/);
+  assert.equal(liveReplicaThreads(), 0, 'the 2-worker pool was closed');
 });

@@ -8,6 +8,7 @@ import { benchFigureOf, writeBenchFigure } from '../../lib/sweep/estimate';
 import { formatResult, runConfigFromOptions, trainCommand } from '../../lib/cli/train';
 import type { RunResultFile } from '../../lib/runs/run';
 import { MODEL_KINDS, MODELS } from '../../lib/models';
+import { checkTrainConfig, TRAIN_DEFAULTS } from '../../lib/train/train-config';
 
 test('runConfigFromOptions: flags map to the run config, defaults stay out', () => {
   const c = runConfigFromOptions({ source: 'atomic:x.inter', core: '5', layers: '4', 'd-model': '128', heads: '4', epochs: '3', 'batch-size': '64', seed: '7', lr: '0.002', 'no-lad': true, 'no-switch': true });
@@ -33,6 +34,14 @@ test('runConfigFromOptions: every kind takes its shape defaults from the registr
   }
   assert.deepEqual(runConfigFromOptions({ source: 'a:b', model: 'caser', 'd-model': '32' }).model, { kind: 'caser', numLayers: 2, dim: 32, numHeads: 2, maxLen: 50 });
   for (const kind of MODEL_KINDS) assert.match(trainCommand.usage, new RegExp(`\\n {22}${kind} +${MODELS[kind].label}, reads --d-model`.replace('--d-model', '.*--d-model')));
+});
+
+test('runConfigFromOptions: no training flag = TRAIN_DEFAULTS (the command a new user types trains with the documented defaults)', () => {
+  const { train } = runConfigFromOptions({ source: 'a:b' });
+  assert.deepEqual(checkTrainConfig({ ...TRAIN_DEFAULTS, ...train }), TRAIN_DEFAULTS);
+  for (const [k, v] of Object.entries(train)) assert.equal(v, (TRAIN_DEFAULTS as unknown as Record<string, unknown>)[k], `--${k} default`);
+  const set = runConfigFromOptions({ source: 'a:b', select: 'loss', 'patience-min-steps': '0' }).train;
+  assert.deepEqual([set.selectBy, set.patienceMinSteps], ['loss', 0]);
 });
 
 test('runConfigFromOptions: usage errors name the flag', () => {

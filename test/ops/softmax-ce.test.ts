@@ -83,3 +83,27 @@ test('outputCrossEntropy gradient agrees with central finite differences (chunke
   for (let i = 0; i < 6; i++) assert.ok(Math.abs(fd(h, i, (x) => loss(x, w).dataSync()[0]) - dh.dataSync()[i]) < 1e-2, `dh[${i}]`);
   for (let i = 0; i < 8; i++) assert.ok(Math.abs(fd(w, i, (x) => loss(h, x).dataSync()[0]) - dw.dataSync()[i]) < 1e-2, `dw[${i}]`);
 });
+
+test('outputCrossEntropy under a mean or a scaled sum (eager gradients): the plain tfjs gradients, chunked or not', () => {
+  // The training loss is a mean over rows: every row's upstream gradient is the same c, and the
+  // forward pass has already computed the unit gradients (softmax - onehot)·W, hᵀ·(...), colsum.
+  const h = rand([7, 5], 60);
+  const w = rand([11, 5], 61);
+  const b = rand([11], 62);
+  const y = tf.tensor1d([2, 10, 0, 4, 7, 7, 9], 'int32');
+  const onehot = tf.oneHot(y, 11);
+  const ref = (p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => tf.losses.softmaxCrossEntropy(onehot, tf.add(tf.matMul(p, q, false, true), r), undefined, 0, tf.Reduction.NONE);
+  for (const reduce of [(x: tf.Tensor) => tf.mean(x), (x: tf.Tensor) => tf.mul(tf.sum(x), 0.3)]) {
+    const want = tf.grads((p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => reduce(ref(p, q, r)))([h, w, b]);
+    for (const budget of [77, 22, 1]) {
+      const got = tf.grads((p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => reduce(outputCrossEntropy(p as tf.Tensor2D, q as tf.Tensor2D, y, r as tf.Tensor1D, budget)))([h, w, b]);
+      got.forEach((g, k) => close(g, want[k], 1e-5, `grad ${k}, budget ${budget}`));
+    }
+  }
+  // Without a gradient being taken the op only computes the losses (and keeps nothing).
+  const want = ref(h, w, tf.zeros([11]));
+  const before = tf.memory().numTensors;
+  const losses = outputCrossEntropy(h as tf.Tensor2D, w as tf.Tensor2D, y, undefined, 22);
+  assert.equal(tf.memory().numTensors, before + 1, 'only the losses');
+  close(losses, want, 1e-5, 'losses');
+});

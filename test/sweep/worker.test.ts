@@ -20,7 +20,7 @@ function tinyInter(path: string): string {
 function setup() {
   const store = mkdtempSync(join(tmpdir(), 'lsrm-worker-'));
   const source = `atomic:${tinyInter(join(store, 'tiny.inter'))}`;
-  const runs = expandSweep({ base: { data: { source }, model: { numLayers: 1, dim: 8, numHeads: 1, maxLen: 10 }, train: { epochs: 2, batchSize: 16 } }, axes: { 'train.seed': [0, 1] } });
+  const runs = expandSweep({ base: { data: { source }, model: { numLayers: 1, dim: 8, numHeads: 1, maxLen: 10 }, train: { epochs: 2, batchSize: 16, selectBy: 'loss' } }, axes: { 'train.seed': [0, 1] } });
   return { store, runs, manifest: writeManifest(store, runs) };
 }
 

@@ -1,0 +1,173 @@
+/**
+ * What the main thread and the worker threads of data-parallel training (./parallel.ts,
+ * ./parallel-worker.ts) share: the recipe a worker builds its replica from, the layout of the
+ * weights and gradients in shared memory, the messages, and the one function both sides run to
+ * compute the gradient of a share of a batch.
+ *
+ * Memory (SharedArrayBuffers, float32): `weights` holds every variable of the model, one after
+ * another in the model's variable order (VarSlot.offset); the main thread writes it before each
+ * request and bumps a version, a worker reads it when the version changed. Each worker thread
+ * has its own `grads` region of the same layout, which it fills with the gradient of its share
+ * and the main thread sums. The split, when given, is shared once (offsets, items and the two
+ * target arrays; times and raw ids stay behind, evaluation does not read them).
+ *
+ * Shapes: B batch, T = maxLen, b rows of one share.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { LeaveOneOutSplit } from '../data/types';
+import type { SeqModel } from '../models/types';
+import type { BackendName } from '../ops/backend';
+import { withBatchShare } from '../ops/ops';
+import type { LossFn } from './train';
+
+/** An export of a module a worker can require: the .ts source under tsx, the .js file from dist/. */
+export interface FnRef {
+  /** Absolute path of the module. */
+  readonly module: string;
+  readonly export: string;
+}
+
+/**
+ * How a worker builds its replica: functions cannot cross threads, so they are named by module
+ * and export. `model` is called with `args` and returns a SeqModel with the main model's variable
+ * names and shapes (its initial values are overwritten by the first broadcast); `loss` is the
+ * LossFn the main thread trains with.
+ */
+export interface ReplicaRecipe {
+  readonly model: FnRef & { readonly args: readonly unknown[] };
+  readonly loss: FnRef;
+}
+
+/** Where one variable lives in the shared weights and gradient buffers (in floats). */
+export interface VarSlot {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly offset: number;
+  readonly size: number;
+}
+
+/** A split as the workers see it: typed arrays on shared memory. */
+export interface SharedSplit {
+  readonly offsets: Int32Array;
+  readonly items: Int32Array;
+  readonly valid: Int32Array;
+  readonly test: Int32Array;
+  readonly numUsers: number;
+  readonly numItems: number;
+}
+
+/** One share of a batch: rows [from, from + rows) of B, their windows, and the loss weight. */
+export interface ShareTask {
+  readonly from: number;
+  readonly rows: number;
+  readonly maxLen: number;
+  /** [rows * T] each. */
+  readonly inputs: Int32Array;
+  readonly targets: Int32Array;
+  /** Targets of the share / targets of the batch: the share's mean loss times this sums to the batch mean. */
+  readonly scale: number;
+  /** Dropout seed of the step (the same for every share; see withBatchShare). */
+  readonly seed: number;
+}
+
+/** workerData of a replica thread. */
+export interface WorkerInit {
+  readonly kind: 'lsrm:replica';
+  /** 1-based thread number (share k of every batch). */
+  readonly index: number;
+  readonly backend: BackendName;
+  readonly recipe: ReplicaRecipe;
+  readonly slots: readonly VarSlot[];
+  readonly weights: SharedArrayBuffer;
+  readonly grads: SharedArrayBuffer;
+  readonly split?: SharedSplit;
+}
+
+/** Main -> worker, before the pool numbers it. `version` names the weights in shared memory. */
+export type RequestBody =
+  | { readonly type: 'step'; readonly version: number; readonly share: ShareTask }
+  | { readonly type: 'call'; readonly version: number; readonly fn: FnRef; readonly args: unknown };
+
+/** Main -> worker. */
+export type Request = RequestBody & { readonly id: number };
+
+/** Worker -> main. */
+export type Reply =
+  | { readonly type: 'ready' }
+  | { readonly type: 'done'; readonly id: number; readonly loss: number }
+  | { readonly type: 'result'; readonly id: number; readonly result: unknown }
+  | { readonly type: 'error'; readonly id?: number; readonly message: string };
+
+/** The slots of a model's variables, in its variable order. @throws Error on a non-float32 variable */
+export function varSlots(variables: ReadonlyMap<string, tf.Variable>): VarSlot[] {
+  let offset = 0;
+  return [...variables].map(([name, v]) => {
+    if (v.dtype !== 'float32') throw new Error(`data-parallel training needs float32 variables; '${name}' is ${v.dtype}`);
+    const slot = { name, shape: [...v.shape], offset, size: v.size };
+    offset += v.size;
+    return slot;
+  });
+}
+
+/** Floats of all slots. */
+export function slotsSize(slots: readonly VarSlot[]): number {
+  return slots.length === 0 ? 0 : slots[slots.length - 1].offset + slots[slots.length - 1].size;
+}
+
+/** One sentence naming the first difference between two slot lists, or undefined when they match. */
+export function slotMismatch(expected: readonly VarSlot[], got: readonly VarSlot[]): string | undefined {
+  const show = (s: VarSlot | undefined) => (s ? `'${s.name}' [${s.shape}]` : 'nothing');
+  for (let i = 0; i < Math.max(expected.length, got.length); i++) {
+    const a = expected[i], b = got[i];
+    if (!a || !b || a.name !== b.name || a.shape.join(',') !== b.shape.join(',')) return `variable ${i} is ${show(b)} in the replica but ${show(a)} in the model`;
+  }
+  return undefined;
+}
+
+/** Copy an Int32Array onto shared memory. */
+function shared(a: Int32Array): Int32Array {
+  const out = new Int32Array(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
+}
+
+/** The part of a split evaluation reads, on shared memory (one copy for every worker). */
+export function shareSplit(split: LeaveOneOutSplit): SharedSplit {
+  const { train, valid, test, numUsers, numItems } = split;
+  return { offsets: shared(train.offsets), items: shared(train.items), valid: shared(valid), test: shared(test), numUsers, numItems };
+}
+
+/** A LeaveOneOutSplit over a shared split (no times, no raw ids). */
+export function splitOfShared(s: SharedSplit): LeaveOneOutSplit {
+  const vocab = { userIds: [], itemIds: [] };
+  const train = { offsets: s.offsets, items: s.items, times: new Float64Array(0), numUsers: s.numUsers, numItems: s.numItems, vocab };
+  return { train, valid: s.valid, test: s.test, numUsers: s.numUsers, numItems: s.numItems, vocab };
+}
+
+/** The export `ref` names, which must be a function. @throws Error naming the module and export */
+export function loadExport(ref: FnRef): (...args: unknown[]) => unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const f = (require(ref.module) as Record<string, unknown>)[ref.export];
+  if (typeof f !== 'function') throw new Error(`${ref.module} has no function export '${ref.export}'`);
+  return f as (...args: unknown[]) => unknown;
+}
+
+/**
+ * Gradient of share.scale x (mean loss of the share), with the share's part of the batch's
+ * dropout masks, written into `out` at the slots' offsets. Returns the scaled loss.
+ */
+export function shareGradients(model: SeqModel, lossFn: LossFn, slots: readonly VarSlot[], share: ShareTask, out: Float32Array): number {
+  const vars = slots.map((s) => model.variables.get(s.name)!);
+  return tf.tidy(() => {
+    const inputs = tf.tensor2d(share.inputs, [share.rows, share.maxLen], 'int32'); // [b, T]
+    const targets = tf.tensor2d(share.targets, [share.rows, share.maxLen], 'int32'); // [b, T]
+    const f = () => withBatchShare(share, () => tf.mul(lossFn(model, inputs, targets, { isTraining: true, seed: share.seed }), share.scale) as tf.Scalar);
+    const { value, grads } = tf.variableGrads(f, vars);
+    slots.forEach((s, i) => {
+      const g = grads[vars[i].name]; // absent for a variable the loss does not reach
+      if (g) out.set(g.dataSync(), s.offset);
+      else out.fill(0, s.offset, s.offset + s.size);
+    });
+    return value.dataSync()[0];
+  });
+}
