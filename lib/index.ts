@@ -84,3 +84,4 @@ export { evaluateModel, EVAL_DEFAULTS, type EvalOptions, type EvalResult } from 
 export { hitRate, ndcg, mrr, coverage } from './eval/metrics';
 export { rankOfTarget, topKItems } from './eval/rank';
 export * as tasks from './tasks';
+export { fitPerformanceLaw, fitDataTerms, performanceLawHoldout, metricPowerLawHoldout, compareHoldout, performanceLaw, performanceTerm } from './scaling/performance-law';

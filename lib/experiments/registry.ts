@@ -14,11 +14,12 @@ import { FIGURE as FIG_2A } from './fig-2a';
 import { FIGURE as FIG_2B } from './fig-2b';
 import { FIGURE as FIG_3 } from './fig-3';
 import { FIGURE as FIG_4 } from './fig-4';
+import { FIGURE as FIG_PERF_LAW } from './fig-performance-law';
 
 export type { FigureEntry } from './figure';
 
 /** Every figure and table, in paper order. */
-export const FIGURES: readonly FigureEntry[] = [TABLE_2, TABLE_3, TABLE_4, TABLE_5, FIG_2A, FIG_2B, FIG_3, FIG_4];
+export const FIGURES: readonly FigureEntry[] = [TABLE_2, TABLE_3, TABLE_4, TABLE_5, FIG_2A, FIG_2B, FIG_3, FIG_4, FIG_PERF_LAW];
 
 /**
  * The entry with this id.

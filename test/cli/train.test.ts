@@ -37,10 +37,10 @@ test('runConfigFromOptions: every kind takes its shape defaults from the registr
 });
 
 test('runConfigFromOptions: no training flag = TRAIN_DEFAULTS (the command a new user types trains with the documented defaults)', () => {
-  const { train } = runConfigFromOptions({ source: 'a:b' });
+  const train = runConfigFromOptions({ source: 'a:b' }).train ?? {};
   assert.deepEqual(checkTrainConfig({ ...TRAIN_DEFAULTS, ...train }), TRAIN_DEFAULTS);
-  for (const [k, v] of Object.entries(train)) assert.equal(v, (TRAIN_DEFAULTS as unknown as Record<string, unknown>)[k], `--${k} default`);
-  const set = runConfigFromOptions({ source: 'a:b', select: 'loss', 'patience-min-steps': '0' }).train;
+  for (const [k, v] of Object.entries(train as Record<string, unknown>)) assert.equal(v, (TRAIN_DEFAULTS as unknown as Record<string, unknown>)[k], `--${k} default`);
+  const set = runConfigFromOptions({ source: 'a:b', select: 'loss', 'patience-min-steps': '0' }).train ?? {};
   assert.deepEqual([set.selectBy, set.patienceMinSteps], ['loss', 0]);
 });
 
