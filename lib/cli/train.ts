@@ -44,6 +44,9 @@ data
   --source S        atomic:FILE.inter, movielens:DIR, amazon:PATH, csv:FILE, synthetic[:preset]
   --dataset NAME    a named dataset instead (ml-100k, ml-1m, ml-20m, amazon-<Category>, ...)
   --core K          iterative K-core on users and items (default 0 = none; paper: 30 on Amazon)
+  --hold-out-users F
+                    leave a seeded fraction F of the users (after the k-core) out of training
+                    entirely, for \`lsrm task cold-start\` (paper V-C: 0.2); --hold-out-seed S (default 0)
 model
   --model KIND      one of (default lsrm):
 ${modelLines()}
@@ -126,7 +129,11 @@ export function runConfigFromOptions(v: OptionValues): RunConfigInput {
     seed: intOption(v, 'seed', 0, { min: 0, max: 2 ** 32 - 1 }),
   };
   if (train.epochs === undefined) delete (train as { epochs?: number }).epochs; // keep config.json free of undefined
-  return { data: { source: source ?? `dataset:${dataset}`, core: intOption(v, 'core', 0, { min: 0 })! }, model, train };
+  const holdOut = numberOption(v, 'hold-out-users', undefined, { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true });
+  const holdOutSeed = intOption(v, 'hold-out-seed', undefined, { min: 0, max: 2 ** 32 - 1 });
+  if (holdOut === undefined && holdOutSeed !== undefined) throw new UsageError('--hold-out-seed needs --hold-out-users');
+  const data = { source: source ?? `dataset:${dataset}`, core: intOption(v, 'core', 0, { min: 0 })! };
+  return { data: holdOut === undefined ? data : { ...data, holdOutUsers: { fraction: holdOut, seed: holdOutSeed ?? 0 } }, model, train };
 }
 
 /**
@@ -207,7 +214,7 @@ export const trainCommand: Command = {
     source: { type: 'string' }, dataset: { type: 'string' }, core: { type: 'string' },
     model: { type: 'string' }, layers: { type: 'string' }, 'd-model': { type: 'string' }, heads: { type: 'string' }, 'max-len': { type: 'string' },
     epochs: { type: 'string' }, 'max-epochs': { type: 'string' }, patience: { type: 'string' }, 'batch-size': { type: 'string' },
-    lr: { type: 'string' }, 'warmup-epochs': { type: 'string' }, select: { type: 'string' }, 'patience-min-steps': { type: 'string' }, 'no-lad': { type: 'boolean' }, 'no-switch': { type: 'boolean' },
+    lr: { type: 'string' }, 'warmup-epochs': { type: 'string' }, select: { type: 'string' }, 'patience-min-steps': { type: 'string' }, 'hold-out-users': { type: 'string' }, 'hold-out-seed': { type: 'string' }, 'no-lad': { type: 'boolean' }, 'no-switch': { type: 'boolean' },
     seed: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' },
     lenient: { type: 'boolean' }, 'allow-data-change': { type: 'boolean' }, workers: { type: 'string' },
   },

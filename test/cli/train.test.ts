@@ -44,6 +44,14 @@ test('runConfigFromOptions: no training flag = TRAIN_DEFAULTS (the command a new
   assert.deepEqual([set.selectBy, set.patienceMinSteps], ['loss', 0]);
 });
 
+test('runConfigFromOptions: --hold-out-users F [--hold-out-seed S] puts data.holdOutUsers in the config (cold-start runs)', () => {
+  assert.equal(runConfigFromOptions({ source: 'a:b' }).data.holdOutUsers, undefined);
+  assert.deepEqual(runConfigFromOptions({ source: 'a:b', 'hold-out-users': '0.2' }).data.holdOutUsers, { fraction: 0.2, seed: 0 });
+  assert.deepEqual(runConfigFromOptions({ source: 'a:b', 'hold-out-users': '0.25', 'hold-out-seed': '4' }).data.holdOutUsers, { fraction: 0.25, seed: 4 });
+  assert.throws(() => runConfigFromOptions({ source: 'a:b', 'hold-out-users': '1' }), /--hold-out-users must be a number in \(0, 1\), got 1/);
+  assert.throws(() => runConfigFromOptions({ source: 'a:b', 'hold-out-seed': '1' }), /--hold-out-seed needs --hold-out-users/);
+});
+
 test('runConfigFromOptions: usage errors name the flag', () => {
   assert.throws(() => runConfigFromOptions({}), /give exactly one of --source or --dataset/);
   assert.throws(() => runConfigFromOptions({ source: 'a:b', dataset: 'ml-1m' }), /give exactly one of --source or --dataset/);
