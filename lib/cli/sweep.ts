@@ -28,7 +28,7 @@ import { intOption, oneOfOption, stringOption, UsageError, type Command, type Op
 const USAGE = `usage: lsrm sweep run SPEC [--executor local|slurm] [--jobs N] [--dry-run] [--store DIR]
        lsrm sweep status (SPEC | --manifest FILE) [--store DIR]
        lsrm sweep resubmit SPEC --failed [slurm options] [--store DIR]
-       lsrm sweep exec --manifest FILE --index I [--if-busy wait|exit] [--store DIR]
+       lsrm sweep exec --manifest FILE --index I [--if-busy wait|exit] [--workers N] [--store DIR]
 
 A sweep spec is a JSON file { "base": {...}, "axes": { "model.dim": [32, 64], ... }, "runs": [{...}] }
 (see examples/sweep-smoke.json). Every run trains into the store once: runs finished before are
@@ -52,6 +52,8 @@ status
 exec
   --if-busy B       a run another process trains: wait for it and load its result (default), or
                     exit with code 75 (the local executor's choice: it polls the run itself)
+  --workers N       replicas computing each batch (this thread and N-1 worker threads; default 1:
+                    a sweep already runs one training per core; on Slurm, match --cpus-per-task)
 every command
   --store DIR       the result store (default: runs/ of the project, or $LSRM_RUNS_DIR)
 
@@ -228,7 +230,8 @@ async function runSubcommand(sub: string | undefined, v: OptionValues, rest: str
       if (index === undefined) throw new UsageError('sweep exec needs --index I');
       const store = stringOption(v, 'store');
       const ifBusy = oneOfOption(v, 'if-busy', ['wait', 'exit'] as const, 'wait');
-      return execSweepRun(manifest, index, { store: store === undefined ? undefined : resolve(store), ifBusy, emit: (ev) => io.out(JSON.stringify(ev) + '\n') });
+      const workers = intOption(v, 'workers', 1, { min: 1, max: 256 })!;
+      return execSweepRun(manifest, index, { store: store === undefined ? undefined : resolve(store), ifBusy, workers, emit: (ev) => io.out(JSON.stringify(ev) + '\n') });
     }
     default:
       throw new UsageError(sub === undefined ? 'which sweep command? one of run, status, resubmit, exec' : `unknown sweep command '${sub}': one of run, status, resubmit, exec`);
@@ -241,7 +244,7 @@ export const sweepCommand: Command = {
   usage: USAGE,
   options: {
     ...SWEEP_FLAGS, store: { type: 'string' }, 'dry-run': { type: 'boolean' },
-    manifest: { type: 'string' }, index: { type: 'string' }, failed: { type: 'boolean' }, 'if-busy': { type: 'string' },
+    manifest: { type: 'string' }, index: { type: 'string' }, failed: { type: 'boolean' }, 'if-busy': { type: 'string' }, workers: { type: 'string' },
   },
   run: (values, [sub, ...rest]) => runSubcommand(sub, values, rest, IO),
 };

@@ -28,6 +28,7 @@ test('lsrm sweep: usage errors exit 2 and name the fix; a missing spec exits 1 n
     [['sweep', 'run', spec, '--jobs', '0'], 2, /--jobs/],
     [['sweep', 'exec', '--index', '0'], 2, /sweep exec needs --manifest FILE/],
     [['sweep', 'exec', '--manifest', spec, '--index', '0', '--if-busy', 'skip'], 2, /--if-busy must be one of wait, exit, got 'skip'/],
+    [['sweep', 'exec', '--manifest', spec, '--index', '0', '--workers', '0'], 2, /--workers must be an integer in \[1, 256\], got 0/],
     [['sweep', 'status', spec, '--manifest', spec], 2, /sweep status takes a SPEC file or --manifest FILE, not both/],
     [['sweep', 'resubmit', spec], 2, /sweep resubmit needs --failed/],
     [['sweep', 'run', join(dir, 'none.json')], 1, /none\.json: no such sweep spec/],
