@@ -11,6 +11,12 @@
  * targets going backwards; the first window of a long sequence is the partial one. A window
  * sees only its own T items as history (the model's context is T anyway).
  *
+ * Times (only when asked, for models with a time bias): times[w·(T+1) + t] is the time of input
+ * slot t and times[w·(T+1) + T] the time of the window's last target (the event its last slot
+ * predicts), 0 at padding, as int32 seconds relative to the window's earliest item
+ * (relativeTimes): only differences matter, float32 would round Unix seconds to 128 s, and int32
+ * takes half the memory of float64. A batch's rows are windows, so its timestamps are theirs.
+ *
  * Shapes: N windows, B batch, T = maxLen. Windows are stored flat in Int32Arrays [N * T].
  */
 import * as tf from '@tensorflow/tfjs';
@@ -31,6 +37,8 @@ export interface TrainWindows {
   readonly maxLen: number;
   /** Number of non-zero targets (= sum over users of max(0, n_u - 1)). */
   readonly numTargets: number;
+  /** [N * (T+1)] input times then the last target's time, relative int32 seconds (see header); only when asked. */
+  readonly times?: Int32Array;
 }
 
 /** One batch as typed arrays: `size` windows, row-major [size * T]. */
@@ -39,6 +47,14 @@ export interface Batch {
   readonly targets: Int32Array;
   readonly size: number;
   readonly maxLen: number;
+  /** [size * (T+1)] the windows' relative times, when the windows have them. */
+  readonly times?: Int32Array;
+}
+
+/** Options of buildWindows. */
+export interface WindowOptions {
+  /** Keep each window's times (TrainWindows.times) for a time-biased model. Default false. */
+  readonly times?: boolean;
 }
 
 /** Number of windows a sequence of n items gives: ceil((n-1) / T), 0 when n < 2. */
@@ -54,7 +70,7 @@ export function windowCount(n: number, maxLen: number): number {
  * //   inputs [0, 5] targets [0, 6]   (first, partial)
  * //   inputs [6, 7] targets [7, 8]   (ends at the end of the sequence)
  */
-export function buildWindows(train: Sequences, maxLen: number): TrainWindows {
+export function buildWindows(train: Sequences, maxLen: number, opts: WindowOptions = {}): TrainWindows {
   if (!Number.isInteger(maxLen) || maxLen < 1) throw new Error(`buildWindows: maxLen must be a positive integer, got ${maxLen}`);
   const { offsets, items, numUsers } = train;
   let count = 0;
@@ -62,6 +78,9 @@ export function buildWindows(train: Sequences, maxLen: number): TrainWindows {
   const inputs = new Int32Array(count * maxLen);
   const targets = new Int32Array(count * maxLen);
   const user = new Int32Array(count);
+  const times = opts.times ? new Int32Array(count * (maxLen + 1)) : undefined;
+  const raw = new Float64Array(maxLen + 1); // one window's times in seconds
+  if (times && train.times.length !== items.length) throw new Error(`buildWindows: ${items.length} items but ${train.times.length} times`);
   let w = 0;
   let numTargets = 0;
   for (let u = 0; u < numUsers; u++) {
@@ -79,12 +98,19 @@ export function buildWindows(train: Sequences, maxLen: number): TrainWindows {
         inputs[base + t] = items[start + firstTarget - 1 + t];
         targets[base + t] = items[start + firstTarget + t];
       }
+      if (times) {
+        // 3. The same slots' times, then the last target's time in column T, relative to the first.
+        raw.fill(0);
+        raw.set(train.times.subarray(start + firstTarget - 1, start + lastTarget), maxLen - len);
+        raw[maxLen] = train.times[start + lastTarget];
+        relativeRow(raw, 0, inputs, w * maxLen, maxLen, times, w * (maxLen + 1));
+      }
       user[w] = u;
       numTargets += len;
       w++;
     }
   }
-  return { inputs, targets, user, count, maxLen, numTargets };
+  return times ? { inputs, targets, user, count, maxLen, numTargets, times } : { inputs, targets, user, count, maxLen, numTargets };
 }
 
 /** Number of batches of one epoch: ceil(N / B) (the last partial batch is kept). */
@@ -104,12 +130,14 @@ export function gatherBatch(windows: TrainWindows, order: Int32Array, from: numb
   const T = windows.maxLen;
   const inputs = new Int32Array(size * T);
   const targets = new Int32Array(size * T);
+  const times = windows.times && new Int32Array(size * (T + 1));
   for (let b = 0; b < size; b++) {
     const w = order[from + b];
     inputs.set(windows.inputs.subarray(w * T, (w + 1) * T), b * T);
     targets.set(windows.targets.subarray(w * T, (w + 1) * T), b * T);
+    times?.set(windows.times!.subarray(w * (T + 1), (w + 1) * (T + 1)), b * (T + 1));
   }
-  return { inputs, targets, size, maxLen: T };
+  return times ? { inputs, targets, size, maxLen: T, times } : { inputs, targets, size, maxLen: T };
 }
 
 /**
@@ -125,8 +153,44 @@ export function* epochBatches(windows: TrainWindows, batchSize: number, seed: nu
   }
 }
 
-/** Tensors of a batch: inputs and targets [B, T] int32. The caller disposes them. */
-export function batchTensors(batch: Batch): { inputs: tf.Tensor2D; targets: tf.Tensor2D } {
+/** Largest int32: a gap beyond it (68 years in seconds) is clamped; its time bucket is 71 of 128. */
+const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * Times relative to each row's earliest item, rounded to int32 seconds: rows of T item slots
+ * (`items`, 0 = padding) and T + 1 times (`times`: the slots', then the predicted event's).
+ * Padding slots get 0; a row without items is relative to its last column.
+ * @example relativeTimes([0, 1e9, 1e9 + 60, 1e9 + 90], [0, 4, 7], 1, 3) // Int32Array [0, 0, 60, 90]
+ */
+export function relativeTimes(times: ArrayLike<number>, items: ArrayLike<number>, rows: number, maxLen: number): Int32Array {
+  const out = new Int32Array(rows * (maxLen + 1));
+  for (let r = 0; r < rows; r++) relativeRow(times, r * (maxLen + 1), items, r * maxLen, maxLen, out, r * (maxLen + 1));
+  return out;
+}
+
+/** One row of relativeTimes: times[t0 .. t0+T], items[i0 .. i0+T) -> out[o0 .. o0+T]. */
+function relativeRow(times: ArrayLike<number>, t0: number, items: ArrayLike<number>, i0: number, T: number, out: Int32Array, o0: number): void {
+  let origin = times[t0 + T];
+  for (let s = 0; s < T; s++) if (items[i0 + s] !== 0 && times[t0 + s] < origin) origin = times[t0 + s];
+  for (let s = 0; s <= T; s++) {
+    const isItem = s === T || items[i0 + s] !== 0;
+    out[o0 + s] = isItem ? Math.max(-INT32_MAX, Math.min(INT32_MAX, Math.round(times[t0 + s] - origin))) : 0;
+  }
+}
+
+/** A batch's timestamps [size * (T+1)] (relative int32 seconds), or undefined when it has no times. */
+export function batchTimestamps(batch: Batch): Int32Array | undefined {
+  return batch.times;
+}
+
+/**
+ * Tensors of a batch: inputs and targets [B, T] int32, and timestamps [B, T+1] int32 (relative
+ * seconds, batchTimestamps) when the batch has times. The caller disposes them.
+ */
+export function batchTensors(batch: Batch): { inputs: tf.Tensor2D; targets: tf.Tensor2D; timestamps?: tf.Tensor2D } {
   const shape: [number, number] = [batch.size, batch.maxLen];
-  return { inputs: tf.tensor2d(batch.inputs, shape, 'int32'), targets: tf.tensor2d(batch.targets, shape, 'int32') };
+  const inputs = tf.tensor2d(batch.inputs, shape, 'int32');
+  const targets = tf.tensor2d(batch.targets, shape, 'int32');
+  const ts = batchTimestamps(batch);
+  return ts ? { inputs, targets, timestamps: tf.tensor2d(ts, [batch.size, batch.maxLen + 1], 'int32') } : { inputs, targets };
 }

@@ -7,6 +7,13 @@
  *   target seen in no user's train part or validation target is dropped (set to 0). Validation
  *   targets are not filtered (the paper only filters test items).
  *
+ * - The held-out targets keep their times (validTime, testTime; NaN where there is no target),
+ *   which the models with a time bias read as the time of the event they predict.
+ *
+ * Event times (hasEventTimes): a split "has times" when it carries the held-out times and not
+ * every time in it is equal. A log without a clock (every row at one time) thus falls back to
+ * positions alone by itself; withoutTimes drops the times of a log whose clock means nothing.
+ *
  * Legend: U users (0-based), I items (1-based, 0 = "no target").
  */
 import type { LeaveOneOutSplit, Sequences } from './types';
@@ -48,6 +55,12 @@ export function splitLeaveOneOut(s: Sequences): LeaveOneOutSplit {
   }
   const seen = seenItems(s, trainEnd, valid);
   for (let u = 0; u < U; u++) if (!seen[test[u]]) test[u] = 0;
+  const validTime = new Float64Array(U).fill(NaN);
+  const testTime = new Float64Array(U).fill(NaN);
+  for (let u = 0; u < U; u++) {
+    if (valid[u] !== 0) validTime[u] = s.times[s.offsets[u + 1] - 2];
+    if (test[u] !== 0) testTime[u] = s.times[s.offsets[u + 1] - 1];
+  }
   const items = new Int32Array(trainOffsets[U]);
   const times = new Float64Array(trainOffsets[U]);
   for (let u = 0; u < U; u++) {
@@ -55,7 +68,38 @@ export function splitLeaveOneOut(s: Sequences): LeaveOneOutSplit {
     times.set(s.times.subarray(s.offsets[u], trainEnd[u]), trainOffsets[u]);
   }
   const train: Sequences = { offsets: trainOffsets, items, times, numUsers: U, numItems: s.numItems, vocab: s.vocab };
-  return { train, valid, test, numUsers: U, numItems: s.numItems, vocab: s.vocab };
+  return { train, valid, test, validTime, testTime, numUsers: U, numItems: s.numItems, vocab: s.vocab };
+}
+
+/** Memo of hasEventTimes (a split is immutable; evaluation asks once per epoch). */
+const timed = new WeakMap<LeaveOneOutSplit, boolean>();
+
+/**
+ * True when `split` carries the held-out times (validTime and testTime) and not every time in it
+ * (training items and held-out targets) is equal: then its times can feed a time bias.
+ * @example hasEventTimes(splitLeaveOneOut(s)) // false when every row of s has time 0
+ */
+export function hasEventTimes(split: LeaveOneOutSplit): boolean {
+  const known = timed.get(split);
+  if (known !== undefined) return known;
+  let first = NaN;
+  let differs = false;
+  const scan = (a: Float64Array) => {
+    for (let i = 0; i < a.length && !differs; i++) {
+      if (Number.isNaN(a[i])) continue;
+      if (Number.isNaN(first)) first = a[i];
+      else if (a[i] !== first) differs = true;
+    }
+  };
+  if (split.validTime && split.testTime) [split.train.times, split.validTime, split.testTime].forEach(scan);
+  timed.set(split, differs);
+  return differs;
+}
+
+/** The split without its held-out times: hasEventTimes is false, time-biased models use positions alone. */
+export function withoutTimes(split: LeaveOneOutSplit): LeaveOneOutSplit {
+  const { train, valid, test, numUsers, numItems, vocab } = split;
+  return { train, valid, test, numUsers, numItems, vocab };
 }
 
 /** Number of users with a non-zero target in `targets` (e.g. split.test). */

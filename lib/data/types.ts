@@ -61,6 +61,14 @@ export interface LeaveOneOutSplit {
   readonly valid: Int32Array;
   /** test[u] = test target of user u, 0 if none or dropped. Length numUsers. */
   readonly test: Int32Array;
+  /**
+   * Times of the held-out targets (train.times' clock): validTime[u] of valid[u], testTime[u] of
+   * test[u], NaN where the target is 0. Set by splitLeaveOneOut; absent on splits built from inputs
+   * without times (custom inputs, shared worker copies of untimed runs): such a split has no event
+   * times (split.ts hasEventTimes), and models with a time bias run on positions alone.
+   */
+  readonly validTime?: Float64Array;
+  readonly testTime?: Float64Array;
   readonly numUsers: number;
   readonly numItems: number;
   readonly vocab: Vocab;

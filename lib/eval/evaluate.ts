@@ -14,11 +14,16 @@
  * the loss is always over all I items, unmasked. Ranks and top-k lists follow rank.ts
  * (score desc, id asc, NaN as -Infinity); a NaN score makes that user's loss (and the mean)
  * NaN, so a broken model shows in the loss rather than hiding in the ranks.
+ * Times: a model whose config says `usesTime: true` (HSTU, FuXi-alpha) gets each history's times
+ * and its target's time (histories.ts buildHistoryTimes) as ForwardOptions.timestamps when the
+ * split has event times (lib/data/split.ts hasEventTimes), as in training (lib/train/train.ts
+ * feedsTimes); otherwise it runs on positions alone. Other models never see timestamps.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { SeqModel } from '../models/types';
 import type { EvalSplit, LeaveOneOutSplit } from '../data/types';
-import { buildHistories, evalUsers, historyItems, targetsOf } from './histories';
+import { hasEventTimes } from '../data/split';
+import { buildHistories, buildHistoryTimes, evalUsers, historyItems, targetsOf } from './histories';
 import { coverage, hitRate, ndcg } from './metrics';
 import { rankOfTarget, topKItems } from './rank';
 
@@ -100,6 +105,8 @@ interface Plan {
   readonly listWidth: number;
   /** Width returned to the caller (0 = none). */
   readonly keepWidth: number;
+  /** Feed the histories' times (see the header). */
+  readonly timed: boolean;
 }
 
 function positiveInt(name: string, v: number): number {
@@ -129,6 +136,7 @@ function makePlan(model: SeqModel, split: LeaveOneOutSplit, opts: EvalOptions): 
     which, users, targets, ks, coverageKs, maxLen, batchSize, listWidth,
     maskSeen: opts.maskSeen ?? EVAL_DEFAULTS.maskSeen,
     keepWidth: Math.min(split.numItems, keepAsked),
+    timed: model.config.usesTime === true && hasEventTimes(split), // the rule of lib/train/train.ts feedsTimes
   };
 }
 
@@ -146,11 +154,12 @@ function outputWeights(model: SeqModel, numItems: number): { tableT: tf.Tensor2D
   return { tableT, bias };
 }
 
-/** Hidden state at the last slot [B, D] for one batch of histories [B * T]. */
-function lastHidden(model: SeqModel, hist: Int32Array, b: number, maxLen: number): tf.Tensor2D {
+/** Hidden state at the last slot [B, D] for one batch of histories [B * T] (and their times [B * (T+1)]). */
+function lastHidden(model: SeqModel, hist: Int32Array, b: number, maxLen: number, times?: Int32Array): tf.Tensor2D {
   return tf.tidy(() => {
     const seqs = tf.tensor2d(hist, [b, maxLen], 'int32'); // [B, T]
-    const h = model.encode(seqs, { isTraining: false }); // [B, T, D]
+    const opts = times ? { isTraining: false, timestamps: tf.tensor2d(times, [b, maxLen + 1], 'int32') } : { isTraining: false }; // [B, T+1]
+    const h = model.encode(seqs, opts); // [B, T, D]
     const dim = h.shape[2];
     return h.slice([0, maxLen - 1, 0], [b, 1, dim]).reshape([b, dim]) as tf.Tensor2D; // [B, D]
   });
@@ -236,8 +245,10 @@ export async function evaluateModel(model: SeqModel, split: LeaveOneOutSplit, op
     for (let start = 0; start < n; start += plan.batchSize) {
       const b = Math.min(plan.batchSize, n - start);
       const t0 = performance.now();
-      const hist = buildHistories(split, plan.users.subarray(start, start + b), plan.which, plan.maxLen);
-      const last = lastHidden(model, hist, b, plan.maxLen);
+      const users = plan.users.subarray(start, start + b);
+      const hist = buildHistories(split, users, plan.which, plan.maxLen);
+      const times = plan.timed ? buildHistoryTimes(split, users, plan.which, plan.maxLen) : undefined;
+      const last = lastHidden(model, hist, b, plan.maxLen, times);
       const t1 = performance.now();
       const batch = await scoreBatch(last, w).finally(() => last.dispose());
       const t2 = performance.now();

@@ -6,8 +6,13 @@
  * Histories are LEFT-padded with item 0 and truncated to the last maxLen items, so the most
  * recent item sits in slot maxLen - 1 (the SeqModel input convention).
  *
- * Shapes: n users, T = maxLen. Output [n * T] row-major.
+ * For models fed times (evaluate.ts), buildHistoryTimes gives each history row's times in the
+ * same right-aligned layout plus one last column, the time of the target (the event the last slot
+ * predicts), as int32 seconds relative to the row's earliest item (lib/data/batch.ts relativeTimes).
+ *
+ * Shapes: n users, T = maxLen. Output [n * T] row-major; times [n * (T+1)].
  */
+import { relativeTimes } from '../data/batch';
 import type { EvalSplit, LeaveOneOutSplit } from '../data/types';
 
 /** The held-out target array of a split: valid[u] or test[u] (0 = no target). */
@@ -74,4 +79,32 @@ export function buildHistories(split: LeaveOneOutSplit, users: Int32Array, which
     for (let i = offsets[u + 1] - 1; i >= offsets[u] && pos > r * maxLen; i--) out[--pos] = items[i];
   }
   return out;
+}
+
+/**
+ * Times of the rows of buildHistories(split, users, which, maxLen), [users.length * (maxLen + 1)]:
+ * the history slots' times right-aligned (0 at padding), then the target's time (validTime[u] or
+ * testTime[u]), all in int32 seconds relative to the row's earliest item.
+ * @throws RangeError when the split has no held-out times, maxLen < 1 or a user id is out of range
+ * @example
+ * // train[0] = [3, 5] at times [100, 160], valid[0] = 7 at 400, test[0] at 1000, maxLen 4:
+ * buildHistoryTimes(split, Int32Array.of(0), 'valid', 4) // [0, 0, 0, 60, 300]
+ * buildHistoryTimes(split, Int32Array.of(0), 'test', 4)  // [0, 0, 60, 300, 900]
+ */
+export function buildHistoryTimes(split: LeaveOneOutSplit, users: Int32Array, which: EvalSplit, maxLen: number): Int32Array {
+  const hist = buildHistories(split, users, which, maxLen); // checks maxLen and the users
+  const { validTime, testTime } = split;
+  if (!validTime || !testTime) throw new RangeError('buildHistoryTimes: the split has no held-out times (validTime, testTime); build it with splitLeaveOneOut');
+  const T = maxLen;
+  const raw = new Float64Array(users.length * (T + 1));
+  const { offsets, times } = split.train;
+  for (let r = 0; r < users.length; r++) {
+    const u = users[r];
+    const row = r * (T + 1);
+    raw[row + T] = which === 'valid' ? validTime[u] : testTime[u];
+    let pos = row + T;
+    if (which === 'test' && split.valid[u] !== 0) raw[--pos] = validTime[u];
+    for (let i = offsets[u + 1] - 1; i >= offsets[u] && pos > row; i--) raw[--pos] = times[i];
+  }
+  return relativeTimes(raw, hist, users.length, T);
 }

@@ -26,7 +26,8 @@
  * rab_pos and rab_time are HSTU's (hstu.ts header): w_p [2·maxLen - 1], w_t [129] over the buckets
  * floor(ln(max(|dt|, 1)) / 0.301) of query time minus key time, per layer. Timestamps come in
  * ForwardOptions.timestamps; without them (the authors' code requires them) the temporal channel
- * is 0 (w_t gets no gradient) and the model runs on positions and semantics alone.
+ * is 0 (w_t gets no gradient) and the model runs on positions and semantics alone. usesTime and
+ * which data feed times: as HSTU (hstu.ts header, "Where the times come from").
  * Causality: slot t depends on the items at slots <= t and on the times at slots <= t + 1.
  * Dropout: per-layer rates (the run's, as LSRM) at both FFN sites; embDropout on the input.
  * Init (the authors'): as HSTU for E, P, W_U..W_K, w_p, w_t; W_0..W_3 Xavier-uniform,
@@ -67,6 +68,7 @@ export const FUXI_DEFAULTS = {
   dropout: [0.2, 0.2] as readonly number[],
   embDropout: 0.2,
   temperature: 0.05,
+  usesTime: true,
 } as const;
 
 const RMS_EPS = 1e-6;
@@ -190,7 +192,7 @@ function block(x: tf.Tensor2D, b: FuxiBlock, c: FuxiConfig, ctx: PassContext, sc
 
 function encode(p: FuxiParams, c: FuxiConfig, seqs: tf.Tensor2D, opts: ForwardOptions): tf.Tensor3D {
   const [B, T] = seqs.shape;
-  const ctx = passContext('fuxi', seqs, c.maxLen, opts.timestamps);
+  const ctx = passContext('fuxi', seqs, c.maxLen, c.usesTime ? opts.timestamps : undefined);
   const scale = tf.mul(ctx.allowed, 1 / c.maxLen) as tf.Tensor4D; // [B, 1, T, T]
   let x = embedInput(p.itemEmb as tf.Tensor2D, p.posEmb as tf.Tensor2D, seqs, ctx, c.embDropout, opts); // [M, D]
   p.blocks.forEach((b, l) => {

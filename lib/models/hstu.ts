@@ -31,6 +31,23 @@
  * (seconds). Without them rab_time is left out (w_t gets no gradient): positions alone.
  * Causality: slot t depends on the items at slots <= t and on the times at slots <= t + 1.
  *
+ * Where the times come from (shared with fuxi.ts). The config field usesTime (default true) tells
+ * the trainer and the evaluator to feed timestamps (lib/train/train.ts feedsTimes, lib/eval/
+ * evaluate.ts): each window's or history's times, then the time of the target it predicts, as
+ * int32 seconds relative to the row's earliest item (lib/data/batch.ts). They do so when the split
+ * has event times (lib/data/split.ts hasEventTimes: held-out times kept and not every time equal);
+ * otherwise, and with usesTime false (timestamps then ignored), the model runs on positions alone.
+ * Real clocks: MovieLens (Unix seconds of the rating), Amazon (unixReviewTime, day resolution, so
+ * same-day events share bucket 0) and any CSV / atomic file whose time column is a clock; the
+ * synthetic teacher's times are a real clock too, but its gaps are random and independent of the
+ * items, so the time bias has nothing to learn there. No clock: a `sasrec:` file's times are each
+ * user's line ranks (0, 1, 2, ...), so the time bias would see distances in interactions, a second
+ * positional signal; run such data with the data spec's `times: false` (lib/runs/build.ts), which
+ * drops the times, as do custom inputs (lib/eval/custom-inputs.ts). A log whose times are all
+ * equal falls back by itself. Whether times are fed is thus fixed by the model kind (a run spec
+ * cannot set usesTime: the kind's default holds) and the data spec, both in the run key; it is not
+ * a key of its own.
+ *
  * Dropout: per-layer rates (the run's layer-wise rates, as LSRM) on Y before W_o (the authors'
  * linear_dropout_rate) and embDropout on the input (their dropout_rate); they use 0.2 for both.
  * Init (the authors'): E ~ N(0, 0.02²) and P ~ N(0, 1/D) (theirs truncated), W_U..W_K ~ N(0, 0.02²),
@@ -65,6 +82,8 @@ export interface HstuConfig {
   readonly embDropout: number;
   /** Temperature τ of the cosine logits. */
   readonly temperature: number;
+  /** The time bias is on: the trainer and evaluator feed timestamps (header). false: positions alone. */
+  readonly usesTime: boolean;
 }
 
 /** Defaults: the lab's 2 x 64 shape (LSRM's), the authors' dropout and temperature. */
@@ -78,6 +97,7 @@ export const HSTU_DEFAULTS = {
   dropout: [0.2, 0.2] as readonly number[],
   embDropout: 0.2,
   temperature: 0.05, // train_fn.temperature of every published config
+  usesTime: true, // the authors' rel_bias: positions and time
 } as const;
 
 /** The authors' time buckets: floor(ln(max(|dt|, 1)) / 0.301), clamped to 128 (129 weights). */
@@ -112,6 +132,7 @@ export function fillAttentionConfig<C extends AttentionConfig>(kind: string, def
   checkRates(kind, 'dropout', c.dropout, c.numLayers);
   checkRate(kind, 'embDropout', c.embDropout);
   checkPositive(kind, 'temperature', c.temperature);
+  if (typeof c.usesTime !== 'boolean') throw new ConfigError(kind, 'usesTime', c.usesTime, 'true or false');
   return c;
 }
 
@@ -344,7 +365,7 @@ function block(x: tf.Tensor2D, b: HstuBlock, c: HstuConfig, ctx: PassContext, sc
 
 function encode(p: HstuParams, c: HstuConfig, seqs: tf.Tensor2D, opts: ForwardOptions): tf.Tensor3D {
   const [B, T] = seqs.shape;
-  const ctx = passContext('hstu', seqs, c.maxLen, opts.timestamps);
+  const ctx = passContext('hstu', seqs, c.maxLen, c.usesTime ? opts.timestamps : undefined);
   const scale = tf.mul(ctx.allowed, 1 / c.maxLen) as tf.Tensor4D; // [B, 1, T, T]
   let x = embedInput(p.itemEmb as tf.Tensor2D, p.posEmb as tf.Tensor2D, seqs, ctx, c.embDropout, opts); // [M, D]
   p.blocks.forEach((b, l) => {
@@ -369,10 +390,10 @@ export function createHstu(input: ConfigInput<HstuConfig>, seed: number): SeqMod
   });
 }
 
-/** `2 heads` or `2 heads, dqk 16, dv 32` when the per-head widths are not dim / numHeads. */
+/** `2 heads` or `2 heads, dqk 16, dv 32` when the per-head widths are not dim / numHeads; `, no time bias` when usesTime is false. */
 export function headsText(c: AttentionConfig): string {
   const even = c.qkDim * c.numHeads === c.dim && c.vDim * c.numHeads === c.dim;
-  return `${c.numHeads} head${c.numHeads === 1 ? '' : 's'}${even ? '' : `, dqk ${c.qkDim}, dv ${c.vDim}`}`;
+  return `${c.numHeads} head${c.numHeads === 1 ? '' : 's'}${even ? '' : `, dqk ${c.qkDim}, dv ${c.vDim}`}${c.usesTime ? '' : ', no time bias'}`;
 }
 
 /** The registry entry (lib/models/index.ts). */

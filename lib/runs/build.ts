@@ -12,7 +12,7 @@
 import { loadSource } from '../data/load';
 import { checkTrainable, prepareData } from '../data/pipeline';
 import { holdOutUsers } from '../data/holdout';
-import { splitLeaveOneOut } from '../data/split';
+import { splitLeaveOneOut, withoutTimes } from '../data/split';
 import { ValidationError } from '../util/errors';
 import { deriveSeed } from '../util/rng';
 import { evaluateModel } from '../eval/evaluate';
@@ -36,6 +36,13 @@ export interface DataSpec {
    * sequences, so the split has no train item, valid or test target of theirs. Absent = none.
    */
   readonly holdOutUsers?: { readonly fraction: number; readonly seed: number };
+  /**
+   * false: the data's times are not a clock (a `sasrec:` file's line ranks), so they are dropped
+   * from the split (lib/data/split.ts withoutTimes) and models with a time bias (HSTU, FuXi-alpha)
+   * run on positions alone. Absent = the times are used where a model reads them. No other model
+   * reads times: for them this changes nothing but the run key.
+   */
+  readonly times?: false;
 }
 
 /**
@@ -58,10 +65,20 @@ export async function prepareSplit(data: DataSpec): Promise<LeaveOneOutSplit> {
 
 /**
  * The split of loaded interactions under a spec: k-core, sequences, then the hold-out of
- * data.holdOutUsers (after the k-core, ids and counts kept), then leave-one-out; checked for
- * training (no users left, or no test users: a DataError with the reason and the fix).
+ * data.holdOutUsers (after the k-core, ids and counts kept), then leave-one-out, without its
+ * times when data.times is false; checked for training (no users left, or no test users: a
+ * DataError with the reason and the fix).
  */
 export function trainableSplit(interactions: Interactions, data: DataSpec): LeaveOneOutSplit {
+  if (data.times !== undefined && data.times !== false) {
+    throw new ValidationError('data.times', data.times, 'false (or absent)', 'Leave it out to use the data\'s times, or set false for data without a clock (sasrec: files)');
+  }
+  const split = heldOutSplit(interactions, data);
+  return data.times === false ? withoutTimes(split) : split;
+}
+
+/** trainableSplit before data.times: k-core, sequences, hold-out, leave-one-out, checks. */
+function heldOutSplit(interactions: Interactions, data: DataSpec): LeaveOneOutSplit {
   const prepared = prepareData({ interactions, core: data.core });
   checkTrainable(interactions, prepared, data.core);
   if (data.holdOutUsers === undefined) return prepared.split;

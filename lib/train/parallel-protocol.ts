@@ -9,13 +9,15 @@
  * request and bumps a version, a worker reads it when the version changed. Each worker thread
  * has its own `grads` region of the same layout, which it fills with the gradient of its share
  * and the main thread sums. The split, when given, is shared once (offsets, items and the two
- * target arrays; times and raw ids stay behind, evaluation does not read them).
+ * target arrays; raw ids stay behind, evaluation does not read them; the times too, unless the
+ * model is fed them: then train times and held-out times are shared as well). A share of a batch
+ * carries its rows' timestamps when the batch has them.
  *
  * Shapes: B batch, T = maxLen, b rows of one share.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LeaveOneOutSplit } from '../data/types';
-import type { SeqModel } from '../models/types';
+import type { ForwardOptions, SeqModel } from '../models/types';
 import type { BackendName } from '../ops/backend';
 import { withBatchShare } from '../ops/ops';
 import type { LossFn } from './train';
@@ -54,6 +56,8 @@ export interface SharedSplit {
   readonly test: Int32Array;
   readonly numUsers: number;
   readonly numItems: number;
+  /** Train times and held-out times, only for a model fed times (shareSplit's `times`). */
+  readonly times?: { readonly train: Float64Array; readonly valid: Float64Array; readonly test: Float64Array };
 }
 
 /** One share of a batch: rows [from, from + rows) of B, their windows, and the loss weight. */
@@ -68,6 +72,8 @@ export interface ShareTask {
   readonly scale: number;
   /** Dropout seed of the step (the same for every share; see withBatchShare). */
   readonly seed: number;
+  /** [rows * (T+1)] the rows' timestamps (lib/data/batch.ts batchTimestamps), when the batch has times. */
+  readonly timestamps?: Int32Array;
 }
 
 /** workerData of a replica thread. */
@@ -124,24 +130,30 @@ export function slotMismatch(expected: readonly VarSlot[], got: readonly VarSlot
   return undefined;
 }
 
-/** Copy an Int32Array onto shared memory. */
-function shared(a: Int32Array): Int32Array {
-  const out = new Int32Array(new SharedArrayBuffer(a.byteLength));
+/** Copy a typed array onto shared memory. */
+function shared<A extends Int32Array | Float64Array>(a: A): A {
+  const out = new (a.constructor as new (b: SharedArrayBuffer) => A)(new SharedArrayBuffer(a.byteLength));
   out.set(a);
   return out;
 }
 
-/** The part of a split evaluation reads, on shared memory (one copy for every worker). */
-export function shareSplit(split: LeaveOneOutSplit): SharedSplit {
-  const { train, valid, test, numUsers, numItems } = split;
-  return { offsets: shared(train.offsets), items: shared(train.items), valid: shared(valid), test: shared(test), numUsers, numItems };
+/**
+ * The part of a split evaluation reads, on shared memory (one copy for every worker); with
+ * `times` (a model fed times) also the train and held-out times, when the split has them.
+ */
+export function shareSplit(split: LeaveOneOutSplit, opts: { readonly times?: boolean } = {}): SharedSplit {
+  const { train, valid, test, validTime, testTime, numUsers, numItems } = split;
+  const base = { offsets: shared(train.offsets), items: shared(train.items), valid: shared(valid), test: shared(test), numUsers, numItems };
+  if (!opts.times || !validTime || !testTime) return base;
+  return { ...base, times: { train: shared(train.times), valid: shared(validTime), test: shared(testTime) } };
 }
 
-/** A LeaveOneOutSplit over a shared split (no times, no raw ids). */
+/** A LeaveOneOutSplit over a shared split (no raw ids; times when they were shared). */
 export function splitOfShared(s: SharedSplit): LeaveOneOutSplit {
   const vocab = { userIds: [], itemIds: [] };
-  const train = { offsets: s.offsets, items: s.items, times: new Float64Array(0), numUsers: s.numUsers, numItems: s.numItems, vocab };
-  return { train, valid: s.valid, test: s.test, numUsers: s.numUsers, numItems: s.numItems, vocab };
+  const train = { offsets: s.offsets, items: s.items, times: s.times?.train ?? new Float64Array(0), numUsers: s.numUsers, numItems: s.numItems, vocab };
+  const base = { train, valid: s.valid, test: s.test, numUsers: s.numUsers, numItems: s.numItems, vocab };
+  return s.times ? { ...base, validTime: s.times.valid, testTime: s.times.test } : base;
 }
 
 /** The export `ref` names, which must be a function. @throws Error naming the module and export */
@@ -161,7 +173,10 @@ export function shareGradients(model: SeqModel, lossFn: LossFn, slots: readonly 
   return tf.tidy(() => {
     const inputs = tf.tensor2d(share.inputs, [share.rows, share.maxLen], 'int32'); // [b, T]
     const targets = tf.tensor2d(share.targets, [share.rows, share.maxLen], 'int32'); // [b, T]
-    const f = () => withBatchShare(share, () => tf.mul(lossFn(model, inputs, targets, { isTraining: true, seed: share.seed }), share.scale) as tf.Scalar);
+    const opts: ForwardOptions = share.timestamps
+      ? { isTraining: true, seed: share.seed, timestamps: tf.tensor2d(share.timestamps, [share.rows, share.maxLen + 1], 'int32') } // [b, T+1]
+      : { isTraining: true, seed: share.seed };
+    const f = () => withBatchShare(share, () => tf.mul(lossFn(model, inputs, targets, opts), share.scale) as tf.Scalar);
     const { value, grads } = tf.variableGrads(f, vars);
     slots.forEach((s, i) => {
       const g = grads[vars[i].name]; // absent for a variable the loss does not reach

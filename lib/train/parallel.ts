@@ -4,7 +4,8 @@
  * runs one thread per backend). Each step:
  *   1. the main thread writes the weights into shared memory (./parallel-protocol.ts);
  *   2. the batch is cut into N shares of consecutive rows (sizes differ by at most one); share k
- *      goes to thread k, share 0 stays on the main thread;
+ *      goes to thread k, share 0 stays on the main thread; a batch with times (a time-biased
+ *      model, train.ts) hands each share its rows of the batch's timestamps;
  *   3. every replica computes the gradient of n_k / n x (mean loss of its share), where n_k are
  *      the share's target slots and n the batch's: the batch loss is a mean over target slots,
  *      so these gradients sum to the whole-batch gradient;
@@ -25,12 +26,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Batch } from '../data/batch';
+import { batchTimestamps, type Batch } from '../data/batch';
 import type { LeaveOneOutSplit } from '../data/types';
 import type { SeqModel } from '../models/types';
 import type { BackendName } from '../ops/backend';
 import { shareGradients, shareSplit, slotsSize, varSlots, type FnRef, type ReplicaRecipe, type Reply, type Request, type RequestBody, type ShareTask, type VarSlot, type WorkerInit } from './parallel-protocol';
-import type { LossFn } from './train';
+import { feedsTimes, type LossFn } from './train';
 
 export type { FnRef, ReplicaRecipe } from './parallel-protocol';
 
@@ -145,11 +146,12 @@ function startThread(init: WorkerInit, grads: Float32Array): { thread: Thread; r
   return { thread: { worker, grads, send }, ready };
 }
 
-/** The rows of a share as a ShareTask. */
-function shareTask(batch: Batch, s: BatchShareRows, total: number, seed: number): ShareTask {
+/** The rows of a share as a ShareTask; `timestamps` [B * (T+1)] are the whole batch's, when it has times. */
+function shareTask(batch: Batch, s: BatchShareRows, total: number, seed: number, timestamps?: Int32Array): ShareTask {
   const T = batch.maxLen;
   const part = (a: Int32Array) => a.slice(s.from * T, (s.from + s.rows) * T);
-  return { from: s.from, rows: s.rows, maxLen: T, inputs: part(batch.inputs), targets: part(batch.targets), scale: s.targets / total, seed };
+  const task = { from: s.from, rows: s.rows, maxLen: T, inputs: part(batch.inputs), targets: part(batch.targets), scale: s.targets / total, seed };
+  return timestamps ? { ...task, timestamps: timestamps.slice(s.from * (T + 1), (s.from + s.rows) * (T + 1)) } : task;
 }
 
 /**
@@ -162,7 +164,7 @@ export async function startReplicaPool(model: SeqModel, opts: PoolOptions): Prom
   const slots = varSlots(model.variables);
   const floats = slotsSize(slots);
   const weights = new Float32Array(new SharedArrayBuffer(4 * floats));
-  const split = opts.split && opts.size > 1 ? shareSplit(opts.split) : undefined;
+  const split = opts.split && opts.size > 1 ? shareSplit(opts.split, { times: feedsTimes(model, opts.split) }) : undefined;
   const threads: Thread[] = [];
   const starts: Promise<void>[] = [];
   for (let index = 1; index < opts.size; index++) {
@@ -197,12 +199,13 @@ function makePool(size: number, slots: readonly VarSlot[], weights: Float32Array
       const total = shares.reduce((n, s) => n + s.targets, 0);
       if (total === 0) throw new Error('a batch without targets (every target is padding)');
       const v = size > 1 ? publish(model) : version;
+      const ts = batchTimestamps(batch); // relative per row, so a share's rows are a slice
       // Shares without targets add nothing (the loss of no slot is not defined).
       const replies = shares.slice(1).map((s, k) =>
-        s.targets === 0 ? undefined : threads[k].send({ type: 'step', version: v, share: shareTask(batch, s, total, seed) }));
+        s.targets === 0 ? undefined : threads[k].send({ type: 'step', version: v, share: shareTask(batch, s, total, seed, ts) }));
       let loss = 0;
       try {
-        if (shares[0].targets > 0) loss += shareGradients(model, lossFn, slots, shareTask(batch, shares[0], total, seed), sum);
+        if (shares[0].targets > 0) loss += shareGradients(model, lossFn, slots, shareTask(batch, shares[0], total, seed, ts), sum);
         else sum.fill(0);
       } catch (err) {
         for (const r of replies) r?.catch(() => undefined); // this error is the one to report

@@ -20,6 +20,12 @@
  * deriveSeed(seed, e), the dropout of step s by deriveSeed(seed, DROPOUT_STREAM, s). A run resumed
  * from the state saved after an epoch is therefore bit-identical to an uninterrupted one.
  *
+ * Times: a model whose config says `usesTime: true` (HSTU, FuXi-alpha: a time bias) trains on
+ * windows that carry their times, and every step passes ForwardOptions.timestamps ([B, T+1] int32
+ * seconds relative to each row's earliest item, the last column the time of the event the last
+ * slot predicts), when the split has event times (lib/data/split.ts hasEventTimes). Otherwise, and
+ * for every other model, batches, tensors and options are exactly those of a run without times.
+ *
  * With a gradient pool (hooks.pool, ./parallel.ts) the gradient of each batch is computed by N
  * replicas on shares of its rows and summed before the same optimizer step; every share draws its
  * rows' part of the step's dropout masks. Without one (or N = 1) the step is the one-thread step.
@@ -30,6 +36,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ForwardOptions, SeqModel } from '../models/types';
 import type { EvalSplit, LeaveOneOutSplit } from '../data/types';
 import { batchTensors, batchesPerEpoch, buildWindows, epochBatches, type Batch, type TrainWindows } from '../data/batch';
+import { hasEventTimes } from '../data/split';
 import { deriveSeed } from '../util/rng';
 import { learningRate, type LrSchedule } from './schedule';
 import { createOptimizer, type OptimizerPhase, type OptimizerScalars, type SwitchingOptimizer } from './optimizer';
@@ -133,18 +140,27 @@ function countTargets(batch: Batch): number {
   return n;
 }
 
+/**
+ * Does `model` train on event times from `split`? Its config says `usesTime: true` (a time bias)
+ * and the split has event times (not all equal; lib/data/split.ts).
+ */
+export function feedsTimes(model: SeqModel, split: LeaveOneOutSplit): boolean {
+  return model.config.usesTime === true && hasEventTimes(split);
+}
+
 /** One optimizer step on one batch in this thread; returns the batch's mean loss. */
 export function trainStep(model: SeqModel, opt: SwitchingOptimizer, lossFn: LossFn, batch: Batch, lr: number, seed: number): number {
-  const { inputs, targets } = batchTensors(batch); // [B, T] each
+  const { inputs, targets, timestamps } = batchTensors(batch); // [B, T] each; [B, T+1] when the batch has times
+  const opts: ForwardOptions = timestamps ? { isTraining: true, seed, timestamps } : { isTraining: true, seed };
   const names = [...model.variables.keys()];
   const vars = [...model.variables.values()];
   const lossT = tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(() => lossFn(model, inputs, targets, { isTraining: true, seed }), vars);
+    const { value, grads } = tf.variableGrads(() => lossFn(model, inputs, targets, opts), vars);
     opt.apply(new Map(names.map((n, i) => [n, grads[vars[i].name]])), lr);
     return value;
   });
   const loss = lossT.dataSync()[0];
-  tf.dispose([lossT, inputs, targets]);
+  tf.dispose(timestamps ? [lossT, inputs, targets, timestamps] : [lossT, inputs, targets]);
   return loss;
 }
 
@@ -238,7 +254,7 @@ function nextState(s: TrainState, value: number, metrics: Record<string, number>
 export async function trainModel(model: SeqModel, split: LeaveOneOutSplit, config: Partial<TrainConfig>, hooks: TrainHooks): Promise<TrainResult> {
   const c = checkTrainConfig({ ...TRAIN_DEFAULTS, ...config });
   const maxLen = Number(model.config.maxLen);
-  const windows = buildWindows(split.train, maxLen);
+  const windows = buildWindows(split.train, maxLen, { times: feedsTimes(model, split) });
   if (windows.count === 0) throw new Error('trainModel: no training targets (every user has fewer than 2 training items)');
   const nb = batchesPerEpoch(windows, c.batchSize);
   const patience = patienceEpochs(c, nb);

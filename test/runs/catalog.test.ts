@@ -15,8 +15,8 @@ test('runLabel: model LxD, data, the settings that differ from the defaults, see
   // Smoke presets: a short sequence length and a small budget show; 2 heads is LSRM's default.
   assert.equal(runLabel(runConfig({ maxLen: 20, numHeads: 4 }, { epochs: 2, batchSize: 32, patience: 1 }, 'synthetic:smoke')), 'lsrm 2x64 synthetic:smoke heads=4 len=20 bs=32 ep=2 pat=1 seed 0');
   // GRU4Rec reads no heads; a k-core and a file source read as names, never as paths.
-  const gru = runConfig({ kind: 'gru4rec', dim: 32, numHeads: 8 }, { selectBy: 'NDCG@10', dropoutTop: 0.4, weightDecay: 0.01 }, 'atomic:/data/x/amazon-beauty.inter');
-  assert.equal(runLabel({ ...gru, data: { ...gru.data, core: 30 } }), 'gru4rec 2x32 amazon-beauty 30-core select=NDCG@10 drop=0.3-0.4 weightDecay=0.01 seed 0');
+  const gru = runConfig({ kind: 'gru4rec', dim: 32, numHeads: 8 }, { selectBy: 'loss', dropoutTop: 0.4, weightDecay: 0.01 }, 'atomic:/data/x/amazon-beauty.inter');
+  assert.equal(runLabel({ ...gru, data: { ...gru.data, core: 30 } }), 'gru4rec 2x32 amazon-beauty 30-core select=loss drop=0.3-0.4 weightDecay=0.01 seed 0');
 });
 
 test('readCatalog: one entry per run folder with state, note, metrics and wall time', () => {
@@ -33,13 +33,14 @@ test('readCatalog: one entry per run folder with state, note, metrics and wall t
   assert.equal(done.dir, dirs.done);
   assert.match(done.hash!, /^[0-9a-f]{10}$/);
   assert.ok(done.key.endsWith(`-${done.hash}`));
-  assert.deepEqual(done.bestValid, { metric: 'loss', value: 5.8, epoch: 2 });
+  // Selection by the default, validation NDCG@10: the result's best epoch and its validation value.
+  assert.deepEqual(done.bestValid, { metric: 'NDCG@10', value: 0.05, epoch: 2 });
   assert.equal(done.test!['NDCG@10'], 0.04);
   assert.deepEqual([done.epochs, done.wallMs, done.note], [3, 30_000, 'stopped by epochs']);
   const running = by('running');
   assert.equal(running.state, 'running');
   assert.equal(running.note, `pid ${process.pid} on ${hostname()}, 2 epochs done`);
-  assert.deepEqual([running.epochs, running.wallMs, running.bestValid], [2, 20_000, { metric: 'loss', value: 5.8, epoch: 2 }]);
+  assert.deepEqual([running.epochs, running.wallMs, running.bestValid], [2, 20_000, { metric: 'NDCG@10', value: 0.03 + 0.01 * 1, epoch: 2 }]);
   const failed = by('failed');
   assert.equal(failed.state, 'failed');
   assert.equal(failed.note, 'NaN loss at step 12; resumable after epoch 1');
@@ -139,7 +140,7 @@ test('a run trained by trainRun is running while it trains, then done with its r
   assert.equal(entry.state, 'done');
   assert.equal(entry.label, 'lsrm 1x8 synthetic:smoke heads=1 len=5 lr=0.05 bs=16 ep=2 pat=1 warmupMinSteps=0 seed 5');
   assert.deepEqual([entry.epochs, entry.curve.length, entry.wallMs], [2, 2, r.wallMs]);
-  assert.deepEqual(entry.bestValid, { metric: 'loss', value: r.metrics.valid.loss, epoch: r.bestEpoch });
+  assert.deepEqual(entry.bestValid, { metric: 'NDCG@10', value: r.metrics.valid['NDCG@10'], epoch: r.bestEpoch });
   assert.deepEqual(entry.test, r.metrics.test);
-  assert.equal(entry.bestValid!.value, entry.curve[r.bestEpoch - 1].validLoss);
+  assert.equal(entry.bestValid!.value, entry.curve[r.bestEpoch - 1].validNdcg10);
 });
