@@ -31,8 +31,6 @@
  * .plotly.json (the plotly spec, which plot/save.ts writes as <id>.json: moved aside so that
  * <id>.json is the artefact the issue names). Scale cpu: figures/; others: figures/<scale>/.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { generateSyntheticWithInfo, SYNTHETIC_PRESETS } from '../data/synthetic';
 import { parseSourceSpec } from '../data/source';
 import { nonEmbeddingParams } from '../models/params';
@@ -41,10 +39,9 @@ import { trainInStore, type TrainInStoreOptions } from '../runs/in-store';
 import { fitWithHoldout, type HoldoutResult } from '../scaling/predict';
 import { sweepRunOf, type SweepRun } from '../sweep/spec';
 import type { TrainConfig } from '../train/train-config';
-import { figuresDirFor, saveFigure, writeIfChanged, type SavedFiles } from '../plot/save';
-import { toCsv, toMarkdown } from '../plot/table';
+import { figuresDirFor, type SavedFiles } from '../plot/save';
 import type { Figure } from '../plot/theme';
-import { runFigureSweep, type FigureEntry, type FigureOutput, type PendingOutput, type ProduceOptions, type WaitingSweep } from './figure';
+import { runFigureSweep, saveFigureOutput, type FigureEntry, type FigureOutput, type PendingOutput, type ProduceOptions, type WaitingSweep } from './figure';
 import { fig2aFigure, FIG_2A_COLUMNS, fitRecord, type Fig2aRow, type FitRecord } from './fig-2a-figure';
 import { DEFAULT_SCALE, SCALES, type DataChoice, type LadderRung, type MiniatureScale, type ScalePreset } from './scale';
 import { checkSeeds, meanFields } from './seeds';
@@ -186,16 +183,7 @@ export function fig2aSummary(a: Fig2aArtefact): string[] {
 
 /** Save the figure (plotly spec moved to <id>.plotly.json), the points table and the artefact JSON. */
 async function saveAll(fig: Figure, rows: readonly Fig2aRow[], artefact: Fig2aArtefact, dir: string, opts: ProduceOptions): Promise<SavedFiles> {
-  const id = FIGURE.id;
-  // The table's CSV and Markdown only: its HTML page would take the figure's <id>.html.
-  const text = { title: (fig.layout.title as { text: string }).text, note: `Data ${artefact.data}, scale ${artefact.scale}; fitted on the sizes marked 'fit', the others predicted.` };
-  const saved = await saveFigure(fig, id, { dir, png: opts.png });
-  const files = { csv: join(dir, `${id}.csv`), md: join(dir, `${id}.md`) };
-  writeIfChanged(files.csv, toCsv(rows, FIG_2A_COLUMNS));
-  writeIfChanged(files.md, toMarkdown(rows, FIG_2A_COLUMNS, text));
-  writeIfChanged(join(dir, `${id}.plotly.json`), readFileSync(saved.json!, 'utf8'));
-  writeIfChanged(saved.json!, JSON.stringify(artefact, null, 2) + '\n');
-  return { ...saved, ...files };
+  return saveFigureOutput(fig, FIGURE.id, { rows, columns: FIG_2A_COLUMNS, note: `Data ${artefact.data}, scale ${artefact.scale}; fitted on the sizes marked 'fit', the others predicted.` }, artefact, dir, { png: opts.png });
 }
 
 export function produceFig2a(scale: Fig2aScale, opts?: Fig2aOptions & WaitingSweep): Promise<Fig2aOutput>;

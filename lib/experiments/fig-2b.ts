@@ -34,8 +34,6 @@
  *   with 2a's four runs too, 4.05 h of one core. Not run yet.
  * - paper: MovieLens-20M (no k-core) at 10/50/100% with Table IV's first four sizes.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { formatSourceSpec, parseSourceSpec } from '../data/source';
 import { nonEmbeddingParams } from '../models/params';
 import { trainInStore } from '../runs/in-store';
@@ -47,14 +45,13 @@ import type { ComputeOptimum } from '../scaling/compute-optimal';
 import { dataStatsOf } from '../sweep/estimate';
 import { sweepRunOf, type SweepRun } from '../sweep/spec';
 import { runsDir } from '../util/paths';
-import { figuresDirFor, saveFigure, writeIfChanged, type SavedFiles } from '../plot/save';
-import { toCsv, toMarkdown } from '../plot/table';
+import { figuresDirFor, type SavedFiles } from '../plot/save';
 import type { Figure } from '../plot/theme';
 import { fig2aRuns, FIG_2A_PLANS } from './fig-2a';
 import { fitRecord, type FitRecord } from './fig-2a-figure';
 import { fixedTestSet, type TestSet } from './fig-2b-eval';
 import { fig2bFigure, FIG_2B_COLUMNS, gridFrontier, jointRecord, type Fig2bRow, type JointRecord } from './fig-2b-figure';
-import { runFigureSweep, type FigureEntry, type FigureOutput, type PendingOutput, type ProduceOptions, type WaitingSweep } from './figure';
+import { runFigureSweep, saveFigureOutput, type FigureEntry, type FigureOutput, type PendingOutput, type ProduceOptions, type WaitingSweep } from './figure';
 import { SCALES, type DataChoice, type LadderRung, type ScaleName, type ScalePreset } from './scale';
 import { checkSeeds } from './seeds';
 
@@ -236,15 +233,7 @@ export interface Fig2bOutput extends FigureOutput {
 
 /** Save the figure (plotly spec as <id>.plotly.json), the points table and the artefact JSON (as Figure 2a). */
 async function saveAll(fig: Figure, rows: readonly Fig2bRow[], artefact: Fig2bArtefact, dir: string, opts: ProduceOptions): Promise<SavedFiles> {
-  const id = FIGURE.id;
-  const text = { title: (fig.layout.title as { text: string }).text, note: `Data ${artefact.data} at ${artefact.fractions.map((f) => `${Math.round(100 * f)}%`).join(', ')} (whole users, seed ${artefact.sampleSeed}); test loss on the users of the smallest level (${artefact.testSet.users}).` };
-  const saved = await saveFigure(fig, id, { dir, png: opts.png });
-  const files = { csv: join(dir, `${id}.csv`), md: join(dir, `${id}.md`) };
-  writeIfChanged(files.csv, toCsv(rows, FIG_2B_COLUMNS));
-  writeIfChanged(files.md, toMarkdown(rows, FIG_2B_COLUMNS, text));
-  writeIfChanged(join(dir, `${id}.plotly.json`), readFileSync(saved.json!, 'utf8'));
-  writeIfChanged(saved.json!, JSON.stringify(artefact, null, 2) + '\n');
-  return { ...saved, ...files };
+  return saveFigureOutput(fig, FIGURE.id, { rows, columns: FIG_2B_COLUMNS, note: `Data ${artefact.data} at ${artefact.fractions.map((f) => `${Math.round(100 * f)}%`).join(', ')} (whole users, seed ${artefact.sampleSeed}); test loss on the users of the smallest level (${artefact.testSet.users}).` }, artefact, dir, { png: opts.png });
 }
 
 /** Options of produce: the common ones plus another plan (tests). */

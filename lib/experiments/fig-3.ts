@@ -19,19 +19,17 @@
  *   gives 105 TFLOP, 4x128 1h15m and 1x16 5 min, so ~1.3 h on both cores. Not run yet.
  * - paper: MovieLens-20M, 2x64 (98.3K) and 24x512 (75.5M), 30 epochs.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { nonEmbeddingParams } from '../models/params';
 import { trainInStore } from '../runs/in-store';
 import type { RunConfig } from '../runs/run';
 import { sweepRunOf, type SweepRun } from '../sweep/spec';
-import { figuresDirFor, saveFigure, writeIfChanged, type SavedFiles } from '../plot/save';
-import { formatFixed, toCsv, toMarkdown, type Column, type Row } from '../plot/table';
+import { figuresDirFor, type SavedFiles } from '../plot/save';
+import { formatFixed, type Column, type Row } from '../plot/table';
 import { lineTrace, scatterTrace } from '../plot/traces';
 import { seriesColor, themedLayout, type Figure, type Trace } from '../plot/theme';
 import { fig2aRuns } from './fig-2a';
 import { levelSpec } from './fig-2b';
-import { runFigureSweep, type FigureEntry, type FigureOutput, type PendingOutput, type ProduceOptions, type WaitingSweep } from './figure';
+import { runFigureSweep, saveFigureOutput, type FigureEntry, type FigureOutput, type PendingOutput, type ProduceOptions, type WaitingSweep } from './figure';
 import { SCALES, type DataChoice, type LadderRung, type ScaleName, type ScalePreset } from './scale';
 import { checkSeeds } from './seeds';
 
@@ -177,15 +175,7 @@ export interface Fig3Output extends FigureOutput {
 
 /** Save the figure (plotly spec as <id>.plotly.json), the curve table and the artefact JSON (as Figure 2a). */
 async function saveAll(fig: Figure, rows: readonly Fig3Row[], artefact: Fig3Artefact, dir: string, opts: ProduceOptions): Promise<SavedFiles> {
-  const id = FIGURE.id;
-  const text = { title: (fig.layout.title as { text: string }).text, note: `Data ${artefact.data}; ${artefact.epochs} epochs each, the best epoch by validation loss.` };
-  const saved = await saveFigure(fig, id, { dir, png: opts.png });
-  const files = { csv: join(dir, `${id}.csv`), md: join(dir, `${id}.md`) };
-  writeIfChanged(files.csv, toCsv(rows, FIG_3_COLUMNS));
-  writeIfChanged(files.md, toMarkdown(rows, FIG_3_COLUMNS, text));
-  writeIfChanged(join(dir, `${id}.plotly.json`), readFileSync(saved.json!, 'utf8'));
-  writeIfChanged(saved.json!, JSON.stringify(artefact, null, 2) + '\n');
-  return { ...saved, ...files };
+  return saveFigureOutput(fig, FIGURE.id, { rows, columns: FIG_3_COLUMNS, note: `Data ${artefact.data}; ${artefact.epochs} epochs each, the best epoch by validation loss.` }, artefact, dir, { png: opts.png });
 }
 
 /** Options of produce: the common ones plus another plan (tests). */

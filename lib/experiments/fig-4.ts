@@ -25,18 +25,16 @@
  *   the cost model does not count). Not run yet.
  * - paper: MovieLens-20M, the paper's three sizes (8x128, 12x256, 24x512 standard).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { nonEmbeddingParams } from '../models/params';
 import { trainInStore } from '../runs/in-store';
 import type { RunConfig } from '../runs/run';
 import { sweepRunOf, type SweepRun } from '../sweep/spec';
-import { figuresDirFor, saveFigure, writeIfChanged, type SavedFiles } from '../plot/save';
-import { formatFixed, toCsv, toMarkdown, type Column, type Row } from '../plot/table';
+import { figuresDirFor, type SavedFiles } from '../plot/save';
+import { formatFixed, type Column, type Row } from '../plot/table';
 import { lineTrace } from '../plot/traces';
 import { themedLayout, type Figure, type Trace } from '../plot/theme';
 import { fig2aRuns, FIG_2A_PLANS } from './fig-2a';
-import { runFigureSweep, type FigureEntry, type FigureOutput, type PendingOutput, type ProduceOptions, type WaitingSweep } from './figure';
+import { runFigureSweep, saveFigureOutput, type FigureEntry, type FigureOutput, type PendingOutput, type ProduceOptions, type WaitingSweep } from './figure';
 import { SCALES, type DataChoice, type LadderRung, type ScaleName, type ScalePreset } from './scale';
 import { checkSeeds } from './seeds';
 
@@ -219,15 +217,7 @@ export interface Fig4Output extends FigureOutput {
 
 /** Save the figure (plotly spec as <id>.plotly.json), the table and the artefact JSON (as Figure 2a). */
 async function saveAll(fig: Figure, rows: readonly Fig4Row[], artefact: Fig4Artefact, dir: string, opts: ProduceOptions): Promise<SavedFiles> {
-  const id = FIGURE.id;
-  const text = { title: (fig.layout.title as { text: string }).text, note: `Data ${artefact.data}; N = 12·L·d² fixed per size up to rounding (column 'N vs standard').` };
-  const saved = await saveFigure(fig, id, { dir, png: opts.png });
-  const files = { csv: join(dir, `${id}.csv`), md: join(dir, `${id}.md`) };
-  writeIfChanged(files.csv, toCsv(rows, FIG_4_COLUMNS));
-  writeIfChanged(files.md, toMarkdown(rows, FIG_4_COLUMNS, text));
-  writeIfChanged(join(dir, `${id}.plotly.json`), readFileSync(saved.json!, 'utf8'));
-  writeIfChanged(saved.json!, JSON.stringify(artefact, null, 2) + '\n');
-  return { ...saved, ...files };
+  return saveFigureOutput(fig, FIGURE.id, { rows, columns: FIG_4_COLUMNS, note: `Data ${artefact.data}; N = 12·L·d² fixed per size up to rounding (column 'N vs standard').` }, artefact, dir, { png: opts.png });
 }
 
 /** Options of produce: the common ones plus another plan (tests). */

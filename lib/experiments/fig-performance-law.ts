@@ -40,8 +40,6 @@
  * id, scale, data, seeds, runs, wallSeconds, fits, apen, temperature, points) and .plotly.json;
  * cpu scale in figures/, others in figures/<scale>/.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { nonEmbeddingParams } from '../models/params';
 import { trainInStore, type TrainInStoreOptions } from '../runs/in-store';
 import { normalizeRunConfig, type RunConfig } from '../runs/run';
@@ -49,11 +47,10 @@ import { dataStatsOf } from '../sweep/estimate';
 import { sweepRunOf, type SweepRun } from '../sweep/spec';
 import type { SelectBy } from '../train/train-config';
 import { runsDir } from '../util/paths';
-import { figuresDirFor, saveFigure, writeIfChanged, type SavedFiles } from '../plot/save';
-import { toCsv, toMarkdown } from '../plot/table';
+import { figuresDirFor, type SavedFiles } from '../plot/save';
 import { fig2aRuns, FIG_2A_PLANS } from './fig-2a';
 import { levelEpochs, levelSpec } from './fig-2b';
-import { runFigureSweep, type FigureEntry, type FigureOutput, type PendingOutput, type ProduceOptions, type WaitingSweep } from './figure';
+import { runFigureSweep, saveFigureOutput, type FigureEntry, type FigureOutput, type PendingOutput, type ProduceOptions, type WaitingSweep } from './figure';
 import { measureApEn, PERF_LAW_APEN, temperatureSweep, type PerfLawApEnSettings } from './fig-performance-law-data';
 import { perfLawFigure, perfLawFits, PERF_LAW_COLUMNS, type PerfLawArtefact, type PerfLawGroup, type PerfLawRow } from './fig-performance-law-figure';
 import { SCALES, type DataChoice, type LadderRung, type ScaleName, type ScalePreset } from './scale';
@@ -245,15 +242,7 @@ export interface PerfLawOutput extends FigureOutput {
 
 /** Save the figure (plotly spec as <id>.plotly.json), the runs table and the artefact JSON (as Figure 2a). */
 async function saveAll(fig: ReturnType<typeof perfLawFigure>, rows: readonly PerfLawRow[], artefact: PerfLawArtefact, dir: string, opts: ProduceOptions): Promise<SavedFiles> {
-  const id = FIGURE.id;
-  const text = { title: (fig.layout.title as { text: string }).text, note: `Scale ${artefact.scale}; role 'fit' / 'held out': the held-out prediction at full data; 'data term': subsample levels, used with every other run by the data-term fit.` };
-  const saved = await saveFigure(fig, id, { dir, png: opts.png });
-  const files = { csv: join(dir, `${id}.csv`), md: join(dir, `${id}.md`) };
-  writeIfChanged(files.csv, toCsv(rows, PERF_LAW_COLUMNS));
-  writeIfChanged(files.md, toMarkdown(rows, PERF_LAW_COLUMNS, text));
-  writeIfChanged(join(dir, `${id}.plotly.json`), readFileSync(saved.json!, 'utf8'));
-  writeIfChanged(saved.json!, JSON.stringify(artefact, null, 2) + '\n');
-  return { ...saved, ...files };
+  return saveFigureOutput(fig, FIGURE.id, { rows, columns: PERF_LAW_COLUMNS, note: `Scale ${artefact.scale}; role 'fit' / 'held out': the held-out prediction at full data; 'data term': subsample levels, used with every other run by the data-term fit.` }, artefact, dir, { png: opts.png });
 }
 
 export function producePerfLaw(scale: ScalePreset, opts?: PerfLawOptions & WaitingSweep): Promise<PerfLawOutput>;

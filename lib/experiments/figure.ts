@@ -12,7 +12,10 @@
  * which `lsrm figures --jobs/--executor` set), then reads the results from the store to build
  * the table. A Slurm sweep told not to wait makes produce return a PendingOutput (nothing saved).
  */
-import { figuresDirFor, saveTable, type SavedFiles } from '../plot/save';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { figuresDirFor, saveFigure, saveTable, writeIfChanged, type SavedFiles } from '../plot/save';
+import { toCsv, toMarkdown } from '../plot/table';
 import type { Column, Row, TableOptions } from '../plot/table';
 import type { Figure } from '../plot/theme';
 import { runsDir } from '../util/paths';
@@ -133,4 +136,28 @@ export async function runFigureSweep(id: string, sweep: SweepSpec | SweepRun[], 
   const why = o.failed.map((f) => `\n  ${f.label}: ${f.message}`).join('');
   throw new Error(`${id}: ${o.notDone.length} of ${total} runs are not done (${o.failed.length} failed)${why}\n` +
     `Fix the cause and run this again: finished runs load, interrupted ones resume (\`${follow}\` shows where each stands)`);
+}
+
+/**
+ * Save a figure with its table and artefact into `dir`: the figure (HTML, PNG unless png is
+ * false), its plotly spec as <id>.plotly.json, the rows as <id>.csv and <id>.md (no table HTML: it
+ * would take the figure's <id>.html) and the artefact as <id>.json. Unchanged files are not rewritten.
+ * The table's title is the figure's; `note` goes under it.
+ */
+export async function saveFigureOutput(
+  fig: Figure,
+  id: string,
+  table: { readonly rows: readonly Row[]; readonly columns: readonly Column[]; readonly note: string },
+  artefact: unknown,
+  dir: string,
+  opts: { readonly png?: boolean } = {},
+): Promise<SavedFiles> {
+  const text = { title: (fig.layout.title as { text: string }).text, note: table.note };
+  const saved = await saveFigure(fig, id, { dir, png: opts.png });
+  const files = { csv: join(dir, `${id}.csv`), md: join(dir, `${id}.md`) };
+  writeIfChanged(files.csv, toCsv(table.rows, table.columns));
+  writeIfChanged(files.md, toMarkdown(table.rows, table.columns, text));
+  writeIfChanged(join(dir, `${id}.plotly.json`), readFileSync(saved.json!, 'utf8'));
+  writeIfChanged(saved.json!, JSON.stringify(artefact, null, 2) + '\n');
+  return { ...saved, ...files };
 }

@@ -14,12 +14,17 @@ import { FIGURE as FIG_2A } from './fig-2a';
 import { FIGURE as FIG_2B } from './fig-2b';
 import { FIGURE as FIG_3 } from './fig-3';
 import { FIGURE as FIG_4 } from './fig-4';
+import { FIGURE as FIG_5 } from './fig-5-long-tail';
+import { FIGURE as FIG_6 } from './fig-6-cold-start';
+import { FIGURE as FIG_7 } from './fig-7-cross-domain';
+import { FIGURE as FIG_8 } from './fig-8-robustness';
+import { FIGURE as FIG_9 } from './fig-9-trajectory';
 import { FIGURE as FIG_PERF_LAW } from './fig-performance-law';
 
 export type { FigureEntry } from './figure';
 
 /** Every figure and table, in paper order. */
-export const FIGURES: readonly FigureEntry[] = [TABLE_2, TABLE_3, TABLE_4, TABLE_5, FIG_2A, FIG_2B, FIG_3, FIG_4, FIG_PERF_LAW];
+export const FIGURES: readonly FigureEntry[] = [TABLE_2, TABLE_3, TABLE_4, TABLE_5, FIG_2A, FIG_2B, FIG_3, FIG_4, FIG_5, FIG_6, FIG_7, FIG_8, FIG_9, FIG_PERF_LAW];
 
 /**
  * The entry with this id.

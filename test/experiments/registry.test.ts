@@ -14,7 +14,8 @@ test('the registry: unique kebab-case ids, each with its notebook notebooks/<id>
     assert.equal(f.notebook, `notebooks/${f.id}.ipynb`, `${f.id}: the notebook is named after the id`);
     assert.ok(existsSync(join(ROOT, f.notebook)), `${f.id}: ${f.notebook} missing`);
     assert.ok(f.title.length > 0 && typeof f.produce === 'function', f.id);
-    assert.match(f.paperRef, /^(Table [IVX]+|Fig\. \d+) \(Sec\. [IVX]+(-[A-Z])?\)$/, f.id);
+    // The paper's tables and figures, or a study beyond the paper that names its source.
+    assert.match(f.paperRef, /^((Table [IVX]+|Fig\. \d+) \(Sec\. [IVX]+(-[A-Z])?\)|Beyond the paper: .+)$/, f.id);
   }
 });
 
