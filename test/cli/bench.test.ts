@@ -22,13 +22,14 @@ test('bench sub-commands come from the explicit BENCHES map', async () => {
   assert.match((await capture(['bench', 'train', '--steps', '0'])).err, /--steps must be a positive integer, got 0/);
 });
 
-test('bench train --json prints one object per item count with the documented keys', async () => {
-  const r = await capture(['bench', 'train', '--backend', 'cpu', '--items', '30', '--batch', '1', '--steps', '1', '--warmup', '0', '--json']);
+test('bench train --json prints one object per item count and worker count with the documented keys', async () => {
+  const r = await capture(['bench', 'train', '--backend', 'cpu', '--items', '30', '--workers', '1', '--batch', '1', '--steps', '1', '--warmup', '0', '--json']);
   assert.equal(r.code, 0, r.err);
   const lines = r.out.trim().split('\n');
   assert.equal(lines.length, 1);
   const o = JSON.parse(lines[0]);
-  for (const k of ['items', 'batch', 'msPerStep', 'modelGflops', 'matmulGflops', 'peakMemoryMB', 'backend']) assert.ok(k in o, k);
+  for (const k of ['items', 'batch', 'workers', 'msPerStep', 'modelGflops', 'matmulGflops', 'peakMemoryMB', 'backend']) assert.ok(k in o, k);
+  assert.equal(o.workers, 1);
   assert.equal(o.items, 30);
   assert.equal(o.backend, 'cpu');
 });

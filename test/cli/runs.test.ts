@@ -19,11 +19,11 @@ test('list: an aligned table, one row per run, sorted by label; unreadable folde
   const h = harness();
   assert.equal(await h.run({ store }, 'list'), 0);
   const lines = h.text().trimEnd().split('\n');
-  assert.match(lines[0], /^id {10}label {2,}state {4}epochs {2}best valid {6}test NDCG@10 {4}wall {2}note$/);
+  assert.match(lines[0], /^id {10}label {2,}state {4}epochs {2}best valid {9}test NDCG@10 {4}wall {2}note$/);
   assert.equal(lines.length, 7);
   const done = lines.find((l) => l.startsWith(keys.done.slice(-10)))!;
-  assert.match(done, /^[0-9a-f]{10} {2}lsrm 2x64 ml-100k seed 0 +done +3 {2}loss 5\.8000 @2 +0\.0400 {2}30\.0 s {2}stopped by epochs$/);
-  assert.ok(lines.some((l) => / running +2 {2}loss 5\.8000 @2 /.test(l) && l.endsWith(`pid ${process.pid} on ${hostname()}, 2 epochs done`)));
+  assert.match(done, /^[0-9a-f]{10} {2}lsrm 2x64 ml-100k seed 0 +done +3 {2}NDCG@10 0\.0500 @2 +0\.0400 {2}30\.0 s {2}stopped by epochs$/);
+  assert.ok(lines.some((l) => / running +2 {2}NDCG@10 0\.0400 @2 /.test(l) && l.endsWith(`pid ${process.pid} on ${hostname()}, 2 epochs done`)));
   assert.ok(lines.some((l) => /^[0-9a-f]{10} {2}lsrm 4x64 ml-100k seed 0 +pending +2 .*resumable after epoch 2; stale lock of pid \d+$/.test(l)));
   assert.ok(lines.some((l) => /gru4rec 2x32 ml-100k seed 1 +failed +1 .* NaN loss at step 12; resumable after epoch 1$/.test(l)));
   assert.ok(lines.some((l) => /synthetic:smoke seed 2 +pending +0 {2}- +- +- {2}not started$/.test(l)));
@@ -39,7 +39,7 @@ test('list --json: one object per line with key, label, state; --where filters (
   for (const r of rows) for (const k of ['key', 'label', 'state', 'epochs', 'bestValid', 'testNdcg10', 'wallMs', 'config']) assert.ok(k in r, k);
   assert.deepEqual(rows.map((r) => r.state).sort(), ['done', 'done', 'failed', 'pending', 'pending', 'running']);
   const done = rows.find((r) => r.key === keys.done);
-  assert.deepEqual([done.label, done.testNdcg10, done.bestValid, done.path], ['lsrm 2x64 ml-100k seed 0', 0.04, { metric: 'loss', value: 5.8, epoch: 2 }, `train/${keys.done}.run`]);
+  assert.deepEqual([done.label, done.testNdcg10, done.bestValid, done.path], ['lsrm 2x64 ml-100k seed 0', 0.04, { metric: 'NDCG@10', value: 0.05, epoch: 2 }, `train/${keys.done}.run`]);
   const w = harness();
   assert.equal(await w.run({ store, json: true, where: ['model.dim=64', 'state=done'] }, 'list'), 0);
   assert.deepEqual(w.text().trimEnd().split('\n').map((l) => JSON.parse(l).key).sort(), [keys.done, keys.variant].sort());
@@ -59,7 +59,7 @@ test('show: config with non-defaults marked, metrics, curve, files; --json is on
   assert.match(text, /\n\* {2}train\.lrPeak {12}0\.001\n/);
   assert.match(text, /\n {3}train\.lrMinRatio {8}0\.1\n/);
   assert.match(text, /\nmetric {4}valid {4}test\nloss {5}5\.9000 {2}6\.0000\nNDCG@10 {2}0\.0400 {2}0\.0300\n/);
-  assert.match(text, /\ncurve {3}3 epochs, best loss 5\.9000 @2, stopped by epochs, SGD from epoch -, training 30\.0 s \+ evaluation 1\.5 s\n/);
+  assert.match(text, /\ncurve {3}3 epochs, best NDCG@10 0\.0400 @2, stopped by epochs, SGD from epoch -, training 30\.0 s \+ evaluation 1\.5 s\n/);
   assert.match(text, /\n {4}2 {6}6\.3000 {6}5\.9000 {9}0\.0400 {2}3\.00e-3 {2}adam {7}20\.0 s\n/);
   assert.match(text, /\nfiles {3}config\.json curve\.json result\.json\n$/);
   const failed = harness();
