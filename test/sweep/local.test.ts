@@ -45,7 +45,7 @@ test('--jobs 2: two runs train at once; a second sweep sharing a run loads it an
   assert.deepEqual([...first.trained].sort(), a.map((r) => r.key).sort());
   assert.deepEqual([first.loaded, first.failed, first.notDone, first.isInterrupted], [[], [], [], false]);
   const text = out.lines.join('');
-  assert.match(text, new RegExp(`sweep: ${a[0].label}: running epoch 1/2, best loss \\d\\.\\d{4}`));
+  assert.match(text, new RegExp(`sweep: ${a[0].label}: running epoch 1/2, best NDCG@10 \\d\\.\\d{4}`));
   assert.match(text, /sweep: 2 done\n$/);
   const b = expandSweep({ base: BASE, runs: [{ 'train.seed': 1 }, { 'model.dim': 16 }] });
   assert.equal(b[0].key, a[1].key);
