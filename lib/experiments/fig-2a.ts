@@ -41,7 +41,7 @@ import { sweepRunOf, type SweepRun } from '../sweep/spec';
 import type { TrainConfig } from '../train/train-config';
 import { figuresDirFor, type SavedFiles } from '../plot/save';
 import type { Figure } from '../plot/theme';
-import { runFigureSweep, saveFigureOutput, type FigureEntry, type FigureOutput, type PendingOutput, type ProduceOptions, type WaitingSweep } from './figure';
+import { runFigureSweep, saveFigureOutput, type ArtefactBase, type FigureEntry, type FigureOutput, type PendingOutput, type ProduceOptions, type WaitingSweep } from './figure';
 import { fig2aFigure, FIG_2A_COLUMNS, fitRecord, type Fig2aRow, type FitRecord } from './fig-2a-figure';
 import { DEFAULT_SCALE, SCALES, type DataChoice, type LadderRung, type MiniatureScale, type ScalePreset } from './scale';
 import { checkSeeds, meanFields } from './seeds';
@@ -150,14 +150,7 @@ export function irreducibleLoss(data: DataChoice): number | undefined {
 }
 
 /** The artefact JSON (issue 10 item 7). */
-export interface Fig2aArtefact {
-  readonly id: string;
-  readonly scale: string;
-  readonly data: string;
-  readonly seeds: readonly number[];
-  readonly runs: readonly string[];
-  /** Training wall time of the runs, summed (seconds; from the store, so it does not change on a reload). */
-  readonly wallSeconds: number;
+export interface Fig2aArtefact extends ArtefactBase {
   readonly holdout: number;
   readonly irreducibleLoss: number | null;
   readonly fit: FitRecord;

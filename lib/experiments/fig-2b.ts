@@ -51,7 +51,7 @@ import { fig2aRuns, FIG_2A_PLANS } from './fig-2a';
 import { fitRecord, type FitRecord } from './fig-2a-figure';
 import { fixedTestSet, type TestSet } from './fig-2b-eval';
 import { fig2bFigure, FIG_2B_COLUMNS, gridFrontier, jointRecord, type Fig2bRow, type JointRecord } from './fig-2b-figure';
-import { runFigureSweep, saveFigureOutput, type FigureEntry, type FigureOutput, type PendingOutput, type ProduceOptions, type WaitingSweep } from './figure';
+import { runFigureSweep, saveFigureOutput, type ArtefactBase, type FigureEntry, type FigureOutput, type PendingOutput, type ProduceOptions, type WaitingSweep } from './figure';
 import { SCALES, type DataChoice, type LadderRung, type ScaleName, type ScalePreset } from './scale';
 import { checkSeeds } from './seeds';
 
@@ -154,16 +154,9 @@ export async function fig2bRows(scale: ScalePreset, plan: Fig2bPlan, opts: Produ
 }
 
 /** The artefact JSON (issue 10 item 7): the common fields, a fit per data size, the joint law and its frontier. */
-export interface Fig2bArtefact {
-  readonly id: string;
-  readonly scale: string;
-  readonly data: string;
+export interface Fig2bArtefact extends ArtefactBase {
   readonly fractions: readonly number[];
   readonly sampleSeed: number;
-  readonly seeds: readonly number[];
-  readonly runs: readonly string[];
-  /** Training wall time of the runs, summed (seconds; the 100% runs are Figure 2a's). */
-  readonly wallSeconds: number;
   readonly testSet: TestSet;
   /** One power law per data size (fitted on all its sizes: heldOut is empty). */
   readonly fits: readonly (FitRecord & { readonly fraction: number; readonly D: number })[];

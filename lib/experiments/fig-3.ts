@@ -29,7 +29,7 @@ import { lineTrace, scatterTrace } from '../plot/traces';
 import { seriesColor, themedLayout, type Figure, type Trace } from '../plot/theme';
 import { fig2aRuns } from './fig-2a';
 import { levelSpec } from './fig-2b';
-import { runFigureSweep, saveFigureOutput, type FigureEntry, type FigureOutput, type PendingOutput, type ProduceOptions, type WaitingSweep } from './figure';
+import { runFigureSweep, saveFigureOutput, type ArtefactBase, type FigureEntry, type FigureOutput, type PendingOutput, type ProduceOptions, type WaitingSweep } from './figure';
 import { SCALES, type DataChoice, type LadderRung, type ScaleName, type ScalePreset } from './scale';
 import { checkSeeds } from './seeds';
 
@@ -142,13 +142,7 @@ export function fig3Figure(title: string, rows: readonly Fig3Row[], models: read
 }
 
 /** The artefact JSON (issue 10 item 7). */
-export interface Fig3Artefact {
-  readonly id: string;
-  readonly scale: string;
-  readonly data: string;
-  readonly seeds: readonly number[];
-  readonly runs: readonly string[];
-  readonly wallSeconds: number;
+export interface Fig3Artefact extends ArtefactBase {
   readonly epochs: number;
   readonly models: readonly Fig3Model[];
   readonly points: readonly Fig3Row[];

@@ -34,7 +34,7 @@ import { formatFixed, type Column, type Row } from '../plot/table';
 import { lineTrace } from '../plot/traces';
 import { themedLayout, type Figure, type Trace } from '../plot/theme';
 import { fig2aRuns, FIG_2A_PLANS } from './fig-2a';
-import { runFigureSweep, saveFigureOutput, type FigureEntry, type FigureOutput, type PendingOutput, type ProduceOptions, type WaitingSweep } from './figure';
+import { runFigureSweep, saveFigureOutput, type ArtefactBase, type FigureEntry, type FigureOutput, type PendingOutput, type ProduceOptions, type WaitingSweep } from './figure';
 import { SCALES, type DataChoice, type LadderRung, type ScaleName, type ScalePreset } from './scale';
 import { checkSeeds } from './seeds';
 
@@ -167,13 +167,7 @@ export interface Fig4Family {
 }
 
 /** The artefact JSON (issue 10 item 7). */
-export interface Fig4Artefact {
-  readonly id: string;
-  readonly scale: string;
-  readonly data: string;
-  readonly seeds: readonly number[];
-  readonly runs: readonly string[];
-  readonly wallSeconds: number;
+export interface Fig4Artefact extends ArtefactBase {
   readonly families: readonly Fig4Family[];
   readonly points: readonly Fig4Row[];
 }

@@ -19,7 +19,7 @@ import type { Figure, Trace } from '../plot/theme';
 import type { FigureEntry, FigureOutput, PendingOutput, WaitingSweep } from './figure';
 import {
   artefactBase, drawnRows, errorBars, gridFigure, ladderPoints, ladderSweep, r4, saveTaskFigure, sizeFields, sizeName, SIZE_COLUMNS,
-  metricFormat, signedPct, taskData, taskLadder, withSeedMeans, type LadderPoint, type Panel, type SizeFields, type TaskArtefactBase, type TaskEval, type TaskFigureOptions,
+  metricFormat, taskData, taskLadder, withSeedMeans, type LadderPoint, type Panel, type SizeFields, type TaskArtefactBase, type TaskEval, type TaskFigureOptions,
 } from './task-ladder';
 import type { ScalePreset } from './scale';
 

@@ -161,3 +161,15 @@ export async function saveFigureOutput(
   writeIfChanged(saved.json!, JSON.stringify(artefact, null, 2) + '\n');
   return { ...saved, ...files };
 }
+
+/** The fields every figure artefact (<id>.json) starts with (issue 10 item 7). */
+export interface ArtefactBase {
+  readonly id: string;
+  readonly scale: string;
+  readonly data: string;
+  readonly seeds: readonly number[];
+  /** Store keys of the runs behind the figure. */
+  readonly runs: readonly string[];
+  /** Training wall time of the runs, summed (seconds; from the store, so it does not change on a reload). */
+  readonly wallSeconds: number;
+}

@@ -29,8 +29,6 @@
  * task, its version, its options, the test-user sample and the run's store key): a second produce
  * reads them without loading a model. Bump a task's version when its evaluation changes.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Interactions, LeaveOneOutSplit, Sequences } from '../data/types';
 import { loadSource } from '../data/load';
 import { prepareData } from '../data/pipeline';
@@ -44,14 +42,14 @@ import { runOrLoad, type Json } from '../runs/store';
 import { sweepRunOf, type SweepRun } from '../sweep/spec';
 import type { HoldOutSpec } from '../tasks/cold-start';
 import type { TrainConfig } from '../train/train-config';
-import { saveFigure, writeIfChanged, type SavedFiles } from '../plot/save';
-import { formatMeanHalfWidth, toCsv, toMarkdown, type Cell, type Column, type Row } from '../plot/table';
+import type { SavedFiles } from '../plot/save';
+import { formatMeanHalfWidth, type Cell, type Column, type Row } from '../plot/table';
 import { themedLayout, type AxisOptions, type Figure, type Layout, type Trace } from '../plot/theme';
 import { stableStringify } from '../util/hash';
 import { makeRng } from '../util/rng';
 import { meanInterval } from '../util/stats';
 import { fig2aRuns, FIG_2A_PLANS } from './fig-2a';
-import { runFigureSweep, type PendingOutput, type ProduceOptions } from './figure';
+import { runFigureSweep, saveFigureOutput, type PendingOutput, type ProduceOptions } from './figure';
 import { TABLE_PRESETS, tableData, type DataPick } from './presets';
 import type { DataChoice, LadderRung, ScaleName, ScalePreset } from './scale';
 import { checkSeeds, CONFIDENCE, halfWidthKey, seedNote } from './seeds';
@@ -423,15 +421,8 @@ export function artefactBase(id: string, scale: ScalePreset, ladders: readonly T
  */
 export async function saveTaskFigure(fig: Figure, rows: readonly Row[], columns: readonly Column[], artefact: TaskArtefactBase, dir: string,
   opts: { readonly png?: boolean; readonly note: string }): Promise<SavedFiles> {
-  const id = artefact.id;
-  const saved = await saveFigure(fig, id, { dir, png: opts.png });
-  const files = { csv: join(dir, `${id}.csv`), md: join(dir, `${id}.md`) };
   const note = `${opts.note} ${testUsersNote(artefact)} ${seedNote(artefact.seeds)}`;
-  writeIfChanged(files.csv, toCsv(rows, columns));
-  writeIfChanged(files.md, toMarkdown(rows, columns, { title: (fig.layout.title as { text: string }).text, note }));
-  writeIfChanged(join(dir, `${id}.plotly.json`), readFileSync(saved.json!, 'utf8'));
-  writeIfChanged(saved.json!, JSON.stringify(artefact, null, 2) + '\n');
-  return { ...saved, ...files };
+  return saveFigureOutput(fig, artefact.id, { rows, columns, note }, artefact, dir, { png: opts.png });
 }
 
 /** The table-note sentence on which test users were evaluated. */
