@@ -22,6 +22,14 @@
  *     2·n·d·I: logits of the n target slots against the I items
  *   step = 3·forward (backward = two matMuls per forward matMul)
  * B=256, T=50, d=64, L=2, I=1,682: forward 5.60 GFLOP, step 16.8 GFLOP.
+ *
+ * Measured 2026-12-01 (2 cores, other trainings paused; `lsrm bench train` then
+ * `/usr/bin/python3 scripts/bench-train-torch.py`, PyTorch 1.13 on OpenBLAS, in one session):
+ *   items   ours 1 worker   ours 2 workers   PyTorch 1 thread   PyTorch 2 threads
+ *   1,682        691 ms          416 ms            504 ms              486 ms
+ *   26,744     4,608 ms        2,481 ms          4,013 ms            3,368 ms
+ * with the matMuls fused (relaxed SIMD FMA) and B blocked (ops/wasm-simd-matmul.ts); before them
+ * (LSRM_FMA=0 and XNNPACK for the output layer) 448 ms and 3,402-3,574 ms with 2 workers.
  */
 import * as os from 'node:os';
 import { readdirSync, readFileSync } from 'node:fs';

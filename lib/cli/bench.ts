@@ -10,6 +10,7 @@ import { benchTrain, formatKernels, formatTrainBench, TRAIN_BENCH_DEFAULTS } fro
 import { benchData } from '../bench/data';
 import { benchEval, EVAL_BENCH_DEFAULTS, formatEvalBench } from '../bench/eval';
 import { ValidationError } from '../util/errors';
+import { fusedMatMuls } from '../ops/wasm-simd';
 import { intOption, oneOfOption, stringOption, UsageError, type Command, type OptionSpec, type OptionValues } from './command';
 
 const USAGE = `usage: lsrm bench train [--json] [--profile] [--steps N] [--warmup N] [--batch B] [--items K,...] [--workers W,...] [--backend NAME]
@@ -90,7 +91,8 @@ async function runTrainBench(values: OptionValues): Promise<number> {
   const name = oneOfOption(values, 'backend', ['tensorflow', 'wasm', 'cpu'] as const);
   const info = await initBackend(name === undefined ? undefined : parseBackendName(name));
   if (info.warning) process.stderr.write(info.warning + '\n');
-  process.stderr.write(`backend ${info.name} (tfjs ${info.tfjsVersion}${info.threads ? `, ${info.threads} thread` : ''})\n`);
+  const fma = info.name === 'wasm' ? (fusedMatMuls() ? ', matMuls with fused multiply-adds' : ', matMuls without FMA (LSRM_FMA=0 or no relaxed SIMD)') : '';
+  process.stderr.write(`backend ${info.name} (tfjs ${info.tfjsVersion}${info.threads ? `, ${info.threads} thread` : ''}${fma})\n`);
   await benchTrain(config, (r) => {
     process.stdout.write((values.json ? JSON.stringify(r) : formatTrainBench(r)) + '\n');
     if (values.profile) process.stderr.write(`kernels of one step (items=${r.items}, workers=${r.workers}${r.workers > 1 ? ', this thread\'s share' : ''}):\n${formatKernels(r)}\n`);

@@ -186,7 +186,8 @@ const batchMatMul: TsKernel = (inputs, backend) => {
   if (wasm.dataIdMap && memory) {
     const out = wasm.makeOutput(outShape, F32);
     const off = (t: TensorInfo) => wasm.dataIdMap.get(t.dataId).memoryOffset;
-    simdFor(memory).bmm(off(a), off(b), off(out), batch, M, K, N);
+    if (K === 0) new Float32Array(memory.buffer, off(out), batch * M * N).fill(0); // no depth block writes C
+    else simdFor(memory).bmm(off(a), off(b), off(out), batch, M, K, N);
     return out;
   }
   return withArrays(backend, [a, b], [{ shape: outShape, dtype: F32 }], ([x, y], [o]) => {

@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { hasTsKernels as onKernelBackend } from './kernel-util';
 import { registerTrainingKernels } from './wasm-kernels';
+import { fusedMatMuls } from './wasm-simd';
 
 /** True when the active backend runs our TypeScript kernels (registering them on first use). */
 export function hasTsKernels(): boolean {
@@ -49,15 +50,18 @@ function size2(t: tf.Tensor2D): number {
 }
 
 /**
- * Plain 2-D product [M, K]·[K, N]. On wasm, when b is small (K <= 256, K·N <= 2^17 floats) it runs
- * the SIMD kernel of wasm-simd.ts, which then beats XNNPACK (CPU ms, M = 12,800: 114 vs 143 for
- * K = 64, N = 1,682; equal for the d x 4d layers); with a large K or b XNNPACK's cache blocking wins
- * (73 vs 86 for K = 1,682, N = 64; 301 vs 443 for K = 64, N = 4,096), so it gets those.
+ * Plain 2-D product [M, K]·[K, N]. On wasm it runs the SIMD kernel of wasm-simd.ts. With fused
+ * multiply-adds (wasm-simd.ts `fusedMatMuls`, and column blocks of B) it beats XNNPACK at every
+ * shape of a training step (CPU ms, one core, M = 12,800 unless given, ours vs XNNPACK: K = 64,
+ * N = 64: 2.3 vs 6.8; N = 256: 11.8 vs 17.8; K = 256, N = 64: 20.0 vs 19.0; K = 64, N = 1,682:
+ * 80 vs 134; K = 1,682, N = 64: 79 vs 111; M = 1,254, K = 64, N = 26,744: 130 vs 142).
+ * Without them XNNPACK's cache blocking wins when K or b is large (73 vs 86 ms for K = 1,682,
+ * N = 64), so it keeps those: K > 256 or K·N > 2^17.
  */
 function mm(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   const [M, K] = a.shape;
   const N = b.shape[1];
-  if (tf.getBackend() !== 'wasm' || !hasTsKernels() || K > 256 || K * N > 2 ** 17) return tf.matMul(a, b);
+  if (tf.getBackend() !== 'wasm' || !hasTsKernels() || (!fusedMatMuls() && (K > 256 || K * N > 2 ** 17))) return tf.matMul(a, b);
   const y = run('LsrmBatchMatMul', { a: tf.reshape(a, [1, M, K]), b: tf.reshape(b, [1, K, N]) })[0]; // [1, M, N]
   return tf.reshape(y, [M, N]);
 }
@@ -142,7 +146,8 @@ export const addBias = customGrad(((x: tf.Tensor2D, b: tf.Tensor1D): Grad => ({
 export const linear = customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: Save): Grad => {
   save([x, w]);
   return {
-    value: tf.fused.matMul({ a: x, b: w, bias: b }), // [M, N]
+    // On wasm with fused multiply-adds our kernel then a bias add beats XNNPACK's fused matMul.
+    value: tf.getBackend() === 'wasm' && fusedMatMuls() ? tf.add(mm(x, w), b) : tf.fused.matMul({ a: x, b: w, bias: b }), // [M, N]
     gradFunc: (dy, [xs, ws]) => [...plainMatMulGrads(dy as tf.Tensor2D, xs as tf.Tensor2D, ws as tf.Tensor2D), colSum(dy as tf.Tensor2D)],
   };
 })) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;

@@ -36,6 +36,8 @@ export const V128 = 0x7b;
 /** A tiny emitter for one function body. */
 export class Body {
   readonly bytes: number[] = [];
+  /** Emit a·b + c as one f32x4.relaxed_madd (fused on hardware with FMA) rather than mul then add. */
+  constructor(readonly fused = false) {}
   op(...b: number[]): this {
     this.bytes.push(...b);
     return this;
@@ -81,6 +83,8 @@ export const F32X4_ADD = 0xe4;
 export const F32X4_MUL = 0xe6;
 export const F32X4_SUB = 0xe5;
 export const F32X4_EXTRACT = 0x1f;
+/** Relaxed SIMD: f32x4.relaxed_madd(a, b, c) = a·b + c, fused or not as the hardware does it. */
+export const F32X4_RELAXED_MADD = 0x105;
 
 /** A module section: id, byte size, payload. */
 export function section(id: number, payload: number[]): number[] {

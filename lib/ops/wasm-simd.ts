@@ -12,18 +12,19 @@
  *   ln, lng (wasm-simd-norm.ts) LayerNorm forward/backward, 0.45 ms each (JS: 4.5 / 6.1)
  * The bytes follow the WebAssembly binary format (core spec 5.x, SIMD opcodes), see wasm-asm.ts.
  */
-import { I32, F32, name, section } from './wasm-asm';
+import v8 from 'node:v8';
+import { I32, F32, F32X4_RELAXED_MADD, name, section, uleb, V128 } from './wasm-asm';
 import { bmmBody, tnBody } from './wasm-simd-matmul';
 import { lnBody, lngBody } from './wasm-simd-norm';
 
-/** The module's bytes: imports env.memory, exports bmm, tn, ln and lng. */
-export function simdModuleBytes(): Uint8Array<ArrayBuffer> {
+/** The module's bytes: imports env.memory, exports bmm, tn, ln and lng (matMuls with relaxed_madd when `fused`). */
+export function simdModuleBytes(fused = false): Uint8Array<ArrayBuffer> {
   const i32s = (n: number) => new Array(n).fill(I32);
   const type = section(1, [4, 0x60, 7, ...i32s(7), 0, 0x60, 6, ...i32s(6), 0, 0x60, 9, ...i32s(8), F32, 0, 0x60, 10, ...i32s(10), 0]);
   const imports = section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 0x00]);
   const funcs = section(3, [4, 0, 1, 2, 3]);
   const exports = section(7, [4, ...name('bmm'), 0x00, 0x00, ...name('tn'), 0x00, 0x01, ...name('ln'), 0x00, 0x02, ...name('lng'), 0x00, 0x03]);
-  const code = section(10, [4, ...bmmBody(), ...tnBody(), ...lnBody(), ...lngBody()]);
+  const code = section(10, [4, ...bmmBody(fused), ...tnBody(fused), ...lnBody(), ...lngBody()]);
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...imports, ...funcs, ...exports, ...code]);
 }
 
@@ -38,13 +39,51 @@ export interface SimdKernels {
   readonly lng: LngFn;
 }
 
+/** A module of one function (v128, v128, v128) -> v128 using f32x4.relaxed_madd: compiles iff relaxed SIMD is on. */
+function relaxedProbe(): Uint8Array<ArrayBuffer> {
+  const body = [0, 0x20, 0, 0x20, 1, 0x20, 2, 0xfd, ...uleb(F32X4_RELAXED_MADD), 0x0b];
+  const type = section(1, [1, 0x60, 3, V128, V128, V128, 1, V128]);
+  const code = section(10, [1, ...uleb(body.length), ...body]);
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...section(3, [1, 0]), ...code]);
+}
+
+let fusedChoice: boolean | undefined;
+
+/**
+ * Whether the matMul kernels use f32x4.relaxed_madd: yes unless LSRM_FMA=0, when this V8 compiles
+ * relaxed SIMD (Node 20's V8 11.3 needs --experimental-wasm-relaxed-simd, set here before the
+ * first module is compiled; later V8s have it on). On x86-64 with FMA3 V8 emits vfmadd, one
+ * instruction and one rounding for the matMuls' mul + add: results differ from the unfused
+ * kernels at float rounding, and between machines with and without FMA (LSRM_FMA=0 gives the
+ * unfused results everywhere). Measured in `lsrm bench train`, see its header.
+ */
+export function fusedMatMuls(env: Readonly<Record<string, string | undefined>> = process.env): boolean {
+  if (fusedChoice !== undefined) return fusedChoice;
+  const off = env.LSRM_FMA?.trim() === '0';
+  const compiles = () => {
+    try {
+      new WebAssembly.Module(relaxedProbe());
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let ok = !off && compiles();
+  if (!off && !ok) {
+    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+    ok = compiles();
+  }
+  fusedChoice = ok;
+  return ok;
+}
+
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
 
 /** The kernels bound to `memory` (compiled once per memory). */
 export function simdFor(memory: WebAssembly.Memory): SimdKernels {
   let k = instances.get(memory);
   if (!k) {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(simdModuleBytes()), { env: { memory } });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(simdModuleBytes(fusedMatMuls())), { env: { memory } });
     k = { bmm: instance.exports.bmm as BmmFn, tn: instance.exports.tn as TnFn, ln: instance.exports.ln as LnFn, lng: instance.exports.lng as LngFn };
     instances.set(memory, k);
   }

@@ -18,6 +18,7 @@ import { writeJsonAtomic } from '../util/atomic';
 import { gitCommit } from '../util/git';
 import { configHash, stableStringify } from '../util/hash';
 import { runsDir } from '../util/paths';
+import { fusedMatMuls } from '../ops/wasm-simd';
 
 /** A JSON value: what a config, a metric record or a curve point may hold. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -32,6 +33,8 @@ export interface RunMeta {
   /** TF.js backend in use ('none' when the computation loaded no TF.js). */
   readonly backend: string;
   readonly tfjsVersion: string;
+  /** On wasm: whether the matMul kernels used fused multiply-adds (ops/wasm-simd.ts `fusedMatMuls`). */
+  readonly fusedMatMuls?: boolean;
 }
 
 /** What a computation returns: summary metrics and an optional curve (e.g. loss per step). */
@@ -86,7 +89,7 @@ export function runKey(config: unknown): string {
 }
 
 /** tfjs version and current backend, without loading TF.js when the computation did not. */
-function tfjsInfo(): { backend: string; tfjsVersion: string } {
+function tfjsInfo(): { backend: string; tfjsVersion: string; fusedMatMuls?: boolean } {
   let tfjsVersion = 'not installed';
   try {
     tfjsVersion = (require('@tensorflow/tfjs/package.json') as { version: string }).version;
@@ -96,7 +99,8 @@ function tfjsInfo(): { backend: string; tfjsVersion: string } {
   const coreLoaded = Object.keys(require.cache).some((k) => /[\\/]@tensorflow[\\/]tfjs-core[\\/]/.test(k));
   if (!coreLoaded) return { backend: 'none', tfjsVersion };
   const tf = require('@tensorflow/tfjs-core') as { getBackend(): string | undefined };
-  return { backend: tf.getBackend() ?? 'none', tfjsVersion };
+  const backend = tf.getBackend() ?? 'none';
+  return backend === 'wasm' ? { backend, tfjsVersion, fusedMatMuls: fusedMatMuls() } : { backend, tfjsVersion };
 }
 
 function checkExperiment(experiment: string): void {

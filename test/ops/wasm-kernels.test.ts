@@ -9,6 +9,8 @@ import { initBackend } from '../../lib/ops/backend';
 import { makeRng } from '../../lib/util/rng';
 import { createLsrm, LSRM_DEFAULTS } from '../../lib/models/lsrm';
 import { nextItemLoss } from '../../lib/train/loss';
+import { fusedMatMuls, simdModuleBytes, type BmmFn, type TnFn } from '../../lib/ops/wasm-simd';
+import { BMM_COLS, BMM_DEPTH } from '../../lib/ops/wasm-simd-matmul';
 
 let wasmError: string | undefined;
 before(async () => {
@@ -122,17 +124,47 @@ test('LsrmSoftmaxCE and LsrmSubAtLabels on wasm = logSumExp and softmax - onehot
 });
 
 test('LsrmBatchMatMul (SIMD) on wasm = tf.matMul on cpu for odd shapes and tails', async (t) => {
-  // N covers the 16-wide, 4-wide and scalar column loops; K = 1 and M = 1 edge cases.
-  for (const [b, m, k, n] of [[1, 1, 1, 1], [2, 3, 1, 5], [3, 4, 7, 16], [2, 5, 3, 37], [4, 50, 32, 50], [1, 2, 9, 20]]) {
+  // N covers the 16-wide, 4-wide and scalar column loops; K = 1 and M = 1 edge cases; N = 1,100
+  // and 1,037 span two full column blocks of B (BMM_COLS = 512) and a last partial one; K = 600
+  // and 300 span depth blocks (BMM_DEPTH = 256) whose sums add up in C; K = 0 gives zeros.
+  assert.deepEqual([BMM_COLS, BMM_DEPTH], [512, 256]);
+  for (const [b, m, k, n] of [[1, 1, 1, 1], [2, 3, 1, 5], [3, 4, 7, 16], [2, 5, 3, 37], [4, 50, 32, 50], [1, 2, 9, 20], [1, 3, 5, 1100], [2, 5, 4, 1037], [1, 3, 600, 21], [2, 5, 300, 1037], [2, 3, 0, 5]]) {
     const a = () => tf.tensor3d(randArray(b * m * k, 10 + n), [b, m, k]);
     const c = () => tf.tensor3d(randArray(b * k * n, 20 + n), [b, k, n]);
     await compare(t, `bmm ${b}x${m}x${k}x${n}`, () => run('LsrmBatchMatMul', { a: a(), b: c() }), () => tf.matMul(a(), c()), 1e-4);
   }
 });
 
+test('the matMul kernels with fused multiply-adds (relaxed_madd) = without, within float rounding', async (t) => {
+  if (wasmError) return t.skip(`wasm backend could not load: ${wasmError}`);
+  if (!fusedMatMuls()) return t.skip('this V8 compiles no relaxed SIMD (or LSRM_FMA=0): only the unfused kernels run');
+  assert.notDeepEqual(simdModuleBytes(true), simdModuleBytes(false));
+  const memory = new WebAssembly.Memory({ initial: 4 });
+  const [M, K, N] = [9, 70, 45];
+  const heap = new Float32Array(memory.buffer);
+  heap.set(randArray(M * K, 1), 0);
+  heap.set(randArray(K * N, 2), M * K);
+  heap.set(randArray(M * N, 3), M * K + K * N);
+  const outs = [true, false].map((fused) => {
+    const k = new WebAssembly.Instance(new WebAssembly.Module(simdModuleBytes(fused)), { env: { memory } }).exports as unknown as { bmm: BmmFn; tn: TnFn };
+    const base = 4 * (M * K + K * N + M * N);
+    k.bmm(0, 4 * M * K, base, 1, M, K, N); // [M, N]
+    heap.fill(0, base / 4 + M * N, base / 4 + M * N + K * N);
+    k.tn(0, 4 * (M * K + K * N), base + 4 * M * N, M, K, N); // aᵀ·c: [K, N]
+    return Array.from(heap.subarray(base / 4, base / 4 + M * N + K * N));
+  });
+  let differs = 0;
+  outs[0].forEach((v, i) => {
+    assert.ok(Math.abs(v - outs[1][i]) <= 1e-5 * (1 + Math.abs(outs[1][i])), `[${i}]: fused ${v}, unfused ${outs[1][i]}`);
+    if (v !== outs[1][i]) differs++;
+  });
+  // One rounding instead of two: on FMA hardware some sums differ in their last bits.
+  t.diagnostic(`${differs} of ${outs[0].length} values differ in rounding`);
+});
+
 test('LsrmMatMulTN (SIMD, chunked rows) on wasm = tf.matMul(aᵀ, b) on cpu', async (t) => {
-  // M spans several 128-row chunks plus a tail; N covers the 16-wide, 4-wide and scalar loops.
-  for (const [m, k, n] of [[1, 1, 1], [3, 2, 5], [300, 7, 37], [129, 16, 16], [257, 3, 20]]) {
+  // M spans several 256-row chunks plus a tail (300, 257, 600); N covers the 16-wide, 4-wide and scalar loops.
+  for (const [m, k, n] of [[1, 1, 1], [3, 2, 5], [300, 7, 37], [129, 16, 16], [257, 3, 20], [600, 5, 21]]) {
     const a = () => tf.tensor2d(randArray(m * k, 40 + n), [m, k]);
     const b = () => tf.tensor2d(randArray(m * n, 50 + n), [m, n]);
     await compare(t, `tn ${m}x${k}x${n}`, () => run('LsrmMatMulTN', { a: a(), b: b() }), () => tf.matMul(a(), b(), true, false), 1e-4);
