@@ -83,6 +83,26 @@ test('Identity on wasm shares data by reference count: a clone outlives its sour
   c.dispose();
 });
 
+test('Slice on wasm (heap view, no copy of the input) = tf.slice on cpu: ranks 1-4, contiguous or not, int32, empty, strings', async (t) => {
+  const x4 = () => tf.tensor4d(randArray(3 * 4 * 5 * 6, 7), [3, 4, 5, 6]);
+  const cases: [string, () => tf.Tensor | tf.Tensor[]][] = [
+    ['rank 1', () => tf.slice(tf.tensor1d(randArray(10, 1)), [3], [4])],
+    ['rank 2 rows (contiguous)', () => tf.slice(tf.tensor2d(randArray(40, 2), [8, 5]), [2, 0], [3, 5])],
+    ['rank 2 columns', () => tf.slice(tf.tensor2d(randArray(40, 2), [8, 5]), [1, 1], [6, 3])],
+    ['rank 3', () => tf.slice(tf.tensor3d(randArray(60, 3), [3, 4, 5]), [1, 1, 2], [2, -1, 2])],
+    ['rank 4', () => tf.slice(x4(), [1, 0, 2, 1], [2, 3, 2, 4])],
+    ['int32', () => tf.slice(tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8, 9], [3, 3], 'int32'), [1, 1], [2, 2])],
+    ['empty', () => tf.slice(tf.tensor2d(randArray(12, 4), [3, 4]), [1, 1], [0, 2])],
+    ['split (slices inside)', () => tf.split(tf.tensor2d(randArray(40, 5), [4, 10]), [3, 7], 1)],
+    ['split rank 3, equal parts, middle axis', () => tf.split(tf.tensor3d(randArray(48, 6), [2, 6, 4]), 3, 1)],
+  ];
+  for (const [what, f] of cases) await compare(t, `slice ${what}`, f, f, 0);
+  if (!wasmError) {
+    await tf.setBackend('wasm');
+    assert.deepEqual(tf.slice(tf.tensor1d(['a', 'b', 'c'], 'string'), [1], [2]).arraySync(), ['b', 'c']);
+  }
+});
+
 test('LsrmGatherRows, LsrmTranspose2D, LsrmColSum on wasm = tf.gather / tf.transpose / tf.sum on cpu', async (t) => {
   const a = () => tf.tensor2d(randArray(37 * 5, 3), [37, 5]);
   const idx = () => tf.tensor1d([36, 0, 4, 4], 'int32');
