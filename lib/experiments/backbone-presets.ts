@@ -26,8 +26,9 @@
  *     d and heads; their SASRec has a ReLU feed-forward of width d (ffn_hidden_dim);
  *   - tables: their position and relative-position tables span 200 + 11 slots (max_output_len),
  *     ours 200;
- *   - timestamps: our models read them through ForwardOptions.timestamps, which the trainer and
- *     evaluator do not pass yet; until they do, HSTU and FuXi-alpha run on positions alone.
+ *   - timestamps: the trainer and evaluator pass each window's times (int32 seconds relative to
+ *     its first item) to HSTU's and FuXi-alpha's time bias, as the authors' rel_bias does; data
+ *     without times (all equal) falls back to positions alone.
  *
  * How to run (ML-1M in $LSRM_DATA_DIR/ml-1m or downloaded on first use, a GPU backend):
  *   1. write the sweep:  npx tsx -e "import { backboneSweep } from './lib/experiments/backbone-presets';

@@ -48,6 +48,9 @@ export interface TablePresets {
   readonly gru4rec: ModelPreset;
   readonly fmlp: ModelPreset;
   readonly caser: ModelPreset;
+  /** Beyond the paper (issue 14): HSTU and FuXi-alpha at SASRec's shape. */
+  readonly hstu: ModelPreset;
+  readonly fuxi: ModelPreset;
   readonly wide: ModelPreset;
   readonly deep: ModelPreset;
   /** Table III's small and large LSRM (paper: LSRM_l2 and LSRM_l24). */
@@ -61,9 +64,18 @@ export interface TablePresets {
 
 const m = (label: string, kind: ModelKind, numLayers: number, dim: number, numHeads: number): ModelPreset => ({ label, kind, numLayers, dim, numHeads });
 
-/** The baselines of Table V at a width d (paper: 2 layers, d = 64). */
-function baselines(dim: number): Pick<TablePresets, 'gru4rec' | 'fmlp' | 'caser'> {
-  return { gru4rec: m('GRU4Rec', 'gru4rec', 2, dim, 1), fmlp: m('FMLP-Rec', 'fmlp', 2, dim, 1), caser: m('Caser', 'caser', 2, dim, 1) };
+/**
+ * The baselines of Table V at a width d (paper: 2 layers, d = 64), and the two generative
+ * recommenders beyond the paper, HSTU and FuXi-alpha, at SASRec's shape (2 layers, 2 heads).
+ */
+function baselines(dim: number): Pick<TablePresets, 'gru4rec' | 'fmlp' | 'caser' | 'hstu' | 'fuxi'> {
+  return {
+    gru4rec: m('GRU4Rec', 'gru4rec', 2, dim, 1),
+    fmlp: m('FMLP-Rec', 'fmlp', 2, dim, 1),
+    caser: m('Caser', 'caser', 2, dim, 1),
+    hstu: m('HSTU', 'hstu', 2, dim, 2),
+    fuxi: m('FuXi-α', 'fuxi', 2, dim, 2),
+  };
 }
 
 /** Presets per scale (see the header for the reasons behind each size). */

@@ -18,12 +18,14 @@ function tinyInter(): string {
   return path;
 }
 
-/** Every model at d = 4, one epoch: six runs in seconds. */
+/** Every model at d = 4, one epoch: eight runs in seconds. */
 const TINY: TablePresets = {
   sasrec: { label: 'SASRec', kind: 'lsrm', numLayers: 2, dim: 4, numHeads: 1 },
   gru4rec: { label: 'GRU4Rec', kind: 'gru4rec', numLayers: 1, dim: 4, numHeads: 1 },
   fmlp: { label: 'FMLP-Rec', kind: 'fmlp', numLayers: 1, dim: 4, numHeads: 1 },
   caser: { label: 'Caser', kind: 'caser', numLayers: 2, dim: 4, numHeads: 1 },
+  hstu: { label: 'HSTU', kind: 'hstu', numLayers: 1, dim: 4, numHeads: 1 },
+  fuxi: { label: 'FuXi-α', kind: 'fuxi', numLayers: 1, dim: 4, numHeads: 1 },
   wide: { label: 'LSRM_wide', kind: 'lsrm', numLayers: 2, dim: 8, numHeads: 1 },
   deep: { label: 'LSRM_deep', kind: 'lsrm', numLayers: 3, dim: 8, numHeads: 1 },
   ablationSmall: TABLE_PRESETS.smoke.ablationSmall,
@@ -75,19 +77,19 @@ test('oursRow: d_ff = 4d for LSRM, none for the baselines; no layer count for Ca
 
 test('table5Models: the paper row order at every scale', () => {
   for (const scale of Object.values(SCALES)) {
-    assert.deepEqual(table5Models(scale).map((m) => m.label), ['SASRec', 'GRU4Rec', 'FMLP-Rec', 'Caser', 'LSRM_wide', 'LSRM_deep']);
+    assert.deepEqual(table5Models(scale).map((m) => m.label), ['SASRec', 'GRU4Rec', 'FMLP-Rec', 'Caser', 'HSTU', 'FuXi-α', 'LSRM_wide', 'LSRM_deep']);
   }
 });
 
-test('table5Rows: 6 tiny runs through the store, ours above the paper per model; a second call loads', async () => {
+test('table5Rows: 8 tiny runs through the store, ours above the paper per model (HSTU and FuXi-α have none); a second call loads', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lsrm-t5-'));
   const data = { spec: `atomic:${tinyInter()}`, core: 0, label: 'tiny' };
   let epochs = 0;
   const rows = await table5Rows(SCALES.smoke, data, { dir, presets: TINY, onEpoch: () => epochs++ });
-  assert.equal(epochs, 6);
+  assert.equal(epochs, 8);
   assert.deepEqual(rows.map((r) => `${r.model}/${r.source}`), [
     'SASRec/ours', 'SASRec/paper', 'GRU4Rec/ours', 'GRU4Rec/paper', 'FMLP-Rec/ours', 'FMLP-Rec/paper',
-    'Caser/ours', 'Caser/paper', 'LSRM_wide/ours', 'LSRM_wide/paper', 'LSRM_deep/ours', 'LSRM_deep/paper',
+    'Caser/ours', 'Caser/paper', 'HSTU/ours', 'FuXi-α/ours', 'LSRM_wide/ours', 'LSRM_wide/paper', 'LSRM_deep/ours', 'LSRM_deep/paper',
   ]);
   for (const r of rows.filter((x) => x.source === 'ours')) {
     for (const k of TABLE_5_METRICS) assert.ok(r[k] >= 0 && r[k] <= 1, `${r.model} ${k} = ${r[k]}`);
@@ -101,18 +103,18 @@ test('table5Rows: 6 tiny runs through the store, ours above the paper per model;
   const ours = Object.fromEntries(rows.filter((r) => r.source === 'ours').map((r) => [r.model, r]));
   assert.deepEqual([ours.SASRec.nonEmbParams, ours.LSRM_wide.nonEmbParams, ours.LSRM_deep.nonEmbParams], [384, 1536, 2304]);
   assert.deepEqual([ours.SASRec.dFf, ours.LSRM_deep.dFf, ours.GRU4Rec.dFf], [16, 32, null]);
-  assert.equal(readdirSync(join(dir, 'train')).filter((f) => f.endsWith('.json')).length, 6);
+  assert.equal(readdirSync(join(dir, 'train')).filter((f) => f.endsWith('.json')).length, 8);
   const again = await table5Rows(SCALES.smoke, data, { dir, presets: TINY, onEpoch: () => assert.fail('a stored run must not train') });
   assert.deepEqual(again, rows);
   const csv = toCsv(rows, TABLE_5_COLUMNS).split('\n');
   assert.equal(csv[0], 'model,source,seed,numLayers,dim,dFf,embParams,nonEmbParams,HR@5,NDCG@5,HR@10,NDCG@10,HR@50,NDCG@50');
-  assert.equal(csv.length, 1 + 12 + 1);
+  assert.equal(csv.length, 1 + 14 + 1);
   assert.match(csv[1], /^SASRec,ours,0,2,4,16,/);
   assert.match(csv[2], /^SASRec,paper,,2,64,256,/);
   const md = toMarkdown(rows, TABLE_5_COLUMNS);
   assert.match(md, /\| LSRM_deep \| paper \|  \| 48 \| 1,200 \| 4,800 \| 31\.77M \| 830M \| 0\.2794 \| 0\.1827 \| 0\.3786 \| 0\.2319 \| 0\.6264 \| 0\.2794 \|/);
   assert.match(md, /\| Caser \| ours \| 0 \| - \| 4 \| - \|/);
-  // produce loads the same 6 runs and saves the table for the scale
+  // produce loads the same 8 runs and saves the table for the scale
   const root = mkdtempSync(join(tmpdir(), 'lsrm-t5-fig-'));
   const out = await FIGURE.produce(SCALES.smoke, { data, presets: TINY, runsDir: dir, figuresRoot: root, png: false, onEpoch: () => assert.fail('a stored run must not train') });
   assert.deepEqual(out.rows, rows);
@@ -126,9 +128,13 @@ test('table5Text names the data, scale and seeds of our rows', () => {
   assert.match(table5Text(SCALES.paper, { spec: 'ml-20m', core: 5, label: 'MovieLens-20M' }).note, /\(ml-20m, 5-core\)/);
 });
 
-test('the sweep: six models x the seeds, selection by validation NDCG@10 with LAD and SO written out', () => {
+test('the sweep: eight models x the seeds, selection by validation NDCG@10 with LAD and SO written out', () => {
   const runs = table5Sweep(SCALES.cpu, { spec: 'dataset:ml-100k', core: 0, label: 'ml-100k' });
-  assert.equal(runs.length, 6 * 3);
+  assert.equal(runs.length, 8 * 3);
+  assert.deepEqual(runs.filter((r) => /HSTU|FuXi/.test(r.label)).map((r) => [r.label, r.config.model.kind, r.config.model.numLayers, r.config.model.dim]), [
+    ['Table V HSTU seed 0', 'hstu', 2, 32], ['Table V HSTU seed 1', 'hstu', 2, 32], ['Table V HSTU seed 2', 'hstu', 2, 32],
+    ['Table V FuXi-α seed 0', 'fuxi', 2, 32], ['Table V FuXi-α seed 1', 'fuxi', 2, 32], ['Table V FuXi-α seed 2', 'fuxi', 2, 32],
+  ]);
   assert.deepEqual(runs.slice(0, 4).map((r) => r.label), ['Table V SASRec seed 0', 'Table V SASRec seed 1', 'Table V SASRec seed 2', 'Table V GRU4Rec seed 0']);
   for (const r of runs) assert.deepEqual([r.config.train.selectBy, r.config.train.layerwiseDropout, r.config.train.switchOptimizer, r.config.train.patience, r.config.train.patienceMinSteps], ['NDCG@10', true, true, 3, 300]);
 });
@@ -139,7 +145,7 @@ test('two seeds: our rows per seed, their mean (± half-width in Markdown), then
   const presets: TablePresets = { ...TINY, seeds: [0, 1] };
   const rows = await table5Rows(SCALES.smoke, data, { dir, presets });
   assert.deepEqual(rows.slice(0, 4).map((r) => `${r.model}/${r.source}/${r.seed}`), ['SASRec/ours/0', 'SASRec/ours/1', 'SASRec/ours/null', 'SASRec/paper/null']);
-  assert.equal(rows.length, 6 * 4);
+  assert.equal(rows.length, 6 * 4 + 2 * 3); // HSTU and FuXi-α have no paper row
   const [a, b, m] = rows;
   for (const k of TABLE_5_METRICS) {
     const want = meanInterval([a[k], b[k]]);
@@ -167,6 +173,6 @@ test('produce with --jobs 2: the sweep trains in worker processes; the table equ
   });
   assert.deepEqual(out.rows, inProcess);
   assert.ok(logs.some((l) => /^sweep: Table V Caser seed 0: done epoch 1\/1/.test(l)), logs.join('\n'));
-  assert.ok(logs.some((l) => /^sweep: 6 done$/.test(l)), logs.join('\n'));
+  assert.ok(logs.some((l) => /^sweep: 8 done$/.test(l)), logs.join('\n'));
   assert.equal(readdirSync(join(dir, 'sweeps')).filter((f) => f.endsWith('.json')).length, 1, 'one manifest');
 });
