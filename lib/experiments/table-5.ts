@@ -32,6 +32,7 @@ import { checkSeeds, formatSeedCell, halfWidthKey, meanFields, seedNote, summary
 import { MODELS } from '../models';
 import { formatCount as formatParamCount } from '../models/toolkit';
 import type { ModelEntry } from '../models/types';
+import { welchInterval } from '../util/stats';
 
 /** The metrics of Table V, in the paper's column order. */
 export const TABLE_5_METRICS = ['HR@5', 'NDCG@5', 'HR@10', 'NDCG@10', 'HR@50', 'NDCG@50'] as const;
@@ -178,6 +179,36 @@ export function table5Text(scale: ScalePreset, data: DataChoice, presets: TableP
 export function table5Summary(rows: readonly Table5Row[], metric: Table5Metric = 'NDCG@10'): string[] {
   const rank = (source: string) => summaryRows(rows.filter((r) => r.source === source), 'model').sort((a, b) => b[metric] - a[metric]).map((r) => `${r.model} ${r[metric].toFixed(4)}`).join(' > ');
   return [`${metric} ours:  ${rank('ours')}`, `${metric} paper: ${rank('paper')}`];
+}
+
+/** The pairs the notebook's text discusses, [a, b] as a - b: depth and width against SASRec, and each other model against SASRec. */
+export const TABLE_5_CONTRASTS: readonly (readonly [string, string])[] = [
+  ['LSRM_deep', 'SASRec'], ['LSRM_wide', 'SASRec'], ['LSRM_deep', 'LSRM_wide'],
+  ['GRU4Rec', 'SASRec'], ['FMLP-Rec', 'SASRec'], ['Caser', 'SASRec'], ['HSTU', 'SASRec'], ['FuXi-α', 'SASRec'],
+];
+
+/**
+ * One line per contrast of TABLE_5_CONTRASTS whose two models have rows of ours: the difference of
+ * their mean `metric` over seeds with Welch's 95% interval (two or more seeds each), whether it
+ * is beyond seed noise (the interval excludes 0), and the paper's difference with its sign.
+ * @example 'LSRM_deep - SASRec: NDCG@10 +0.0041 ± 0.0052 (95% Welch, df 3): within seed noise; paper +0.1107'
+ */
+export function table5Findings(rows: readonly Table5Row[], metric: Table5Metric = 'NDCG@10'): string[] {
+  const seedValues = (model: string) => rows.filter((r) => r.source === 'ours' && r.model === model && r.seed !== null).map((r) => r[metric]);
+  const sign = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(4)}`;
+  return TABLE_5_CONTRASTS.flatMap(([a, b]) => {
+    const [xa, xb] = [seedValues(a), seedValues(b)];
+    if (xa.length === 0 || xb.length === 0) return [];
+    const pa = PAPER_TABLE_5[a]?.[metric], pb = PAPER_TABLE_5[b]?.[metric];
+    const paper = pa !== undefined && pb !== undefined ? `; paper ${sign(pa - pb)}` : '; paper: no row';
+    if (xa.length < 2 || xb.length < 2) {
+      const d = xa.reduce((s, v) => s + v, 0) / xa.length - xb.reduce((s, v) => s + v, 0) / xb.length;
+      return [`${a} - ${b}: ${metric} ${sign(d)} (one seed on a side: no interval)${paper}`];
+    }
+    const w = welchInterval(xa, xb);
+    const verdict = Math.abs(w.diff) <= w.halfWidth ? 'within seed noise' : w.diff > 0 ? `${a} better beyond seed noise` : `${b} better beyond seed noise`;
+    return [`${a} - ${b}: ${metric} ${sign(w.diff)} ± ${w.halfWidth.toFixed(4)} (95% Welch, df ${w.df}): ${verdict}${paper}`];
+  });
 }
 
 /** The figure's own options: which data and presets (defaults tableData(scale), TABLE_PRESETS[scale.name]). */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TABLE_PRESETS, type TablePresets } from '../../lib/experiments/presets';
 import { SCALES } from '../../lib/experiments/scale';
-import { FIGURE, formatCount, oursRow, PAPER_TABLE_5, table5Models, table5Rows, table5Summary, table5Sweep, table5Text, TABLE_5_COLUMNS, TABLE_5_METRICS } from '../../lib/experiments/table-5';
+import { FIGURE, formatCount, oursRow, table5Findings, PAPER_TABLE_5, table5Models, table5Rows, table5Summary, table5Sweep, table5Text, TABLE_5_COLUMNS, TABLE_5_METRICS, type Table5Row } from '../../lib/experiments/table-5';
 import { toCsv, toMarkdown } from '../../lib/plot/table';
 import { meanInterval } from '../../lib/util/stats';
 
@@ -175,4 +175,23 @@ test('produce with --jobs 2: the sweep trains in worker processes; the table equ
   assert.ok(logs.some((l) => /^sweep: Table V Caser seed 0: done epoch 1\/1/.test(l)), logs.join('\n'));
   assert.ok(logs.some((l) => /^sweep: 8 done$/.test(l)), logs.join('\n'));
   assert.equal(readdirSync(join(dir, 'sweeps')).filter((f) => f.endsWith('.json')).length, 1, 'one manifest');
+});
+
+test('table5Findings: Welch intervals of the contrasts, the verdict and the paper\'s sign', () => {
+  const row = (model: string, seed: number | null, ndcg: number, source = 'ours'): Table5Row =>
+    ({ model, source, seed, numLayers: 2, dim: 4, dFf: null, embParams: 1, nonEmbParams: 1, 'HR@5': 0, 'NDCG@5': 0, 'HR@10': 0, 'NDCG@10': ndcg, 'HR@50': 0, 'NDCG@50': 0 }) as Table5Row;
+  const rows = [
+    row('SASRec', 0, 0.06), row('SASRec', 1, 0.07), row('SASRec', 2, 0.08), row('SASRec', null, 0.07), PAPER_TABLE_5.SASRec,
+    row('LSRM_deep', 0, 0.10), row('LSRM_deep', 1, 0.11), row('LSRM_deep', 2, 0.12), PAPER_TABLE_5.LSRM_deep,
+    row('LSRM_wide', 0, 0.05), row('LSRM_wide', 1, 0.08), row('LSRM_wide', 2, 0.08),
+    row('HSTU', 0, 0.065),
+  ];
+  const lines = table5Findings(rows);
+  // deep - SASRec: diff 0.04, both s = 0.01, se = √(2·0.0001/3), ν = 4, t(0.975, 4) = 2.776445.
+  const hw = 2.776445 * Math.sqrt(2 * 0.0001 / 3);
+  assert.equal(lines[0], `LSRM_deep - SASRec: NDCG@10 +0.0400 ± ${hw.toFixed(4)} (95% Welch, df 4): LSRM_deep better beyond seed noise; paper +${(0.2319 - 0.1212).toFixed(4)}`);
+  assert.match(lines[1], /^LSRM_wide - SASRec: NDCG@10 \+0\.0000 ± [0-9.]+ \(95% Welch, df \d\): within seed noise; paper -0\.0706$/);
+  assert.match(lines[2], /^LSRM_deep - LSRM_wide: NDCG@10 \+0\.0400 ± [0-9.]+ \(95% Welch, df \d\): (within seed noise|LSRM_deep better beyond seed noise); paper \+0\.1813$/);
+  assert.equal(lines[3], 'HSTU - SASRec: NDCG@10 -0.0050 (one seed on a side: no interval); paper: no row');
+  assert.equal(lines.length, 4, 'contrasts with a model without rows are left out');
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mean, meanInterval, sampleStd, tCentralProbability, tQuantile } from '../../lib/util/stats';
+import { mean, meanInterval, sampleStd, tCentralProbability, tQuantile, welchInterval } from '../../lib/util/stats';
 
 const close = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 
@@ -45,4 +45,20 @@ test('meanInterval: mean, std and the 95% t half-width; one value has none', () 
   assert.deepEqual(meanInterval([0.25]), { n: 1, mean: 0.25, std: NaN, halfWidth: undefined });
   assert.equal(meanInterval([2, 2]).halfWidth, 0);
   assert.throws(() => meanInterval([1, 2], 1), /confidence level must be in \(0, 1\), got 1/);
+});
+
+test('welchInterval: difference of means, Welch df rounded down, worked by hand', () => {
+  // a = [1, 2, 6]: mean 3, s² 7, s²/n 7/3; b = [0.5, 0.7, 0.9, 1.1]: mean 0.8, s² 1/15, s²/n 1/60.
+  // se² = 2.35; ν = 2.35² / ((7/3)²/2 + (1/60)²/3) = 2.0286 -> df 2; t(0.975, 2) = 4.302653.
+  const w = welchInterval([1, 2, 6], [0.5, 0.7, 0.9, 1.1]);
+  assert.ok(Math.abs(w.diff - 2.2) < 1e-12);
+  assert.equal(w.df, 2);
+  assert.ok(Math.abs(w.halfWidth - 4.302653 * Math.sqrt(2.35)) < 1e-5, String(w.halfWidth));
+  // Equal spreads and sizes: ν = 2(n - 1) exactly, the pooled t-interval's df.
+  const e = welchInterval([1, 2, 3], [11, 12, 13]);
+  assert.deepEqual([e.diff, e.df], [-10, 4]);
+  assert.ok(Math.abs(e.halfWidth - tQuantile(0.975, 4) * Math.sqrt(2 / 3)) < 1e-9);
+  // No spread at all: a zero-width interval.
+  assert.deepEqual(welchInterval([2, 2], [1, 1, 1]), { diff: 1, halfWidth: 0, df: 3 });
+  assert.throws(() => welchInterval([1], [1, 2]), /two or more values on each side, got 1 and 2/);
 });
