@@ -84,3 +84,9 @@ export function checkSeeds(seeds: readonly number[]): readonly number[] {
   if (new Set(seeds).size !== seeds.length) throw new Error(`seeds must be distinct, got ${JSON.stringify(seeds)}`);
   return seeds;
 }
+
+/** A difference with its sign, rounded first so that a tiny negative prints as +0.0000: formatSigned(-1e-16) = '+0.0000'. */
+export function formatSigned(v: number, digits = 4): string {
+  const r = Number(v.toFixed(digits)) + 0; // + 0 turns -0 into 0
+  return `${r >= 0 ? '+' : ''}${r.toFixed(digits)}`;
+}

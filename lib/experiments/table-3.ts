@@ -23,7 +23,8 @@ import type { TrainConfig } from '../train/train-config';
 import { runFigureSweep, saveTableOutput, type FigureEntry, type PendingOutput, type TableOutput, type TrainedTableOptions, type WaitingSweep } from './figure';
 import { presetRunConfig, TABLE_PRESETS, tableData, trainPhrase, trainPreset, type ModelPreset, type TableRunOptions, type TablePresets, type PresetMetrics } from './presets';
 import type { DataChoice, ScalePreset } from './scale';
-import { checkSeeds, formatSeedCell, halfWidthKey, meanFields, seedNote, summaryRows, type MeanFields } from './seeds';
+import { checkSeeds, formatSeedCell, formatSigned, halfWidthKey, meanFields, seedNote, summaryRows, type MeanFields } from './seeds';
+import { welchInterval } from '../util/stats';
 
 /** One way of training: which techniques are on. */
 export interface AblationVariant {
@@ -177,6 +178,35 @@ export function table3Summary(rows: readonly Table3Row[], scale: ScalePreset, pr
     `${small.label} (${small.numLayers}×${small.dim}): ours ${order('smallCe')}; paper LSRM_l2 ${order('paperSmallCe')}`,
     `${large.label} (${large.numLayers}×${large.dim}): ours ${order('largeCe')}; paper LSRM_l24 ${order('paperLargeCe')}`,
   ];
+}
+
+/**
+ * What each technique does, per model: the test CE without it minus with it (w/o LAD - Both,
+ * w/o SO - Both, None - Both; positive: the technique helps), as the difference of seed means
+ * with Welch's 95% interval (two or more seeds), a verdict, and the paper's difference.
+ * @example 'LSRM_l2 (2×32), LAD: w/o LAD - Both +0.0169 ± 0.0100 (95% Welch, df 3): helps beyond seed noise; paper -0.0122'
+ */
+export function table3Findings(rows: readonly Table3Row[], scale: ScalePreset, presets: TablePresets = TABLE_PRESETS[scale.name]): string[] {
+  const { small, large } = table3Models(scale, presets);
+  const contrasts: [string, AblationVariant['name']][] = [['LAD', 'w/o LAD'], ['SO', 'w/o SO'], ['both', 'None']];
+  return ([['small', small], ['large', large]] as const).flatMap(([size, model]) => {
+    const key = size === 'small' ? 'smallCe' : 'largeCe';
+    const seedsOf = (v: AblationVariant['name']) => rows.filter((r) => r.variant === v && r.seed !== null).map((r) => r[key]);
+    const both = seedsOf('Both');
+    return contrasts.flatMap(([what, without]) => {
+      const other = seedsOf(without);
+      if (both.length === 0 || other.length === 0) return [];
+      const paper = PAPER_TABLE_3[without][size] - PAPER_TABLE_3.Both[size];
+      const head = `${model.label} (${model.numLayers}×${model.dim}), ${what}: ${without} - Both`;
+      if (both.length < 2 || other.length < 2) {
+        const d = other.reduce((a, v) => a + v, 0) / other.length - both.reduce((a, v) => a + v, 0) / both.length;
+        return [`${head} ${formatSigned(d)} (one seed on a side: no interval); paper ${formatSigned(paper)}`];
+      }
+      const w = welchInterval(other, both);
+      const verdict = Math.abs(w.diff) <= w.halfWidth ? 'within seed noise' : w.diff > 0 ? 'helps beyond seed noise' : 'hurts beyond seed noise';
+      return [`${head} ${formatSigned(w.diff)} ± ${w.halfWidth.toFixed(4)} (95% Welch, df ${w.df}): ${verdict}; paper ${formatSigned(paper)}`];
+    });
+  });
 }
 
 /** The figure's own options: which data and presets (defaults tableData(scale), TABLE_PRESETS[scale.name]). */

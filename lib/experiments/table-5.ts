@@ -28,7 +28,7 @@ import type { TrainConfig } from '../train/train-config';
 import { runFigureSweep, saveTableOutput, type FigureEntry, type PendingOutput, type TableOutput, type TrainedTableOptions, type WaitingSweep } from './figure';
 import { presetRunConfig, TABLE_PRESETS, tableData, trainPhrase, trainPreset, type ModelPreset, type TableRunOptions, type TablePresets } from './presets';
 import type { DataChoice, ScalePreset } from './scale';
-import { checkSeeds, formatSeedCell, halfWidthKey, meanFields, seedNote, summaryRows, type MeanFields } from './seeds';
+import { checkSeeds, formatSeedCell, formatSigned, halfWidthKey, meanFields, seedNote, summaryRows, type MeanFields } from './seeds';
 import { MODELS } from '../models';
 import { formatCount as formatParamCount } from '../models/toolkit';
 import type { ModelEntry } from '../models/types';
@@ -195,19 +195,18 @@ export const TABLE_5_CONTRASTS: readonly (readonly [string, string])[] = [
  */
 export function table5Findings(rows: readonly Table5Row[], metric: Table5Metric = 'NDCG@10'): string[] {
   const seedValues = (model: string) => rows.filter((r) => r.source === 'ours' && r.model === model && r.seed !== null).map((r) => r[metric]);
-  const sign = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(4)}`;
   return TABLE_5_CONTRASTS.flatMap(([a, b]) => {
     const [xa, xb] = [seedValues(a), seedValues(b)];
     if (xa.length === 0 || xb.length === 0) return [];
     const pa = PAPER_TABLE_5[a]?.[metric], pb = PAPER_TABLE_5[b]?.[metric];
-    const paper = pa !== undefined && pb !== undefined ? `; paper ${sign(pa - pb)}` : '; paper: no row';
+    const paper = pa !== undefined && pb !== undefined ? `; paper ${formatSigned(pa - pb)}` : '; paper: no row';
     if (xa.length < 2 || xb.length < 2) {
       const d = xa.reduce((s, v) => s + v, 0) / xa.length - xb.reduce((s, v) => s + v, 0) / xb.length;
-      return [`${a} - ${b}: ${metric} ${sign(d)} (one seed on a side: no interval)${paper}`];
+      return [`${a} - ${b}: ${metric} ${formatSigned(d)} (one seed on a side: no interval)${paper}`];
     }
     const w = welchInterval(xa, xb);
     const verdict = Math.abs(w.diff) <= w.halfWidth ? 'within seed noise' : w.diff > 0 ? `${a} better beyond seed noise` : `${b} better beyond seed noise`;
-    return [`${a} - ${b}: ${metric} ${sign(w.diff)} ± ${w.halfWidth.toFixed(4)} (95% Welch, df ${w.df}): ${verdict}${paper}`];
+    return [`${a} - ${b}: ${metric} ${formatSigned(w.diff)} ± ${w.halfWidth.toFixed(4)} (95% Welch, df ${w.df}): ${verdict}${paper}`];
   });
 }
 

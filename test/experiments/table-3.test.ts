@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { presetRunConfig, TABLE_PRESETS, type TablePresets } from '../../lib/experiments/presets';
 import { SCALES } from '../../lib/experiments/scale';
-import { ABLATION_VARIANTS, epochSummary, FIGURE, PAPER_TABLE_3, table3Columns, table3Rows, table3Summary, table3Sweep, table3Text, variantTrain } from '../../lib/experiments/table-3';
+import { ABLATION_VARIANTS, epochSummary, FIGURE, PAPER_TABLE_3, table3Columns, table3Findings, type Table3Row, table3Rows, table3Summary, table3Sweep, table3Text, variantTrain } from '../../lib/experiments/table-3';
 import { storeRunKey } from '../../lib/runs/in-store';
 import { meanInterval } from '../../lib/util/stats';
 import { toCsv, toMarkdown } from '../../lib/plot/table';
@@ -134,4 +134,25 @@ test('two seeds: a row per variant and seed, then the mean row (mean ± 95% t ha
   const means = rows.filter((r) => r.seed === null);
   const best = [...means].sort((x, y) => x.smallCe - y.smallCe)[0];
   assert.ok(table3Summary(rows, SCALES.smoke, presets)[0].includes(`ours ${best.variant} ${best.smallCe.toFixed(4)} <`));
+});
+
+test('table3Findings: each technique as w/o - Both per model, Welch intervals, the verdict and the paper\'s sign', () => {
+  const row = (variant: Table3Row['variant'], seed: number | null, smallCe: number, largeCe: number): Table3Row =>
+    ({ variant, seed, smallCe, largeCe, smallEpochs: null, largeEpochs: null, paperSmallCe: PAPER_TABLE_3[variant].small, paperLargeCe: PAPER_TABLE_3[variant].large }) as Table3Row;
+  const rows = [
+    row('Both', 0, 6.00, 5.90), row('Both', 1, 6.01, 5.91), row('Both', 2, 6.02, 5.92), row('Both', null, 6.01, 5.91),
+    row('w/o LAD', 0, 6.10, 5.90), row('w/o LAD', 1, 6.11, 5.92), row('w/o LAD', 2, 6.12, 5.94),
+    row('w/o SO', 0, 6.01, 5.80),
+  ];
+  const lines = table3Findings(rows, SCALES.cpu);
+  const { ablationSmall: s, ablationLarge: l } = TABLE_PRESETS.cpu;
+  // small, LAD: diff 0.10, both spreads s = 0.01, ν = 4, t(0.975, 4) = 2.776445.
+  const hw = 2.776445 * Math.sqrt((2 * 0.0001) / 3);
+  const paperLad = PAPER_TABLE_3['w/o LAD'].small - PAPER_TABLE_3.Both.small; // -0.0122: the paper's small model does better without LAD
+  assert.equal(lines[0], `${s.label} (${s.numLayers}×${s.dim}), LAD: w/o LAD - Both +0.1000 ± ${hw.toFixed(4)} (95% Welch, df 4): helps beyond seed noise; paper ${paperLad.toFixed(4)}`);
+  assert.equal(lines[1], `${s.label} (${s.numLayers}×${s.dim}), SO: w/o SO - Both +0.0000 (one seed on a side: no interval); paper +${(PAPER_TABLE_3['w/o SO'].small - PAPER_TABLE_3.Both.small).toFixed(4)}`);
+  // large, LAD: diff +0.01 with spreads 0.01 and 0.02: within noise; large, SO: one seed, -0.11.
+  assert.match(lines[2], new RegExp(`^${l.label} \\(${l.numLayers}×${l.dim}\\), LAD: w/o LAD - Both \\+0\\.0100 ± [0-9.]+ \\(95% Welch, df \\d\\): within seed noise; paper \\+0\\.0114$`));
+  assert.match(lines[3], /SO: w\/o SO - Both -0\.1100 \(one seed on a side: no interval\); paper \+0\.0048$/);
+  assert.equal(lines.length, 4, 'None has no runs: its contrast is left out');
 });
