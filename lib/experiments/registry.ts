@@ -20,11 +20,12 @@ import { FIGURE as FIG_7 } from './fig-7-cross-domain';
 import { FIGURE as FIG_8 } from './fig-8-robustness';
 import { FIGURE as FIG_9 } from './fig-9-trajectory';
 import { FIGURE as FIG_PERF_LAW } from './fig-performance-law';
+import { FIGURE as FIG_BACKBONES } from './fig-backbones';
 
 export type { FigureEntry } from './figure';
 
 /** Every figure and table, in paper order. */
-export const FIGURES: readonly FigureEntry[] = [TABLE_2, TABLE_3, TABLE_4, TABLE_5, FIG_2A, FIG_2B, FIG_3, FIG_4, FIG_5, FIG_6, FIG_7, FIG_8, FIG_9, FIG_PERF_LAW];
+export const FIGURES: readonly FigureEntry[] = [TABLE_2, TABLE_3, TABLE_4, TABLE_5, FIG_2A, FIG_2B, FIG_3, FIG_4, FIG_5, FIG_6, FIG_7, FIG_8, FIG_9, FIG_PERF_LAW, FIG_BACKBONES];
 
 /**
  * The entry with this id.

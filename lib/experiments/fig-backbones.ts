@@ -1,0 +1,292 @@
+/**
+ * fig-backbones (beyond the paper, issue 14 item 3): does the paper's law L(N) = E + (N0/N)^alpha
+ * hold across backbones? Test loss and NDCG@10 against non-embedding parameters N for four
+ * decoders over item ids: LSRM (the paper's SASRec-style transformer), HSTU, FuXi-alpha and a
+ * Llama-style decoder (lib/models/), the same ladder of shapes (layers, d_model, heads) for each,
+ * one panel per data choice, and a power law per backbone and panel.
+ *
+ * Choices (each a field of FIG_BACKBONES_PLANS, so a plan can be replaced):
+ * - N is each model's own non-embedding count from the registry (MODELS[kind].paramCounts of the
+ *   run's config), not LSRM's 12·L·d²: at one shape HSTU has ~0.4x LSRM's N (no feed-forward,
+ *   plus its position and time biases, which depend on maxLen), FuXi-alpha and Llama ~1x.
+ * - Budgets (task-ladder.ts TaskBudget): on synthetic data Figure 2a's fixed budget (fig2aTrain:
+ *   the rung's epochs and batch, peak lr 3e-3, selectBy 'loss', no LAD, no SO), so the LSRM runs
+ *   ARE Figure 2a's runs (same configs, same store keys; only `kind` differs for the others); on
+ *   ml-100k Table V's settings, trained to convergence (table5Train(TABLE_PRESETS.cpu): selectBy
+ *   NDCG@10, LAD and SO on, at most 200 epochs, plateau 3 epochs and 300 steps), so LSRM 2x32 is
+ *   Table V's SASRec run, 2x64 LSRM_wide, 4x64 LSRM_deep, HSTU and FuXi-alpha 2x32 Table V's
+ *   HSTU and FuXi-α runs (seed 0), and the LSRM ladder is Figures 5-9's ml-100k ladder.
+ * - The law is fitted on every size of a backbone (no holdout: four sizes leave one degree of
+ *   freedom), on the seed rows, by fitPowerLaw (lib/scaling/fit.ts). A fit is never hidden: fewer
+ *   than 3 distinct sizes or a failed fit is 'no fit' (null parameters, the reason in `note`); a
+ *   loss that does not fall with N gives the flat law ('flat': E = the mean loss, alpha 0); alpha at
+ *   its search bound is 'edge'. Every value stays finite.
+ * - Seeds: [0] at every scale (Figure 2a's choice at cpu: one ladder per backbone is the budget);
+ *   more seeds in `seeds` add a row per seed and a mean row with its 95% interval per size.
+ *
+ * Plans and cost. A step costs ~6·(N + I·d) FLOP per target (DESIGN.md "Compute budget"; the
+ * full-softmax output I·d dominates at these sizes), ~20-25 GFLOP/s per core on tfjs-wasm.
+ * - smoke: synthetic:smoke, Figure 2a's three smallest smoke sizes (1x8, 2x8, 1x16), 2 epochs,
+ *   seed 0: 12 runs of seconds each (the notebook test; not a scaling result).
+ * - cpu, 32 runs:
+ *   (a) synthetic:cpu (Figure 2a's data), 1x16, 2x32, 2x64, 4x64, 2 epochs at batch 256. By
+ *       estimateRun (lib/sweep/estimate.ts; training and evaluation) per epoch in TFLOP:
+ *         LSRM 2.06, 4.52, 10.12, 12.28; FuXi-alpha and Llama within 1% of LSRM; HSTU 2.02, 4.21,
+ *         8.87, 9.78 (the full-softmax output I·d is most of it, and is the same for every backbone).
+ *       LSRM's four runs are Figure 2a's (shared); the 12 new ones are 166 TFLOP: ~63 min on 2 cores
+ *       at 22 GFLOP/s each, ~2.6 hours at the 9 GFLOP/s this machine's bench measured under load.
+ *       HSTU's pointwise attention with its position and time biases and FuXi-alpha's three
+ *       channels do element-wise work the cost model does not count: their runs may take longer.
+ *   (b) dataset:ml-100k (no k-core), the same four shapes, to convergence. The LSRM runs are shared
+ *       (Table V, Figures 5-9), as are HSTU and FuXi-alpha 2x32 (Table V); 10 runs are new.
+ *       Measured for Table V (LSRM 2x64, seed 0, both cores busy): 122 epochs, 19 minutes; at
+ *       10-20 minutes a run, ~2-3 hours of one core, ~1-1.5 hours on both.
+ *   Together ~2-4 hours on 2 cores (by the machine's load) for what Figure 2a, Table V and Figures 5-9
+ *   do not already train: 22 new runs of the 32.
+ * - paper: dataset:ml-20m, 5-core, the first four sizes of Table IV (2x64 .. 12x256) with its
+ *   epochs and batch (Figure 2a's paper runs for LSRM): a GPU budget, defined, not run here.
+ *
+ * Files (saveFigureOutput): figures/fig-backbones.{png,html} (the figure), .csv/.md (the rows
+ * with each backbone's fit), .json (the artefact: ArtefactBase with `data` the panels' specs
+ * joined by ', ', plus panels, fits, findings and points) and .plotly.json; scale cpu: figures/,
+ * others figures/<scale>/.
+ */
+import { modelEntry, type ModelKind } from '../models';
+import { dropoutRatesOf } from '../runs/build';
+import { trainInStore, type TrainInStoreOptions } from '../runs/in-store';
+import { normalizeRunConfig, type RunConfig } from '../runs/run';
+import { fitPowerLaw } from '../scaling/fit';
+import { sweepRunOf, type SweepRun } from '../sweep/spec';
+import { figuresDirFor } from '../plot/save';
+import { fig2aTrain, FIG_2A_PLANS } from './fig-2a';
+import { backbonesFigure, FIG_BACKBONES_COLUMNS, type BackboneFit, type BackboneRow } from './fig-backbones-figure';
+import { runFigureSweep, saveFigureOutput, type ArtefactBase, type FigureEntry, type FigureOutput, type PendingOutput, type ProduceOptions, type WaitingSweep } from './figure';
+import { presetRunConfig, TABLE_PRESETS } from './presets';
+import { SCALES, type DataChoice, type LadderRung, type ScaleName, type ScalePreset } from './scale';
+import { checkSeeds, seedNote } from './seeds';
+import { table5Train } from './table-5';
+import { withSeedMeans, type TaskBudget } from './task-ladder';
+
+/** The backbones compared, in legend (colour) order. */
+export type BackboneKind = Extract<ModelKind, 'lsrm' | 'hstu' | 'fuxi' | 'llama'>;
+
+export const BACKBONES: readonly { readonly kind: BackboneKind; readonly label: string }[] = [
+  { kind: 'lsrm', label: 'LSRM (SASRec-style)' },
+  { kind: 'hstu', label: 'HSTU' },
+  { kind: 'fuxi', label: 'FuXi-α' },
+  { kind: 'llama', label: 'Llama' },
+];
+
+/** One panel: the sizes trained on one data choice, and how they train. */
+export interface BackbonePanel {
+  readonly data: DataChoice;
+  /** Shapes, smallest first (epochs and batch size are used by the 'fig-2a' budget only). */
+  readonly ladder: readonly LadderRung[];
+  readonly budget: TaskBudget;
+}
+
+/** What the figure trains at one scale. */
+export interface BackbonesPlan {
+  readonly panels: readonly BackbonePanel[];
+  readonly backbones: readonly BackboneKind[];
+  readonly seeds: readonly number[];
+}
+
+const ML_100K: DataChoice = { spec: 'dataset:ml-100k', core: 0, label: 'ml-100k' };
+const ALL: readonly BackboneKind[] = BACKBONES.map((b) => b.kind);
+
+/** The plan per scale (see the header for the costs). */
+export const FIG_BACKBONES_PLANS: Readonly<Record<ScaleName, BackbonesPlan>> = {
+  smoke: { panels: [{ data: FIG_2A_PLANS.smoke.data, ladder: FIG_2A_PLANS.smoke.ladder.slice(0, 3), budget: { kind: 'fig-2a' } }], backbones: ALL, seeds: [0] },
+  cpu: {
+    panels: [
+      { data: FIG_2A_PLANS.cpu.data, ladder: FIG_2A_PLANS.cpu.ladder.slice(0, 4), budget: { kind: 'fig-2a' } },
+      { data: ML_100K, ladder: FIG_2A_PLANS.cpu.ladder.slice(0, 4), budget: { kind: 'converge', train: table5Train(TABLE_PRESETS.cpu) } },
+    ],
+    backbones: ALL,
+    seeds: [0],
+  },
+  paper: { panels: [{ data: SCALES.paper.data[0], ladder: SCALES.paper.ladder.slice(0, 4), budget: { kind: 'fig-2a' } }], backbones: ALL, seeds: [0] },
+};
+
+/** The label of a backbone kind ('LSRM (SASRec-style)'). */
+export function backboneLabel(kind: BackboneKind): string {
+  const b = BACKBONES.find((x) => x.kind === kind);
+  if (!b) throw new Error(`fig-backbones: unknown backbone '${kind}': one of ${BACKBONES.map((x) => x.kind).join(', ')}`);
+  return b.label;
+}
+
+/** Non-embedding parameters of a run's model by the registry (the count does not depend on the item count). */
+export function backboneParams(config: RunConfig): number {
+  const entry = modelEntry(config.model.kind);
+  return entry.paramCounts(entry.fromShape(config.model, { numItems: 1, layerDropout: (n) => dropoutRatesOf(n, config.train) })).nonEmbedding;
+}
+
+/** The run config of a backbone at a rung of a panel: Figure 2a's (fixed budget) or Table V's (converge) way. */
+export function backboneConfig(scale: ScalePreset, panel: BackbonePanel, kind: BackboneKind, rung: LadderRung, seed: number): RunConfig {
+  if (panel.budget.kind === 'converge') {
+    return presetRunConfig({ label: kind, kind, numLayers: rung.numLayers, dim: rung.dim, numHeads: rung.numHeads }, panel.data, scale, { ...panel.budget.train, seed });
+  }
+  return normalizeRunConfig({
+    data: { source: panel.data.spec, core: panel.data.core },
+    model: { kind, numLayers: rung.numLayers, dim: rung.dim, numHeads: rung.numHeads, maxLen: scale.maxLen },
+    train: fig2aTrain(rung, seed),
+  });
+}
+
+/** One run of the figure. */
+export interface BackboneRun {
+  readonly panel: BackbonePanel;
+  readonly kind: BackboneKind;
+  readonly rung: LadderRung;
+  readonly seed: number;
+  readonly params: number;
+  readonly config: RunConfig;
+}
+
+/** Every run of a plan: panels in order, then backbones, sizes smallest first, seeds fastest. */
+export function backboneRuns(scale: ScalePreset, plan: BackbonesPlan = FIG_BACKBONES_PLANS[scale.name]): BackboneRun[] {
+  checkSeeds(plan.seeds);
+  return plan.panels.flatMap((panel) => plan.backbones.flatMap((kind) => panel.ladder.flatMap((rung) => plan.seeds.map((seed) => {
+    const config = backboneConfig(scale, panel, kind, rung, seed);
+    return { panel, kind, rung, seed, params: backboneParams(config), config };
+  }))));
+}
+
+/** The runs as one sweep, largest N first (the longest run starts at once), labelled 'Backbones ml-100k hstu 2x32 seed 0'. */
+export function backboneSweep(scale: ScalePreset, plan: BackbonesPlan = FIG_BACKBONES_PLANS[scale.name]): SweepRun[] {
+  return [...backboneRuns(scale, plan)].sort((a, b) => b.params - a.params)
+    .map((r) => sweepRunOf(r.config, `Backbones ${r.panel.data.label} ${r.kind} ${r.rung.numLayers}x${r.rung.dim} seed ${r.seed}`));
+}
+
+const r6 = (v: number): number => Number(v.toPrecision(6));
+
+/**
+ * The law L(N) = E + (N0/N)^alpha of one backbone on one panel, fitted on its seed rows (see the
+ * header for the statuses). Never throws: a failure is a 'no fit' with its reason.
+ */
+export function fitBackbone(data: string, backbone: string, kind: string, points: readonly { x: number; y: number }[]): BackboneFit {
+  const sizes = new Set(points.map((p) => p.x)).size;
+  const none = (note: string): BackboneFit => ({ data, backbone, kind, sizes, n: points.length, E: null, x0: null, alpha: null, r2: null, status: 'no fit', note });
+  if (sizes < 3) return none(`${sizes} size${sizes === 1 ? '' : 's'}: a power law has 3 parameters and needs at least 3 sizes`);
+  try {
+    const f = fitPowerLaw(points);
+    const status = f.degenerate ? 'flat' : f.converged ? 'ok' : 'edge';
+    return { data, backbone, kind, sizes, n: f.n, E: r6(f.params.E), x0: r6(f.params.x0), alpha: r6(f.params.alpha), r2: r6(f.r2), status, note: f.note ?? '' };
+  } catch (e) {
+    return none(`the fit failed: ${(e as Error).message}`);
+  }
+}
+
+/** Options of produce: the common ones, another plan (tests) and replaced run pieces. */
+export interface BackbonesOptions extends ProduceOptions {
+  readonly plan?: BackbonesPlan;
+  readonly deps?: TrainInStoreOptions['deps'];
+  readonly onEpoch?: TrainInStoreOptions['onEpoch'];
+}
+
+/** The rows (seed rows, mean rows with several seeds, each with its backbone's fit), the fits, and the runs' keys and training time. */
+export async function backboneRows(scale: ScalePreset, plan: BackbonesPlan, opts: BackbonesOptions = {}): Promise<{ rows: BackboneRow[]; fits: BackboneFit[]; keys: string[]; trainMs: number }> {
+  const seedRows: BackboneRow[] = [];
+  const keys: string[] = [];
+  let trainMs = 0;
+  for (const r of backboneRuns(scale, plan)) {
+    const { metrics, runKey } = await trainInStore(r.config, { dir: opts.runsDir, deps: opts.deps });
+    keys.push(runKey);
+    trainMs += metrics.trainMs;
+    seedRows.push({ data: r.panel.data.label, backbone: backboneLabel(r.kind), kind: r.kind, params: r.params, numLayers: r.rung.numLayers, dim: r.rung.dim, seed: r.seed, testLoss: metrics.test.loss, 'NDCG@10': metrics.test['NDCG@10'], E: null, alpha: null, r2: null, fit: 'no fit' });
+  }
+  const fits = plan.panels.flatMap((p) => plan.backbones.map((kind) => {
+    const own = seedRows.filter((r) => r.data === p.data.label && r.kind === kind);
+    return fitBackbone(p.data.label, backboneLabel(kind), kind, own.map((r) => ({ x: r.params, y: r.testLoss })));
+  }));
+  const withFit = seedRows.map((r): BackboneRow => {
+    const f = fits.find((x) => x.data === r.data && x.kind === r.kind)!;
+    return { ...r, E: f.E, alpha: f.alpha, r2: f.r2, fit: f.status };
+  });
+  return { rows: withSeedMeans(withFit, ['data', 'kind', 'params'], ['testLoss', 'NDCG@10']), fits, keys, trainMs };
+}
+
+/** The artefact JSON. */
+export interface BackbonesArtefact extends ArtefactBase {
+  readonly panels: readonly { readonly data: string; readonly label: string; readonly core: number; readonly sizes: readonly string[]; readonly budget: TaskBudget }[];
+  readonly backbones: readonly string[];
+  readonly fits: readonly BackboneFit[];
+  readonly findings: readonly string[];
+  readonly points: readonly BackboneRow[];
+}
+
+/** What produce made: the figure output plus the rows, the fits and the artefact. */
+export interface BackbonesOutput extends FigureOutput {
+  readonly rows: readonly BackboneRow[];
+  readonly fits: readonly BackboneFit[];
+  readonly artefact: BackbonesArtefact;
+}
+
+/**
+ * What the numbers say, per panel, computed from the fits and points: the largest alpha among the
+ * fitted laws, the lowest test loss and the best NDCG@10 at the largest shape, then the companion
+ * works' claims beside them. At smoke scale the first line says that nothing follows.
+ */
+export function backbonesFindings(a: Pick<BackbonesArtefact, 'scale' | 'fits' | 'points' | 'panels'>): string[] {
+  const out: string[] = [];
+  if (a.scale === 'smoke') out.push('Smoke scale: tiny models trained 2 epochs on a few hundred synthetic users only check the pipeline; no conclusion about any backbone follows from them.');
+  const best = (xs: readonly BackboneRow[], key: 'testLoss' | 'NDCG@10', sign: number) => [...xs].sort((p, q) => sign * (p[key] - q[key]))[0];
+  for (const p of a.panels) {
+    const fits = a.fits.filter((f) => f.data === p.label);
+    const fitted = fits.filter((f) => f.status === 'ok' || f.status === 'edge').sort((x, y) => y.alpha! - x.alpha!);
+    const notFitted = fits.filter((f) => f.status === 'flat' || f.status === 'no fit').map((f) => `${f.backbone} (${f.status})`);
+    const alphaLine = fitted.length === 0 ? 'no backbone has a falling power law' :
+      `largest alpha: ${fitted[0].backbone} (alpha ${fitted[0].alpha!.toFixed(3)}, R^2 ${fitted[0].r2!.toFixed(3)}${fitted[0].status === 'edge' ? ', at its search bound' : ''}); order ${fitted.map((f) => `${f.backbone} ${f.alpha!.toFixed(3)}`).join(' > ')}`;
+    out.push(`${p.label}: ${alphaLine}${notFitted.length ? `; without a falling law: ${notFitted.join(', ')}` : ''}.`);
+    const shown = a.points.filter((r) => r.data === p.label && (r.seed === null || !a.points.some((o) => o.data === r.data && o.kind === r.kind && o.params === r.params && o.seed === null)));
+    const top = p.sizes[p.sizes.length - 1];
+    const atTop = shown.filter((r) => `${r.numLayers}x${r.dim}` === top);
+    if (atTop.length > 0) {
+      const l = best(atTop, 'testLoss', 1);
+      const n = best(atTop, 'NDCG@10', -1);
+      out.push(`${p.label}, largest shape ${top}: lowest test loss ${l.backbone} (${l.testLoss.toFixed(4)}, N ${l.params.toLocaleString('en-US')}); best NDCG@10 ${n.backbone} (${n['NDCG@10'].toFixed(4)}).`);
+    }
+    const fuxi = fits.find((f) => f.kind === 'fuxi');
+    const hstu = fits.find((f) => f.kind === 'hstu');
+    const lsrm = fits.find((f) => f.kind === 'lsrm');
+    const rising = (f: BackboneFit | undefined) => f !== undefined && (f.status === 'ok' || f.status === 'edge');
+    if (a.scale !== 'smoke' && rising(fuxi) && rising(hstu) && rising(lsrm)) {
+      out.push(`${p.label} against the companion claims: FuXi-α ${fuxi!.alpha! > hstu!.alpha! ? 'scales faster than' : 'does not scale faster than'} HSTU (alpha ${fuxi!.alpha!.toFixed(3)} vs ${hstu!.alpha!.toFixed(3)}; FuXi-α's paper: it improves on HSTU and keeps improving with size); ` +
+        `HSTU ${hstu!.alpha! > lsrm!.alpha! ? 'scales faster than' : 'does not scale faster than'} the SASRec-style LSRM (alpha ${hstu!.alpha!.toFixed(3)} vs ${lsrm!.alpha!.toFixed(3)}; HSTU is the model that made generative recommenders scale).`);
+    }
+  }
+  return out;
+}
+
+function produce(scale: ScalePreset, opts?: BackbonesOptions & WaitingSweep): Promise<BackbonesOutput>;
+function produce(scale: ScalePreset, opts?: BackbonesOptions): Promise<BackbonesOutput | PendingOutput>;
+/** Run the sweep (opts.sweep), read every run from the store, fit, draw and save. */
+async function produce(scale: ScalePreset, opts: BackbonesOptions = {}): Promise<BackbonesOutput | PendingOutput> {
+  const plan = opts.plan ?? FIG_BACKBONES_PLANS[scale.name];
+  const pending = await runFigureSweep(FIGURE.id, backboneSweep(scale, plan), opts);
+  if (pending) return pending;
+  const { rows, fits, keys, trainMs } = await backboneRows(scale, plan, opts);
+  const panels = plan.panels.map((p) => ({ data: p.data.spec, label: p.data.label, core: p.data.core, sizes: p.ladder.map((r) => `${r.numLayers}x${r.dim}`), budget: p.budget }));
+  const backbones = plan.backbones.map(backboneLabel);
+  const base = { id: FIGURE.id, scale: scale.name, data: panels.map((p) => p.data).join(', '), seeds: plan.seeds, runs: keys, wallSeconds: Math.round(trainMs / 100) / 10 };
+  const artefact: BackbonesArtefact = { ...base, panels, backbones, fits, findings: backbonesFindings({ scale: scale.name, fits, points: rows, panels }), points: rows };
+  const title = `Test loss and NDCG@10 against non-embedding parameters per backbone (${panels.map((p) => p.label).join(', ')}; scale ${scale.name})`;
+  const figure = backbonesFigure({ title, rows, fits, backbones });
+  const how = plan.panels.map((p) => `${p.data.label}: ${p.budget.kind === 'fig-2a' ? "Figure 2a's fixed epochs" : "Table V's settings, to convergence"}`).join('; ');
+  const note = `Scale ${scale.name}. ${how}. N: each model's non-embedding parameters (model registry). Fit L(N) = E + (N0/N)^alpha on every size of a backbone (status: ok, edge = alpha at its search bound, flat = loss does not fall with N, no fit). ${seedNote(plan.seeds)}`;
+  const saved = await saveFigureOutput(figure, FIGURE.id, { rows, columns: FIG_BACKBONES_COLUMNS, note }, artefact, figuresDirFor(scale.name, opts.figuresRoot), { png: opts.png });
+  return { kind: 'figure', id: FIGURE.id, figure, saved, rows, fits, artefact };
+}
+
+/** fig-backbones: a ladder per backbone as one sweep, a power law per backbone and panel. */
+export const FIGURE: FigureEntry<BackbonesOptions, BackbonesOutput> = {
+  id: 'fig-backbones',
+  kind: 'figure',
+  title: 'Beyond the paper: test loss and NDCG@10 against non-embedding parameters for LSRM, HSTU, FuXi-alpha and Llama, a power law per backbone',
+  paperRef: 'Beyond the paper: scaling laws across backbones (Scaling New Frontiers, HSTU, FuXi-alpha), issue 14',
+  notebook: 'notebooks/fig-backbones.ipynb',
+  isCheap: false,
+  produce,
+  sweep: (scale, opts = {}) => backboneSweep(scale, opts.plan ?? FIG_BACKBONES_PLANS[scale.name]),
+};
