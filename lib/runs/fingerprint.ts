@@ -7,8 +7,11 @@
  * read, whatever the format, a dataset name's resolution or a download, so the check is exact
  * (an edit that leaves the split unchanged, such as reordered lines of equal timestamps, changes
  * no result and is not reported) and costs one pass over typed arrays.
- * Parts hashed: train (CSR offsets + items), valid and test targets, raw ids (users, items).
- * Timestamps are not hashed: after sequencing, nothing reads them.
+ * Parts hashed: train (CSR offsets + items), valid and test targets, raw ids (users, items); these
+ * four make `sha256`. The event times (train.times, validTime, testTime), which the time bias of
+ * HSTU and FuXi-alpha reads, are a fifth part, `parts.times`, kept out of `sha256` so that the
+ * records written before it still match: a change of times alone is reported when both records
+ * have the part (records from before it are compared on the four parts only).
  *
  * data.json is kept outside config.json on purpose: config.json is the run's key in the store.
  */
@@ -32,7 +35,7 @@ export interface DataFingerprint {
   readonly numTrainInteractions: number;
   readonly numValidTargets: number;
   readonly numTestTargets: number;
-  readonly parts: { readonly train: string; readonly valid: string; readonly test: string; readonly ids: string };
+  readonly parts: { readonly train: string; readonly valid: string; readonly test: string; readonly ids: string; readonly times?: string };
 }
 
 /** A change of data accepted with allowDataChange, as recorded in data.json and result.json. */
@@ -54,7 +57,7 @@ export interface DataRecord {
   readonly changes?: readonly DataChange[];
 }
 
-const bytesOf = (a: Int32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+const bytesOf = (a: Int32Array | Float64Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 const hashOf = (...chunks: (string | Uint8Array)[]) => {
   const h = createHash('sha256');
   for (const c of chunks) h.update(c);
@@ -73,6 +76,8 @@ export function splitFingerprint(split: LeaveOneOutSplit): DataFingerprint {
     test: hashOf(bytesOf(split.test)),
     ids: hashOf(JSON.stringify(split.vocab.userIds), '\n', JSON.stringify(split.vocab.itemIds)),
   };
+  const held = (t: Float64Array | undefined, tag: string) => (t ? [tag, bytesOf(t)] : [tag]);
+  const times = hashOf(bytesOf(split.train.times), ...held(split.validTime, 'valid'), ...held(split.testTime, 'test'));
   return {
     sha256: hashOf(parts.train, parts.valid, parts.test, parts.ids),
     numUsers: split.numUsers,
@@ -80,7 +85,7 @@ export function splitFingerprint(split: LeaveOneOutSplit): DataFingerprint {
     numTrainInteractions: split.train.items.length,
     numValidTargets: countTargets(split.valid),
     numTestTargets: countTargets(split.test),
-    parts,
+    parts: { ...parts, times },
   };
 }
 
@@ -89,7 +94,10 @@ export function splitFingerprint(split: LeaveOneOutSplit): DataFingerprint {
  * @example fingerprintChanges(a, b) // ['users 943 -> 940', 'training sequences (99,057 -> 98,911 interactions)']
  */
 export function fingerprintChanges(saved: DataFingerprint, now: DataFingerprint): string[] {
-  if (saved.sha256 === now.sha256) return [];
+  if (saved.sha256 === now.sha256) {
+    const timesDiffer = saved.parts.times !== undefined && now.parts.times !== undefined && saved.parts.times !== now.parts.times;
+    return timesDiffer ? ['event times (same interactions; the time bias of HSTU and FuXi-alpha reads them)'] : [];
+  }
   const n = (x: number) => x.toLocaleString('en-US');
   const count = (label: string, a: number, b: number, unit: string) => (a !== b ? `${label} (${n(a)} -> ${n(b)} ${unit})` : `${label} (same count, different values)`);
   const out: string[] = [];

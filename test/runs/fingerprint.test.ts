@@ -37,6 +37,23 @@ test('fingerprintChanges names each part that changed', () => {
   ]);
 });
 
+test('event times: a change of times alone is reported; records without the times part compare on the other four', () => {
+  const f = splitFingerprint(base());
+  const shifted = base();
+  const times = Float64Array.from(shifted.train.times, (t) => t + 60);
+  const moved: LeaveOneOutSplit = { ...shifted, train: { ...shifted.train, times } };
+  const g = splitFingerprint(moved);
+  assert.equal(g.sha256, f.sha256, 'the interactions are the same: sha256 (and old records) unchanged');
+  assert.notEqual(g.parts.times, f.parts.times);
+  assert.deepEqual(fingerprintChanges(f, g), ['event times (same interactions; the time bias of HSTU and FuXi-alpha reads them)']);
+  // Held-out target times count too.
+  const withHeld = (t: number): LeaveOneOutSplit => ({ ...base(), validTime: Float64Array.from([t, 1, NaN]), testTime: Float64Array.from([2, 3, NaN]) });
+  assert.deepEqual(fingerprintChanges(splitFingerprint(withHeld(5)), splitFingerprint(withHeld(6))), ['event times (same interactions; the time bias of HSTU and FuXi-alpha reads them)']);
+  // A record written before the times part existed: no times to compare, no change reported.
+  const { times: _, ...oldParts } = f.parts;
+  assert.deepEqual(fingerprintChanges({ ...f, parts: oldParts }, g), []);
+});
+
 test('checkTrainData / checkEvalData: record, compare, refuse or accept a change', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lsrm-fp-'));
   const logs: string[] = [];
