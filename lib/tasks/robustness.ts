@@ -21,6 +21,10 @@
  *   so a condition does not depend on the others or on the evaluation order;
  * - degradation = 100 · (clean - noisy) / clean for each metric (positive = worse), clean and
  *   noisy over the same users; null when the clean value is 0;
+ * - times (HSTU, FuXi-alpha: models with `usesTime` on data with event times): a kept or replaced
+ *   item keeps the time of its original position (a replacement happened at the same moment), a
+ *   removed item takes its time with it, the target keeps its own; so the clean and the noisy
+ *   evaluation see the same clock and the degradation is the noise's alone;
  * - consecutive perturbations: the longest run of adjacent perturbed positions of the ORIGINAL
  *   input (removed and replaced alike); users grouped by it into 0, 1, ..., maxRun - 1 and
  *   maxRun+; each group reports its clean and noisy metrics, degradation, and the mean number of
@@ -33,6 +37,7 @@ import type { SeqModel } from '../models/types';
 import { evaluateModel } from '../eval/evaluate';
 import { evaluateInputs } from '../eval/custom-inputs';
 import { buildHistories } from '../eval/histories';
+import { hasEventTimes } from '../data/split';
 import { deriveSeed, makeRng, type Rng } from '../util/rng';
 import { ValidationError } from '../util/errors';
 import { checkCutoffs, modelMaxLen, percentChange, subsetMetrics, type Metrics } from './common';
@@ -60,6 +65,8 @@ export interface Perturbed {
   readonly items: Int32Array;
   /** 1 at each position of the original input that was removed or replaced. */
   readonly perturbed: Uint8Array;
+  /** source[k] = the position in the original input that items[k] took (kept or replaced). */
+  readonly source: Int32Array;
 }
 
 export interface RobustnessRun {
@@ -105,11 +112,13 @@ export function removeShareOf(mode: PerturbMode, removeShare: number): number {
  */
 export function perturbInput(input: ArrayLike<number>, p: number, removeShare: number, numItems: number, rng: Rng): Perturbed {
   const kept: number[] = [];
+  const source: number[] = [];
   const perturbed = new Uint8Array(input.length);
   for (let j = 0; j < input.length; j++) {
     const item = input[j];
     if (!(rng.next() < p)) {
       kept.push(item);
+      source.push(j);
       continue;
     }
     perturbed[j] = 1;
@@ -117,8 +126,9 @@ export function perturbInput(input: ArrayLike<number>, p: number, removeShare: n
     if (isRemoved) continue;
     const other = 1 + rng.int(numItems - 1); // uniform over 1..I-1, shifted past the original
     kept.push(other >= item ? other + 1 : other);
+    source.push(j);
   }
-  return { items: Int32Array.from(kept), perturbed };
+  return { items: Int32Array.from(kept), perturbed, source: Int32Array.from(source) };
 }
 
 /**
@@ -143,6 +153,15 @@ function testInputs(split: LeaveOneOutSplit, users: Int32Array, maxLen: number):
     let start = 0;
     while (start < maxLen && row[start] === 0) start++;
     return row.slice(start);
+  });
+}
+
+/** The times of testInputs' items (same trimming: the last maxLen of train + valid). */
+function testInputTimes(split: LeaveOneOutSplit, users: Int32Array, inputs: readonly Int32Array[]): Float64Array[] {
+  const { offsets, times } = split.train;
+  return Array.from(users, (u, r) => {
+    const all = [...times.subarray(offsets[u], offsets[u + 1]), ...(split.valid[u] !== 0 ? [split.validTime![u]] : [])];
+    return Float64Array.from(all.slice(all.length - inputs[r].length));
   });
 }
 
@@ -193,6 +212,9 @@ export async function robustness(model: SeqModel, split: LeaveOneOutSplit, optio
   const all = Array.from(clean.users, (_, r) => r);
   const cleanMetrics = subsetMetrics(clean.ranks, all, ks);
   const inputs = testInputs(split, clean.users, modelMaxLen(model));
+  // Times ride along for a time-biased model (the rule of evaluateModel), see the header.
+  const inTimes = model.config.usesTime === true && hasEventTimes(split) ? testInputTimes(split, clean.users, inputs) : undefined;
+  const targetTimes = inTimes ? Array.from(clean.users, (u) => split.testTime![u]) : [];
   const conditions: RobustnessCondition[] = [];
   const runs: RobustnessRun[] = [];
   for (const mode of opts.modes) {
@@ -200,7 +222,8 @@ export async function robustness(model: SeqModel, split: LeaveOneOutSplit, optio
     for (const p of opts.probabilities) {
       const noisyInputs = inputs.map((x, r) => perturbInput(x, p, share, split.numItems,
         makeRng(deriveSeed(opts.seed, PERTURB_MODES.indexOf(mode), Math.round(p * 1e6), clean.users[r]))));
-      const noisy = await evaluateInputs(model, split.numItems, noisyInputs.map((x) => x.items), clean.targets, { ks, coverageKs: [] });
+      const times = inTimes ? { inputs: noisyInputs.map((x, r) => Array.from(x.source, (j) => inTimes[r][j])), targets: targetTimes } : undefined;
+      const noisy = await evaluateInputs(model, split.numItems, noisyInputs.map((x) => x.items), clean.targets, { ks, coverageKs: [], ...(times ? { times } : {}) });
       const noisyMetrics = subsetMetrics(noisy.ranks, all, ks);
       const total = inputs.reduce((s, x) => s + x.length, 0);
       const hit = noisyInputs.reduce((s, x) => s + x.perturbed.reduce((a, b) => a + b, 0), 0);

@@ -28,6 +28,7 @@ test('perturbInput, mixed: draws per item "perturbed?", then "removed?", then th
   const r = perturbInput(Int32Array.of(4, 2, 7, 5), 0.5, 0.5, 9, scripted([0.3, 0.2, 0.9, 0.1, 0.8, 0.75, 0.4, 0.6, 0.1]));
   assert.deepEqual(Array.from(r.items), [2, 8, 1]);
   assert.deepEqual(Array.from(r.perturbed), [1, 0, 1, 1]);
+  assert.deepEqual(Array.from(r.source), [1, 2, 3], 'each output item names the original position it took (4 was removed)');
 });
 
 test('perturbInput, remove and replace modes draw nothing for "removed?"; a replacement is never the original', () => {
@@ -111,4 +112,35 @@ test('robustness: seeded (the same seed repeats, another differs) and options ar
   await assert.rejects(robustness(m, many, { modes: [] }), /robustness modes must be a non-empty list of mixed, remove, replace/);
   await assert.rejects(robustness(m, many, { removeShare: 2 }), /robustness removeShare must be a number in \[0, 1\], got 2/);
   m.dispose();
+});
+
+test('robustness with a time-biased model: kept and replaced items keep their times, so a swap of every item changes no time', async () => {
+  // The split with event times: train times are 0, 1, 2, ... (seqsOf), held-out times after them.
+  const timed = { ...split, validTime: Float64Array.of(10, 11, 12), testTime: Float64Array.of(20, 21, 22) };
+  const base = lastItemModel(ROWS, 2, 4);
+  const seen: number[][][] = [];
+  const m = {
+    ...base,
+    config: { ...base.config, usesTime: true },
+    encode: (seqs: tf.Tensor2D, opts?: { timestamps?: tf.Tensor2D }) => {
+      assert.ok(opts?.timestamps, 'a usesTime model gets timestamps in the clean and the noisy evaluation');
+      seen.push(opts.timestamps.arraySync() as number[][]);
+      return base.encode(seqs, opts as never);
+    },
+  } as typeof base;
+  // replace with p = 1 and I = 2: every item is swapped for the other one at the same position,
+  // so the noisy inputs carry exactly the clean inputs' times.
+  await robustness(m, timed, { probabilities: [1], modes: ['replace'], ks: [1] });
+  assert.equal(seen.length, 2);
+  assert.deepEqual(seen[1], seen[0]);
+  // remove with p = 1: every input is empty, only the target's time is left.
+  seen.length = 0;
+  await robustness(m, timed, { probabilities: [1], modes: ['remove'], ks: [1] });
+  assert.notDeepEqual(seen[1], seen[0]);
+  // Without event times the model runs on positions alone in both evaluations.
+  const untimed: number[] = [];
+  const m2 = { ...m, encode: (seqs: tf.Tensor2D, opts?: { timestamps?: tf.Tensor2D }) => { untimed.push(opts?.timestamps ? 1 : 0); return base.encode(seqs, opts as never); } } as typeof base;
+  await robustness(m2, split, { probabilities: [1], modes: ['replace'], ks: [1] });
+  assert.deepEqual(untimed, [0, 0]);
+  base.dispose();
 });
