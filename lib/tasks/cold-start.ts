@@ -20,7 +20,9 @@
  *   a user with fewer than k such items uses all of them (counted in `shortUsers`); an input
  *   longer than the model's maxLen is cut to its last maxLen items by the evaluator;
  * - the same users are evaluated at every length, so the curves are comparable;
- * - Coverage@coverageK is reported at every length (the paper quotes it at length 5).
+ * - Coverage@coverageK is reported at every length (the paper quotes it at length 5);
+ * - times: a model with `usesTime` trained on data with event times gets each input item's and
+ *   the target's own time (from the full data), as the trained users get theirs.
  *
  * Legend: U users (0-based), I items (1-based), n evaluated held-out users, k input length.
  */
@@ -29,6 +31,7 @@ import type { SeqModel } from '../models/types';
 import type { DataSpec } from '../runs/build';
 import { holdOutUsers } from '../data/holdout';
 import { userItems } from '../data/sequences';
+import { hasEventTimes } from '../data/split';
 import { prepareData } from '../data/pipeline';
 import { loadSource } from '../data/load';
 import { evaluateInputs } from '../eval/custom-inputs';
@@ -173,9 +176,17 @@ export async function coldStart(model: SeqModel, full: Sequences, train: LeaveOn
   }
   const all = Array.from({ length: n }, (_, r) => r);
   const rows: ColdStartLength[] = [];
+  // A time-biased model (HSTU, FuXi-alpha) trained with event times gets each input item's and
+  // the target's time from the full data, as evaluateModel gives them to the trained users.
+  const timed = model.config.usesTime === true && hasEventTimes(train);
+  const userTimes = (r: number) => full.times.subarray(full.offsets[cases.users[r]], full.offsets[cases.users[r] + 1]);
   for (const k of lengths) {
     const inputs = cases.histories.map((h) => h.subarray(Math.max(0, h.length - k)));
-    const r = await evaluateInputs(model, full.numItems, inputs, cases.targets, { ks, coverageKs: [opts.coverageK] });
+    const times = timed ? {
+      inputs: inputs.map((x, r) => { const t = userTimes(r); return t.subarray(t.length - 1 - x.length, t.length - 1); }),
+      targets: cases.users.map((_, r) => { const t = userTimes(r); return t[t.length - 1]; }),
+    } : undefined;
+    const r = await evaluateInputs(model, full.numItems, inputs, cases.targets, { ks, coverageKs: [opts.coverageK], ...(times ? { times } : {}) });
     const total = inputs.reduce((s, x) => s + x.length, 0);
     rows.push({
       length: k, users: n, shortUsers: cases.histories.filter((h) => h.length < k).length, meanInputLength: total / n,
