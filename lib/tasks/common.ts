@@ -31,6 +31,18 @@ export function fullSequence(split: LeaveOneOutSplit, u: number): Int32Array {
 }
 
 /**
+ * The times of fullSequence(split, u), item for item: the train times, then the validation and
+ * test targets' times (validTime, testTime). Needs a split with held-out times.
+ * @throws RangeError when the split has no held-out times
+ */
+export function fullSequenceTimes(split: LeaveOneOutSplit, u: number): Float64Array {
+  if (!split.validTime || !split.testTime) throw new RangeError('fullSequenceTimes: the split has no held-out times (validTime, testTime)');
+  const { offsets, times } = split.train;
+  const tail = [[split.valid[u], split.validTime[u]], [split.test[u], split.testTime[u]]].filter(([x]) => x !== 0).map(([, t]) => t);
+  return Float64Array.from([...times.subarray(offsets[u], offsets[u + 1]), ...tail]);
+}
+
+/**
  * Items a model trained on the split has seen: those in some user's train part or a
  * validation target (the rule splitLeaveOneOut uses to drop unseen test items).
  * @example trainedItems(split)[i] // 1 when item i occurs in training

@@ -30,7 +30,10 @@
  * - generation is greedy: at step j the input is S_h followed by S_p[1..j-1] (the last maxLen
  *   items of it), and S_p[j] is the best-scoring item (rank order of lib/eval/rank.ts: score
  *   desc, id asc) not already in S_p (`noRepeat`; items of S_h may be generated again);
- * - TR@k is averaged over users; the ratio TR@k / TR@1 is of the averages.
+ * - TR@k is averaged over users; the ratio TR@k / TR@1 is of the averages;
+ * - times (a model with `usesTime` on data with event times: HSTU, FuXi-alpha): the generated
+ *   item of step j takes the time of the j-th future event, and step j's target time is that
+ *   of S_f[j]: the model is told when each next event happens, not what it is.
  *
  * Legend: U users, I items (1-based), L trajectory length, j, k positions 1..L.
  */
@@ -38,7 +41,14 @@ import type { LeaveOneOutSplit } from '../data/types';
 import type { SeqModel } from '../models/types';
 import { evaluateInputs } from '../eval/custom-inputs';
 import { ValidationError } from '../util/errors';
-import { fullSequence } from './common';
+import { fullSequence, fullSequenceTimes } from './common';
+import { hasEventTimes } from '../data/split';
+
+/** Event times of the histories and the future trajectories, item for item (data's clock). */
+export interface TrajectoryTimes {
+  readonly histories: readonly Float64Array[];
+  readonly futures: readonly Float64Array[];
+}
 
 export type TrajectoryRelevance = 'prefix' | 'future' | 'position';
 export const TRAJECTORY_RELEVANCES: readonly TrajectoryRelevance[] = ['prefix', 'future', 'position'];
@@ -127,7 +137,7 @@ export function trajectoryCases(split: LeaveOneOutSplit, length: number, minHist
  * targets only (their ranks are not used).
  */
 export async function generateTrajectories(model: SeqModel, numItems: number, histories: readonly Int32Array[], futures: readonly Int32Array[],
-  length: number, noRepeat: boolean): Promise<Int32Array[]> {
+  length: number, noRepeat: boolean, times?: TrajectoryTimes): Promise<Int32Array[]> {
   const predicted = histories.map(() => new Int32Array(length));
   for (let step = 0; step < length; step++) {
     const inputs = histories.map((h, r) => {
@@ -137,7 +147,12 @@ export async function generateTrajectories(model: SeqModel, numItems: number, hi
       return x;
     });
     const width = noRepeat ? step + 1 : 1; // at most `step` items are excluded, so the top step + 1 hold a new one
-    const r = await evaluateInputs(model, numItems, inputs, futures.map((f) => f[step]), { ks: [1], coverageKs: [], topk: width });
+    // Times (see the header): the history's, then the future events' up to this step; the target's is S_f[step]'s.
+    const stepTimes = times ? {
+      inputs: histories.map((h, r) => Float64Array.from([...times.histories[r], ...times.futures[r].subarray(0, step)])),
+      targets: times.futures.map((f) => f[step]),
+    } : undefined;
+    const r = await evaluateInputs(model, numItems, inputs, futures.map((f) => f[step]), { ks: [1], coverageKs: [], topk: width, ...(stepTimes ? { times: stepTimes } : {}) });
     for (let row = 0; row < histories.length; row++) {
       const top = r.topk!.subarray(row * width, (row + 1) * width);
       const taken = predicted[row].subarray(0, step);
@@ -165,7 +180,13 @@ export async function trajectory(model: SeqModel, split: LeaveOneOutSplit, optio
   if (cases.users.length === 0) {
     throw new ValidationError('trajectory length', opts.length, `short enough that some user has length + minHistory (${opts.length} + ${opts.minHistory}) items and a test item`);
   }
-  const predicted = await generateTrajectories(model, split.numItems, cases.histories, cases.futures, opts.length, opts.noRepeat);
+  const timed = model.config.usesTime === true && hasEventTimes(split);
+  const all = timed ? Array.from(cases.users, (u) => fullSequenceTimes(split, u)) : [];
+  const times: TrajectoryTimes | undefined = timed ? {
+    histories: all.map((t, r) => t.subarray(0, cases.histories[r].length)),
+    futures: all.map((t, r) => t.subarray(cases.histories[r].length)),
+  } : undefined;
+  const predicted = await generateTrajectories(model, split.numItems, cases.histories, cases.futures, opts.length, opts.noRepeat, times);
   const positions: TrajectoryPosition[] = [];
   for (let k = 1; k <= opts.length; k++) {
     let sum = 0;

@@ -98,3 +98,31 @@ test('trajectory: options are checked; no eligible user is a clear error', async
   await assert.rejects(trajectory(m, split, { length: 4, relevance: 'exact' as never }), /trajectory relevance must be one of prefix, future, position/);
   m.dispose();
 });
+
+test('trajectory with a time-biased model: step j is told the time of the j-th future event', async () => {
+  // u0's whole sequence [4, 1, 2, 1, 3, 5] at times 0, 1, 2, 3 (train), 10 (valid), 30 (test);
+  // u3's [3, 2, 4, 1, 5] at 11, 12, 13 (train: CSR rows 11..13), 20 (valid), 40 (test). taskSplit's train times are the CSR row index.
+  const timed = { ...split, validTime: Float64Array.of(10, 11, NaN, 20), testTime: Float64Array.of(30, 31, NaN, 40) };
+  const base = lastItemModel(ROWS, 5, 8);
+  const seen: number[][][] = [];
+  const model = {
+    ...base,
+    config: { ...base.config, usesTime: true },
+    encode: (seqs: tf.Tensor2D, opts?: { timestamps?: tf.Tensor2D }) => {
+      assert.ok(opts?.timestamps, 'timestamps are passed at every step');
+      seen.push(opts.timestamps.arraySync() as number[][]);
+      return base.encode(seqs, opts as never);
+    },
+  } as typeof base;
+  const r = await trajectory(model, timed, { length: 4 });
+  assert.equal(seen.length, 4);
+  // Step 0: u0's history [4, 1] at 0, 1, target S_f[0] at 2 -> window [..., 0, 1, 2]; u3's [3] at 11, target at 12 -> [0 (padding), 0, 1].
+  assert.deepEqual(seen[0].map((row) => row.slice(-3)), [[0, 1, 2], [0, 0, 1]]);
+  // Step 3: u0's history + 3 generated items at 0, 1, 2, 3, 10 and target S_f[3] at 30; u3's at 11, 12, 13, 20, target 40
+  // (relative to the window's first item; padding 0).
+  assert.deepEqual(seen[3].map((row) => row.slice(-6)), [[0, 1, 2, 3, 10, 30], [0, 0, 1, 2, 9, 29]]);
+  // The items generated are the same as without times (this model ignores them).
+  const plain = await trajectory(base, split, { length: 4 });
+  assert.deepEqual(r.positions, plain.positions);
+  base.dispose();
+});
