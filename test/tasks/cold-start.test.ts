@@ -5,7 +5,7 @@ import { holdOutUsers } from '../../lib/data/holdout';
 import { splitLeaveOneOut } from '../../lib/data/split';
 import { checkTrainedWithout, coldStart, coldStartCases, holdOutSpecOf } from '../../lib/tasks/cold-start';
 import { trainedItems } from '../../lib/tasks/common';
-import { close, seqsOf, voteModel } from './fixtures';
+import { close, seqsOf, timeRecorder, voteModel } from './fixtures';
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -88,16 +88,7 @@ test('coldStart gives a time-biased model each input item\'s and the target\'s o
   const timed = { ...full, times: Float64Array.from(full.items, (_, j) => j * j) };
   const timedTrain = splitLeaveOneOut(holdOutUsers(timed, FRACTION, SEED).kept);
   const base = voteModel(VOTES, 7);
-  const seen: number[][][] = [];
-  const model = {
-    ...base,
-    config: { ...base.config, usesTime: true },
-    encode: (seqs: tf.Tensor2D, opts?: { timestamps?: tf.Tensor2D }) => {
-      assert.ok(opts?.timestamps, 'timestamps are passed');
-      seen.push(opts.timestamps.arraySync() as number[][]);
-      return base.encode(seqs, opts as never);
-    },
-  } as typeof base;
+  const { model, seen, plain: m2, calls: plain } = timeRecorder(base);
   await coldStart(model, timed, timedTrain, { holdOut: { fraction: FRACTION, seed: SEED }, lengths: [1, 2], ks: [5], coverageK: 3 });
   // Rows: [window times..., target time], relative to the window's first item. Length 1: u0 input [4] at 9,
   // target 5 at 16; u1 input [3] at 36, target at 49. Length 2: u0 [3, 4] at 4, 9; u1 [2, 3] at 25, 36.
@@ -105,8 +96,6 @@ test('coldStart gives a time-biased model each input item\'s and the target\'s o
   assert.deepEqual(seen[0].map((row) => tail(row, 2)), [[0, 7], [0, 13]]);
   assert.deepEqual(seen[1].map((row) => tail(row, 3)), [[0, 5, 12], [0, 11, 24]]);
   // The same model without usesTime runs on positions alone.
-  const plain: number[] = [];
-  const m2 = { ...base, encode: (seqs: tf.Tensor2D, opts?: { timestamps?: tf.Tensor2D }) => { plain.push(opts?.timestamps ? 1 : 0); return base.encode(seqs, opts as never); } } as typeof base;
   await coldStart(m2, timed, timedTrain, { holdOut: { fraction: FRACTION, seed: SEED }, lengths: [1], ks: [5], coverageK: 3 });
   assert.deepEqual(plain, [0]);
   base.dispose();

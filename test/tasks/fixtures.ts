@@ -69,3 +69,25 @@ export function voteModel(votes: number[], numItems: number, maxLen = 50): SeqMo
 export function close(actual: number | null | undefined, expected: number, tol = 1e-6): void {
   assert.ok(typeof actual === 'number' && Math.abs(actual - expected) < tol, `${actual} != ${expected}`);
 }
+
+/**
+ * `base` as a time-biased model (config.usesTime) that records the timestamps of every encode
+ * call in `seen` ([B, T + 1] rows), failing when a call has none; and `calls`, 1 or 0 per call
+ * of the untimed `base` wrapper `plain` (whether timestamps came anyway).
+ */
+export function timeRecorder(base: SeqModel): { model: SeqModel; seen: number[][][]; plain: SeqModel; calls: number[] } {
+  const seen: number[][][] = [];
+  const calls: number[] = [];
+  type Opts = { timestamps?: tf.Tensor2D };
+  const model = {
+    ...base,
+    config: { ...base.config, usesTime: true },
+    encode: (seqs: tf.Tensor2D, opts?: Opts) => {
+      assert.ok(opts?.timestamps, 'a usesTime model gets timestamps');
+      seen.push(opts.timestamps.arraySync() as number[][]);
+      return base.encode(seqs, opts as never);
+    },
+  } as SeqModel;
+  const plain = { ...base, encode: (seqs: tf.Tensor2D, opts?: Opts) => { calls.push(opts?.timestamps ? 1 : 0); return base.encode(seqs, opts as never); } } as SeqModel;
+  return { model, seen, plain, calls };
+}

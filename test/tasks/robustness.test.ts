@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { longestRun, perturbInput, robustness } from '../../lib/tasks/robustness';
 import { makeRng, type Rng } from '../../lib/util/rng';
-import { close, lastItemModel, taskSplit } from './fixtures';
+import { close, lastItemModel, taskSplit, timeRecorder } from './fixtures';
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -118,16 +118,7 @@ test('robustness with a time-biased model: kept and replaced items keep their ti
   // The split with event times: train times are 0, 1, 2, ... (seqsOf), held-out times after them.
   const timed = { ...split, validTime: Float64Array.of(10, 11, 12), testTime: Float64Array.of(20, 21, 22) };
   const base = lastItemModel(ROWS, 2, 4);
-  const seen: number[][][] = [];
-  const m = {
-    ...base,
-    config: { ...base.config, usesTime: true },
-    encode: (seqs: tf.Tensor2D, opts?: { timestamps?: tf.Tensor2D }) => {
-      assert.ok(opts?.timestamps, 'a usesTime model gets timestamps in the clean and the noisy evaluation');
-      seen.push(opts.timestamps.arraySync() as number[][]);
-      return base.encode(seqs, opts as never);
-    },
-  } as typeof base;
+  const { model: m, seen, plain: m2, calls: untimed } = timeRecorder(base);
   // replace with p = 1 and I = 2: every item is swapped for the other one at the same position,
   // so the noisy inputs carry exactly the clean inputs' times.
   await robustness(m, timed, { probabilities: [1], modes: ['replace'], ks: [1] });
@@ -138,8 +129,6 @@ test('robustness with a time-biased model: kept and replaced items keep their ti
   await robustness(m, timed, { probabilities: [1], modes: ['remove'], ks: [1] });
   assert.notDeepEqual(seen[1], seen[0]);
   // Without event times the model runs on positions alone in both evaluations.
-  const untimed: number[] = [];
-  const m2 = { ...m, encode: (seqs: tf.Tensor2D, opts?: { timestamps?: tf.Tensor2D }) => { untimed.push(opts?.timestamps ? 1 : 0); return base.encode(seqs, opts as never); } } as typeof base;
   await robustness(m2, split, { probabilities: [1], modes: ['replace'], ks: [1] });
   assert.deepEqual(untimed, [0, 0]);
   base.dispose();

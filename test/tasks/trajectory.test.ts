@@ -2,7 +2,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { generateTrajectories, trajectory, trajectoryCases, trajectoryRank } from '../../lib/tasks/trajectory';
-import { close, lastItemModel, taskSplit } from './fixtures';
+import { close, lastItemModel, taskSplit, timeRecorder } from './fixtures';
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -104,16 +104,7 @@ test('trajectory with a time-biased model: step j is told the time of the j-th f
   // u3's [3, 2, 4, 1, 5] at 11, 12, 13 (train: CSR rows 11..13), 20 (valid), 40 (test). taskSplit's train times are the CSR row index.
   const timed = { ...split, validTime: Float64Array.of(10, 11, NaN, 20), testTime: Float64Array.of(30, 31, NaN, 40) };
   const base = lastItemModel(ROWS, 5, 8);
-  const seen: number[][][] = [];
-  const model = {
-    ...base,
-    config: { ...base.config, usesTime: true },
-    encode: (seqs: tf.Tensor2D, opts?: { timestamps?: tf.Tensor2D }) => {
-      assert.ok(opts?.timestamps, 'timestamps are passed at every step');
-      seen.push(opts.timestamps.arraySync() as number[][]);
-      return base.encode(seqs, opts as never);
-    },
-  } as typeof base;
+  const { model, seen } = timeRecorder(base);
   const r = await trajectory(model, timed, { length: 4 });
   assert.equal(seen.length, 4);
   // Step 0: u0's history [4, 1] at 0, 1, target S_f[0] at 2 -> window [..., 0, 1, 2]; u3's [3] at 11, target at 12 -> [0 (padding), 0, 1].
