@@ -247,9 +247,8 @@ export function backbonesFindings(a: Pick<BackbonesArtefact, 'scale' | 'fits' | 
       const n = best(atTop, 'NDCG@10', -1);
       out.push(`${p.label}, largest shape ${top}: lowest test loss ${l.backbone} (${l.testLoss.toFixed(4)}, N ${l.params.toLocaleString('en-US')}); best NDCG@10 ${n.backbone} (${n['NDCG@10'].toFixed(4)}).`);
     }
-    const fuxi = fits.find((f) => f.kind === 'fuxi');
-    const hstu = fits.find((f) => f.kind === 'hstu');
-    const lsrm = fits.find((f) => f.kind === 'lsrm');
+    const fitOf = (kind: BackboneKind) => fits.find((f) => f.kind === kind);
+    const [fuxi, hstu, lsrm] = [fitOf('fuxi'), fitOf('hstu'), fitOf('lsrm')];
     const rising = (f: BackboneFit | undefined) => f !== undefined && (f.status === 'ok' || f.status === 'edge');
     if (a.scale !== 'smoke' && rising(fuxi) && rising(hstu) && rising(lsrm)) {
       out.push(`${p.label} against the companion claims: FuXi-α ${fuxi!.alpha! > hstu!.alpha! ? 'scales faster than' : 'does not scale faster than'} HSTU (alpha ${fuxi!.alpha!.toFixed(3)} vs ${hstu!.alpha!.toFixed(3)}; FuXi-α's paper: it improves on HSTU and keeps improving with size); ` +
