@@ -15,6 +15,7 @@ import { initBackend } from '../ops/backend';
 import { runsDir } from '../util/paths';
 import type { RunConfig } from '../runs/run';
 import { benchTrain } from '../bench/train';
+import { kernelsTag } from '../ops/wasm-simd';
 import { benchFigureOf, BENCH_SHAPE, dataStatsOf, estimateRun, formatEstimates, readBenchFigure, writeBenchFigure, type BenchFigure, type DataStats } from '../sweep/estimate';
 import { runLocal, type LocalOutcome } from '../sweep/local';
 import { manifestPath as manifestPathOf, readManifest, writeManifest } from '../sweep/manifest';
@@ -67,11 +68,12 @@ const IO: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr
 export async function benchFigure(store: string, log: (m: string) => void): Promise<BenchFigure> {
   const backend = await initBackend();
   const cpuModel = cpus()[0]?.model ?? 'unknown';
-  const cached = readBenchFigure(store, backend.name, cpuModel);
+  const kernels = kernelsTag(backend.name);
+  const cached = readBenchFigure(store, backend.name, cpuModel, kernels);
   if (cached) return cached;
   log(`measuring this machine's training speed on ${backend.name} (lsrm bench train at batch ${BENCH_SHAPE.batch}; cached in ${store}/.bench/)\n`);
   const [r] = await benchTrain({ items: [BENCH_SHAPE.items], batch: BENCH_SHAPE.batch, steps: 3, warmup: 1 });
-  const fig = benchFigureOf({ msPerStep: r.msPerStep, batch: r.batch, items: r.items, backend: r.backend, cpuModel, cores: cpus().length });
+  const fig = benchFigureOf({ msPerStep: r.msPerStep, batch: r.batch, items: r.items, backend: r.backend, cpuModel, cores: cpus().length, ...(kernels ? { kernels } : {}) });
   writeBenchFigure(store, fig);
   return fig;
 }

@@ -77,6 +77,16 @@ export function fusedMatMuls(env: Readonly<Record<string, string | undefined>> =
   return ok;
 }
 
+/**
+ * The kernels' identity for cached speed figures (sweep/estimate.ts): bump SIMD_KERNELS_VERSION
+ * when a kernel's speed changes, so that a figure measured before is measured again.
+ * 2: matMuls blocked over B and with fused multiply-adds (session 4).
+ */
+export const SIMD_KERNELS_VERSION = 2;
+export function kernelsTag(backend: string): string {
+  return backend === 'wasm' ? `simd-${SIMD_KERNELS_VERSION}${fusedMatMuls() ? '+fma' : ''}` : '';
+}
+
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
 
 /** The kernels bound to `memory` (compiled once per memory). */

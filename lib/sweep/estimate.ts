@@ -47,6 +47,8 @@ export interface BenchFigure {
   readonly cpuModel: string;
   readonly cores: number;
   readonly measuredAt: string;
+  /** The compute kernels measured (ops/wasm-simd.ts kernelsTag, e.g. 'simd-2+fma'); a figure of other kernels is measured again. */
+  readonly kernels?: string;
 }
 
 /** What an estimate needs of the data: sizes and the training sequences' lengths. */
@@ -81,7 +83,7 @@ function benchStepFlop(items: number, batch: number): number {
 }
 
 /** A BenchFigure from a measured step of BENCH_SHAPE (at `batch`, `items`). */
-export function benchFigureOf(m: { msPerStep: number; batch: number; items: number; backend: string; cpuModel: string; cores: number }, at = new Date()): BenchFigure {
+export function benchFigureOf(m: { msPerStep: number; batch: number; items: number; backend: string; cpuModel: string; cores: number; kernels?: string }, at = new Date()): BenchFigure {
   return { ...m, gflops: benchStepFlop(m.items, m.batch) / (m.msPerStep / 1000) / 1e9, measuredAt: at.toISOString() };
 }
 
@@ -171,10 +173,10 @@ export function benchCachePath(store: string, backend: string): string {
   return join(store, '.bench', `train-${backend}.json`);
 }
 
-/** The cached figure of `backend` measured on this CPU model, or undefined. */
-export function readBenchFigure(store: string, backend: string, cpuModel: string): BenchFigure | undefined {
+/** The cached figure of `backend` measured on this CPU model with these kernels, or undefined. */
+export function readBenchFigure(store: string, backend: string, cpuModel: string, kernels = ''): BenchFigure | undefined {
   const fig = readCache<BenchFigure>(benchCachePath(store, backend));
-  return fig && fig.cpuModel === cpuModel && fig.gflops > 0 ? fig : undefined;
+  return fig && fig.cpuModel === cpuModel && (fig.kernels ?? '') === kernels && fig.gflops > 0 ? fig : undefined;
 }
 
 /** Cache a measured figure in the store. */

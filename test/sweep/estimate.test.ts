@@ -63,7 +63,7 @@ test('dataStatsOfSplit: sizes and the histogram of training lengths; dataStatsOf
   assert.equal(loads, 2, 'another k-core is other data');
 });
 
-test('bench figures are cached per backend and CPU model', () => {
+test('bench figures are cached per backend, CPU model and kernels', () => {
   const store = mkdtempSync(join(tmpdir(), 'lsrm-estimate-'));
   const fig = benchFigureOf({ msPerStep: 100, batch: 64, items: 1682, backend: 'wasm', cpuModel: 'Xeon', cores: 2 });
   assert.equal(readBenchFigure(store, 'wasm', 'Xeon'), undefined);
@@ -71,6 +71,11 @@ test('bench figures are cached per backend and CPU model', () => {
   assert.deepEqual(readBenchFigure(store, 'wasm', 'Xeon'), fig);
   assert.equal(readBenchFigure(store, 'cpu', 'Xeon'), undefined, 'another backend');
   assert.equal(readBenchFigure(store, 'wasm', 'EPYC'), undefined, 'another machine: measured again');
+  assert.equal(readBenchFigure(store, 'wasm', 'Xeon', 'simd-2+fma'), undefined, 'measured with other kernels: measured again');
+  const fma = benchFigureOf({ msPerStep: 80, batch: 64, items: 1682, backend: 'wasm', cpuModel: 'Xeon', cores: 2, kernels: 'simd-2+fma' });
+  writeBenchFigure(store, fma);
+  assert.deepEqual(readBenchFigure(store, 'wasm', 'Xeon', 'simd-2+fma'), fma);
+  assert.equal(readBenchFigure(store, 'wasm', 'Xeon'), undefined, 'and the other way round');
   writeFileSync(benchCachePath(store, 'wasm'), '{ broken');
   assert.equal(readBenchFigure(store, 'wasm', 'Xeon'), undefined, 'a damaged cache is measured again');
 });
