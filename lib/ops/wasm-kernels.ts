@@ -86,15 +86,22 @@ export function heapSliceKernel(fallback: tf.KernelFunc): tf.KernelFunc {
       os.set(xs.subarray(at, at + total));
       return out;
     }
-    // Copy runs of the last axis, walking the outer indices like an odometer.
+    // Copy contiguous runs: the trailing axes the slice covers whole, with the axis before them,
+    // are one run of x (Caser's [B, T, D] windows of [B, T + L - 1, D]: B runs of T·D, not B·T
+    // runs of D); the outer axes are walked like an odometer.
     const rank = n.length;
-    const run = n[rank - 1];
-    const idx = new Array<number>(Math.max(0, rank - 1)).fill(0);
+    let inner = rank - 1;
+    while (inner > 0 && b[inner] === 0 && n[inner] === x.shape[inner]) inner--;
+    let run = 1;
+    for (let k = inner; k < rank; k++) run *= n[k];
+    const stride = (k: number) => (k < rank - 1 ? strides[k] : 1); // computeStrides leaves out the last axis's 1
+    const idx = new Array<number>(inner).fill(0);
     for (let o = 0; o < total; o += run) {
-      let at = b[rank - 1];
-      for (let k = 0; k < rank - 1; k++) at += (b[k] + idx[k]) * strides[k];
-      os.set(xs.subarray(at, at + run), o);
-      for (let k = rank - 2; k >= 0; k--) {
+      let at = b[inner] * stride(inner);
+      for (let k = 0; k < inner; k++) at += (b[k] + idx[k]) * strides[k];
+      if (run >= 32) os.set(xs.subarray(at, at + run), o);
+      else for (let k = 0; k < run; k++) os[o + k] = xs[at + k]; // short runs: a view per run costs more than the copy
+      for (let k = inner - 1; k >= 0; k--) {
         if (++idx[k] < n[k]) break;
         idx[k] = 0;
       }
