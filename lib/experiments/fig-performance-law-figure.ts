@@ -15,6 +15,7 @@ import { lineTrace, scatterTrace } from '../plot/traces';
 import { themedLayout, type Figure, type Trace } from '../plot/theme';
 import { formatFixed, type Column, type Row } from '../plot/table';
 import type { ApEnRecord, PerfLawApEnSettings, TemperatureRow } from './fig-performance-law-data';
+import type { ArtefactBase } from './figure';
 
 /** One run: its data group, shape, budget and test metrics. */
 export interface PerfLawRow extends Row {
@@ -171,15 +172,8 @@ export function perfLawFits(rows: readonly PerfLawRow[], groups: readonly PerfLa
   };
 }
 
-/** The artefact JSON (issue 10 item 7's fields, then this figure's). */
-export interface PerfLawArtefact {
-  readonly id: string;
-  readonly scale: string;
-  /** The full data of each series (levels are `?sample=` of these). */
-  readonly data: readonly string[];
-  readonly seeds: readonly number[];
-  readonly runs: readonly string[];
-  readonly wallSeconds: number;
+/** The artefact JSON (issue 10 item 7's fields, then this figure's); `data`: the full data of each series (levels are `?sample=` of these). */
+export interface PerfLawArtefact extends ArtefactBase<readonly string[]> {
   readonly apenSettings: PerfLawApEnSettings;
   readonly temperaturePreset: string;
   readonly fits: PerfLawFits;

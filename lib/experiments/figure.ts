@@ -162,11 +162,14 @@ export async function saveFigureOutput(
   return { ...saved, ...files };
 }
 
-/** The fields every figure artefact (<id>.json) starts with (issue 10 item 7). */
-export interface ArtefactBase {
+/**
+ * The fields every figure artefact (<id>.json) starts with (issue 10 item 7). `data` names the
+ * figure's data: one spec, or one per series or ladder (D = readonly string[]).
+ */
+export interface ArtefactBase<D = string> {
   readonly id: string;
   readonly scale: string;
-  readonly data: string;
+  readonly data: D;
   readonly seeds: readonly number[];
   /** Store keys of the runs behind the figure. */
   readonly runs: readonly string[];

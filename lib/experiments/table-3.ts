@@ -24,7 +24,7 @@ import { runFigureSweep, saveTableOutput, type FigureEntry, type PendingOutput, 
 import { presetRunConfig, TABLE_PRESETS, tableData, trainPhrase, trainPreset, type ModelPreset, type TableRunOptions, type TablePresets, type PresetMetrics } from './presets';
 import type { DataChoice, ScalePreset } from './scale';
 import { checkSeeds, formatSeedCell, formatSigned, halfWidthKey, meanFields, seedNote, summaryRows, type MeanFields } from './seeds';
-import { welchInterval } from '../util/stats';
+import { mean, welchInterval } from '../util/stats';
 
 /** One way of training: which techniques are on. */
 export interface AblationVariant {
@@ -199,8 +199,7 @@ export function table3Findings(rows: readonly Table3Row[], scale: ScalePreset, p
       const paper = PAPER_TABLE_3[without][size] - PAPER_TABLE_3.Both[size];
       const head = `${model.label} (${model.numLayers}×${model.dim}), ${what}: ${without} - Both`;
       if (both.length < 2 || other.length < 2) {
-        const d = other.reduce((a, v) => a + v, 0) / other.length - both.reduce((a, v) => a + v, 0) / both.length;
-        return [`${head} ${formatSigned(d)} (one seed on a side: no interval); paper ${formatSigned(paper)}`];
+        return [`${head} ${formatSigned(mean(other) - mean(both))} (one seed on a side: no interval); paper ${formatSigned(paper)}`];
       }
       const w = welchInterval(other, both);
       const verdict = Math.abs(w.diff) <= w.halfWidth ? 'within seed noise' : w.diff > 0 ? 'helps beyond seed noise' : 'hurts beyond seed noise';

@@ -32,7 +32,7 @@ import { checkSeeds, formatSeedCell, formatSigned, halfWidthKey, meanFields, see
 import { MODELS } from '../models';
 import { formatCount as formatParamCount } from '../models/toolkit';
 import type { ModelEntry } from '../models/types';
-import { welchInterval } from '../util/stats';
+import { mean, welchInterval } from '../util/stats';
 
 /** The metrics of Table V, in the paper's column order. */
 export const TABLE_5_METRICS = ['HR@5', 'NDCG@5', 'HR@10', 'NDCG@10', 'HR@50', 'NDCG@50'] as const;
@@ -201,8 +201,7 @@ export function table5Findings(rows: readonly Table5Row[], metric: Table5Metric 
     const pa = PAPER_TABLE_5[a]?.[metric], pb = PAPER_TABLE_5[b]?.[metric];
     const paper = pa !== undefined && pb !== undefined ? `; paper ${formatSigned(pa - pb)}` : '; paper: no row';
     if (xa.length < 2 || xb.length < 2) {
-      const d = xa.reduce((s, v) => s + v, 0) / xa.length - xb.reduce((s, v) => s + v, 0) / xb.length;
-      return [`${a} - ${b}: ${metric} ${formatSigned(d)} (one seed on a side: no interval)${paper}`];
+      return [`${a} - ${b}: ${metric} ${formatSigned(mean(xa) - mean(xb))} (one seed on a side: no interval)${paper}`];
     }
     const w = welchInterval(xa, xb);
     const verdict = Math.abs(w.diff) <= w.halfWidth ? 'within seed noise' : w.diff > 0 ? `${a} better beyond seed noise` : `${b} better beyond seed noise`;

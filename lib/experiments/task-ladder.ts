@@ -49,7 +49,7 @@ import { stableStringify } from '../util/hash';
 import { makeRng } from '../util/rng';
 import { meanInterval } from '../util/stats';
 import { fig2aRuns, FIG_2A_PLANS } from './fig-2a';
-import { runFigureSweep, saveFigureOutput, type PendingOutput, type ProduceOptions } from './figure';
+import { runFigureSweep, saveFigureOutput, type ArtefactBase, type PendingOutput, type ProduceOptions } from './figure';
 import { TABLE_PRESETS, tableData, type DataPick } from './presets';
 import type { DataChoice, LadderRung, ScaleName, ScalePreset } from './scale';
 import { checkSeeds, CONFIDENCE, halfWidthKey, seedNote } from './seeds';
@@ -386,15 +386,7 @@ export function gridFigure(title: string, panels: readonly (readonly Panel[])[],
 }
 
 /** The fields every task artefact holds (issue 11: scale, data, seeds, run keys, wall time). */
-export interface TaskArtefactBase {
-  readonly id: string;
-  readonly scale: string;
-  readonly data: readonly string[];
-  readonly seeds: readonly number[];
-  /** Store keys of the trained runs, in evaluation order. */
-  readonly runs: readonly string[];
-  /** Training wall time of the runs, summed (seconds; from the store, stable on a reload). */
-  readonly wallSeconds: number;
+export interface TaskArtefactBase extends ArtefactBase<readonly string[]> {
   /** Task evaluation wall time, summed (seconds; from the stored task records). */
   readonly evalSeconds: number;
   /** Test users evaluated per run: a seeded sample of this many (TASK_TEST_USERS), or null for all. */

@@ -3,11 +3,11 @@
  *   bmm: C[b] = A[b]·B[b], f32x4 over output columns, 16 at a time (two rows sharing each load of
  *        B), then 4, then scalars; any shape; B taken in blocks of BMM_DEPTH rows x BMM_COLS
  *        columns so that each block stays in cache while every row of A meets it.
+ *   tn:  C = Aᵀ·B (weight gradients) without transposes, rows taken in cache-sized chunks.
  * The multiply-adds are one f32x4.relaxed_madd each when the module is built `fused` (wasm-simd.ts
  * `fusedMatMuls`): on x86-64 with FMA3, one vfmadd instead of a mul and an add. Measured (one
  * core, the output layer at 26,744 items, 1,254 rows, d = 64; GFLOP/s, unfused -> fused and
  * blocked): h·Wᵀ 8.3 -> 32, g·W 26 -> 39, tn hᵀ·g 19 -> 29-33 (XNNPACK: 30 and 28).
- *   tn:  C = Aᵀ·B (weight gradients) without transposes, rows taken in cache-sized chunks.
  * Shapes: A [batch, M, K], B [batch, K, N], C [batch, M, N] for bmm; A [M, K], B [M, N], C [K, N]
  * for tn. Float32, row-major, byte offsets into the memory shared with tfjs-wasm.
  */

@@ -35,21 +35,28 @@ export interface PowerLawFitOptions {
 
 export const POWER_LAW_FIT_DEFAULTS: PowerLawFitOptions = { alphaMin: 0.01, alphaMax: 2, gridSize: 100, nonNegativeE: true };
 
-/** A fitted power law and how well it fits. */
-export interface PowerLawFit {
-  readonly params: PowerLawParams;
+/** How well a fitted law fits: the fields every fit of lib/scaling/ reports. */
+export interface FitQuality {
   /** Weighted R² = 1 − Σ w r² / Σ w (y − ȳ_w)² (1 when every y is equal and fitted exactly, else 0 then). */
   readonly r2: number;
   /** Σ_i w_i r_i². */
   readonly sse: number;
-  /** r_i = y_i − L(x_i), in input order. */
+  /** r_i = y_i − law(x_i), in input order. */
   readonly residuals: number[];
   readonly n: number;
-  /** False when alpha stopped at the edge of its search range, or the law is flat. */
+  /** False when an exponent stopped at the edge of its search range, or the fit is degenerate. */
   readonly converged: boolean;
-  /** True for the flat law (c = 0): x0 and alpha are then not determined (reported as 0). */
+  /** True when a term of the law vanished (its coefficient is 0), leaving its other parameters undetermined. */
   readonly degenerate: boolean;
   readonly note?: string;
+}
+
+/**
+ * A fitted power law and how well it fits. Degenerate: the flat law (c = 0), x0 and alpha then
+ * not determined (reported as 0); not converged also when alpha stopped at its search edge.
+ */
+export interface PowerLawFit extends FitQuality {
+  readonly params: PowerLawParams;
 }
 
 /** Check the fit options (names as 'PowerLawFitOptions.alphaMin'). @throws ValidationError */

@@ -12,7 +12,7 @@
  * A term whose coefficient comes out 0 is dropped (reported with its scale and exponent 0).
  */
 import { DataError } from '../util/errors';
-import { checkFitOptions, POWER_LAW_FIT_DEFAULTS, weightedR2, type PowerLawFitOptions } from './fit';
+import { checkFitOptions, POWER_LAW_FIT_DEFAULTS, weightedR2, type FitQuality, type PowerLawFitOptions } from './fit';
 import { jointLaw, type JointLawParams } from './laws';
 import { constrainedLeastSquares, type LinearFit } from './linear';
 import { logSpace, nelderMead } from './search';
@@ -25,18 +25,9 @@ export interface JointPoint {
   readonly weight?: number;
 }
 
-/** A fitted joint law and how well it fits (fields as PowerLawFit). */
-export interface JointLawFit {
+/** A fitted joint law and how well it fits (residuals y_i − L(N_i, D_i); degenerate when a term dropped out). */
+export interface JointLawFit extends FitQuality {
   readonly params: JointLawParams;
-  readonly r2: number;
-  readonly sse: number;
-  /** y_i − L(N_i, D_i), in input order. */
-  readonly residuals: number[];
-  readonly n: number;
-  readonly converged: boolean;
-  /** True when a term dropped out (its coefficient is 0). */
-  readonly degenerate: boolean;
-  readonly note?: string;
 }
 
 /** The joint fit's search: as the power law's, with a coarser grid (it is two-dimensional). */

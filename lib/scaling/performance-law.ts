@@ -38,7 +38,7 @@ import { constrainedLeastSquares } from './linear';
 import { fitWithHoldout } from './predict';
 import type { BootstrapOptions } from './bootstrap';
 import { nelderMead } from './search';
-import type { PowerLawFit } from './fit';
+import type { FitQuality, PowerLawFit } from './fit';
 
 /** One measured run: layers N >= 1, embedding width h >= 1, optional data term D > 0, metric y. */
 export interface PerformancePoint {
@@ -66,21 +66,7 @@ export interface TermPeaks {
   readonly data: number | null;
 }
 
-/** How well a fit went (fields as PowerLawFit). */
-export interface FitQuality {
-  readonly r2: number;
-  /** Σ w_i r_i². */
-  readonly sse: number;
-  /** r_i = y_i − law, in input order. */
-  readonly residuals: number[];
-  readonly n: number;
-  /** False when an exponent stopped at ±wMax or the fit is degenerate. */
-  readonly converged: boolean;
-  /** True when a size term vanished (w1 = 0 or w2 = 0: e.g. flat points). */
-  readonly degenerate: boolean;
-  readonly note?: string;
-}
-
+/** A fitted Performance Law (FitQuality: converged false when an exponent stopped at ±wMax; degenerate when a size term vanished, w1 = 0 or w2 = 0, e.g. flat points). */
 export interface PerformanceLawFit extends FitQuality {
   readonly params: PerformanceLawParams;
   readonly peaks: TermPeaks;

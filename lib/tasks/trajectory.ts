@@ -44,12 +44,6 @@ import { ValidationError } from '../util/errors';
 import { fullSequence, fullSequenceTimes } from './common';
 import { hasEventTimes } from '../data/split';
 
-/** Event times of the histories and the future trajectories, item for item (data's clock). */
-export interface TrajectoryTimes {
-  readonly histories: readonly Float64Array[];
-  readonly futures: readonly Float64Array[];
-}
-
 export type TrajectoryRelevance = 'prefix' | 'future' | 'position';
 export const TRAJECTORY_RELEVANCES: readonly TrajectoryRelevance[] = ['prefix', 'future', 'position'];
 
@@ -134,10 +128,11 @@ export function trajectoryCases(split: LeaveOneOutSplit, length: number, minHist
  * Generate `length` items per history, greedily: step j appends to each input the best item not
  * yet generated for it (with noRepeat) and feeds it back. Each step is one full-ranking pass
  * (lib/eval/custom-inputs.ts) that keeps each row's top j items; `futures` serve as the passes'
- * targets only (their ranks are not used).
+ * targets only (their ranks are not used). `times[r]`, when given, are the times of history r
+ * followed by those of its future trajectory (see the header).
  */
 export async function generateTrajectories(model: SeqModel, numItems: number, histories: readonly Int32Array[], futures: readonly Int32Array[],
-  length: number, noRepeat: boolean, times?: TrajectoryTimes): Promise<Int32Array[]> {
+  length: number, noRepeat: boolean, times?: readonly Float64Array[]): Promise<Int32Array[]> {
   const predicted = histories.map(() => new Int32Array(length));
   for (let step = 0; step < length; step++) {
     const inputs = histories.map((h, r) => {
@@ -149,8 +144,8 @@ export async function generateTrajectories(model: SeqModel, numItems: number, hi
     const width = noRepeat ? step + 1 : 1; // at most `step` items are excluded, so the top step + 1 hold a new one
     // Times (see the header): the history's, then the future events' up to this step; the target's is S_f[step]'s.
     const stepTimes = times ? {
-      inputs: histories.map((h, r) => Float64Array.from([...times.histories[r], ...times.futures[r].subarray(0, step)])),
-      targets: times.futures.map((f) => f[step]),
+      inputs: histories.map((h, r) => times[r].subarray(0, h.length + step)),
+      targets: histories.map((h, r) => times[r][h.length + step]),
     } : undefined;
     const r = await evaluateInputs(model, numItems, inputs, futures.map((f) => f[step]), { ks: [1], coverageKs: [], topk: width, ...(stepTimes ? { times: stepTimes } : {}) });
     for (let row = 0; row < histories.length; row++) {
@@ -181,11 +176,7 @@ export async function trajectory(model: SeqModel, split: LeaveOneOutSplit, optio
     throw new ValidationError('trajectory length', opts.length, `short enough that some user has length + minHistory (${opts.length} + ${opts.minHistory}) items and a test item`);
   }
   const timed = model.config.usesTime === true && hasEventTimes(split);
-  const all = timed ? Array.from(cases.users, (u) => fullSequenceTimes(split, u)) : [];
-  const times: TrajectoryTimes | undefined = timed ? {
-    histories: all.map((t, r) => t.subarray(0, cases.histories[r].length)),
-    futures: all.map((t, r) => t.subarray(cases.histories[r].length)),
-  } : undefined;
+  const times = timed ? Array.from(cases.users, (u) => fullSequenceTimes(split, u)) : undefined; // S_h then S_f, item for item
   const predicted = await generateTrajectories(model, split.numItems, cases.histories, cases.futures, opts.length, opts.noRepeat, times);
   const positions: TrajectoryPosition[] = [];
   for (let k = 1; k <= opts.length; k++) {

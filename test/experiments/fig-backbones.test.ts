@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backboneConfig, backboneParams, backboneRows, backboneRuns, backbonesFindings, backboneSweep, BACKBONES, fitBackbone, FIG_BACKBONES_PLANS, FIGURE, type BackbonesPlan } from '../../lib/experiments/fig-backbones';
@@ -13,6 +13,7 @@ import { MODELS } from '../../lib/models';
 import { storeRunKey } from '../../lib/runs/in-store';
 import { powerLaw } from '../../lib/scaling/laws';
 import { meanInterval } from '../../lib/util/stats';
+import { tinyInterIn } from '../helpers/tiny-inter';
 
 const ML_100K = { spec: 'dataset:ml-100k', core: 0, label: 'ml-100k' };
 const shape = (r: { numLayers: number; dim: number }) => `${r.numLayers}x${r.dim}`;
@@ -173,14 +174,7 @@ test('findings: the largest alpha per panel; smoke says no conclusion follows', 
   assert.match(cpu[1], /^tiny, largest shape 1x24: lowest test loss LSRM \(SASRec-style\) \(3\.3827, N 12,288\); best NDCG@10 LSRM/);
 });
 
-/** A tiny RecBole atomic file: 24 users with 9 chronological interactions over 12 items. */
-function tinyInter(): string {
-  const lines = ['user_id:token\titem_id:token\ttimestamp:float'];
-  for (let u = 0; u < 24; u++) for (let t = 0; t < 9; t++) lines.push(`u${u}\ti${(u + 3 * t) % 12}\t${t}`);
-  const path = join(mkdtempSync(join(tmpdir(), 'lsrm-fbb-data-')), 'tiny.inter');
-  writeFileSync(path, lines.join('\n') + '\n');
-  return path;
-}
+const tinyInter = (): string => tinyInterIn('lsrm-fbb-data-', 3);
 
 const rung = (numLayers: number, dim: number) => ({ numLayers, dim, numHeads: 1, epochs: 1, batchSize: 64 });
 

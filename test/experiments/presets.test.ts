@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nonEmbeddingParams } from '../../lib/models/params';
@@ -9,6 +9,7 @@ import { SCALE_NAMES, SCALES } from '../../lib/experiments/scale';
 import { TRAIN_DEFAULTS } from '../../lib/train/train-config';
 import { loadRun } from '../../lib/runs/run';
 import { evaluateModel } from '../../lib/eval/evaluate';
+import { writeTinyInter } from '../helpers/tiny-inter';
 
 test('paper presets: the shapes of Table V and Table III', () => {
   const p = TABLE_PRESETS.paper;
@@ -107,13 +108,8 @@ test('presetRunConfig: the preset shape, the scale sequence length, TRAIN_DEFAUL
   assert.equal(typeof key.version, 'string', 'the data version is part of the key');
 });
 
-/** A RecBole atomic file of 24 users × 9 interactions over 12 items, so a run takes seconds. */
-function tinyInter(path: string): string {
-  const lines = ['user_id:token\titem_id:token\ttimestamp:float'];
-  for (let u = 0; u < 24; u++) for (let t = 0; t < 9; t++) lines.push(`u${u}\ti${(u + 5 * t) % 12}\t${t}`);
-  writeFileSync(path, lines.join('\n') + '\n');
-  return path;
-}
+const tinyInter = (path: string): string => writeTinyInter(path, 5);
+
 const tiny = { label: 'tiny', kind: 'lsrm' as const, numLayers: 1, dim: 8, numHeads: 1 };
 
 test('trainPreset: trains once through the store, the second call loads', async () => {

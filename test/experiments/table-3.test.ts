@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { presetRunConfig, TABLE_PRESETS, type TablePresets } from '../../lib/experiments/presets';
@@ -9,15 +9,9 @@ import { ABLATION_VARIANTS, epochSummary, FIGURE, PAPER_TABLE_3, table3Columns, 
 import { storeRunKey } from '../../lib/runs/in-store';
 import { meanInterval } from '../../lib/util/stats';
 import { toCsv, toMarkdown } from '../../lib/plot/table';
+import { tinyInterIn } from '../helpers/tiny-inter';
 
-/** A tiny RecBole atomic file: 24 users with 9 chronological interactions over 12 items. */
-function tinyInter(prefix: string): string {
-  const lines = ['user_id:token\titem_id:token\ttimestamp:float'];
-  for (let u = 0; u < 24; u++) for (let t = 0; t < 9; t++) lines.push(`u${u}\ti${(u + 2 * t) % 12}\t${t}`);
-  const path = join(mkdtempSync(join(tmpdir(), prefix)), 'tiny.inter');
-  writeFileSync(path, lines.join('\n') + '\n');
-  return path;
-}
+const tinyInter = (prefix: string): string => tinyInterIn(prefix, 2);
 
 /** Tiny presets (1- and 2-layer d = 4 LSRMs, one epoch) so eight runs take seconds. */
 const TINY: TablePresets = {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TABLE_PRESETS, type TablePresets } from '../../lib/experiments/presets';
@@ -8,15 +8,9 @@ import { SCALES } from '../../lib/experiments/scale';
 import { FIGURE, formatCount, oursRow, table5Findings, PAPER_TABLE_5, table5Models, table5Rows, table5Summary, table5Sweep, table5Text, TABLE_5_COLUMNS, TABLE_5_METRICS, type Table5Row } from '../../lib/experiments/table-5';
 import { toCsv, toMarkdown } from '../../lib/plot/table';
 import { meanInterval } from '../../lib/util/stats';
+import { tinyInterIn } from '../helpers/tiny-inter';
 
-/** A tiny RecBole atomic file: 24 users with 9 chronological interactions over 12 items. */
-function tinyInter(): string {
-  const lines = ['user_id:token\titem_id:token\ttimestamp:float'];
-  for (let u = 0; u < 24; u++) for (let t = 0; t < 9; t++) lines.push(`u${u}\ti${(u + 3 * t) % 12}\t${t}`);
-  const path = join(mkdtempSync(join(tmpdir(), 'lsrm-t5-data-')), 'tiny.inter');
-  writeFileSync(path, lines.join('\n') + '\n');
-  return path;
-}
+const tinyInter = (): string => tinyInterIn('lsrm-t5-data-', 3);
 
 /** Every model at d = 4, one epoch: eight runs in seconds. */
 const TINY: TablePresets = {

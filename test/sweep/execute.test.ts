@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSweep } from '../../lib/sweep/execute';
@@ -19,13 +19,9 @@ import { runPaths } from '../../lib/runs/in-store';
 import { runFigureSweep } from '../../lib/experiments/figure';
 import { runCli } from '../helpers/cli';
 import { slurmMissing, startSlurmCluster, type SlurmCluster } from '../helpers/slurm-cluster';
+import { writeTinyInter } from '../helpers/tiny-inter';
 
-function tinyInter(path: string): string {
-  const lines = ['user_id:token\titem_id:token\ttimestamp:float'];
-  for (let u = 0; u < 24; u++) for (let t = 0; t < 9; t++) lines.push(`u${u}\ti${(u + 5 * t) % 12}\t${t}`);
-  writeFileSync(path, lines.join('\n') + '\n');
-  return path;
-}
+const tinyInter = (path: string): string => writeTinyInter(path, 5);
 
 function tinyRuns(store: string, seeds: number[]) {
   const source = `atomic:${tinyInter(join(store, 'tiny.inter'))}`;

@@ -10,6 +10,7 @@ import type { RunConfig } from '../../lib/runs/run';
 import { presetKey, trainPreset } from '../../lib/experiments/presets';
 import { sourceVersion } from '../../lib/experiments/table-2';
 import { expandSweep } from '../../lib/sweep/spec';
+import { writeTinyInter } from '../helpers/tiny-inter';
 
 /** A config as Tables III/V stored it before the store moved (the fields TrainConfig had then). */
 const CONFIG = {
@@ -41,13 +42,7 @@ test('runPaths: the record and the run directory side by side under train/', () 
   assert.deepEqual(runPaths('/s', 'k-1'), { record: '/s/train/k-1.json', runDir: '/s/train/k-1.run' });
 });
 
-/** A RecBole atomic file of 24 users x 9 interactions over 12 items: a run takes a second. */
-function tinyInter(path: string): string {
-  const lines = ['user_id:token\titem_id:token\ttimestamp:float'];
-  for (let u = 0; u < 24; u++) for (let t = 0; t < 9; t++) lines.push(`u${u}\ti${(u + 5 * t) % 12}\t${t}`);
-  writeFileSync(path, lines.join('\n') + '\n');
-  return path;
-}
+const tinyInter = (path: string): string => writeTinyInter(path, 5);
 
 test('a run two sweeps (and a table) share trains once; the others load it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lsrm-instore-'));

@@ -9,13 +9,9 @@ import { writeManifest } from '../../lib/sweep/manifest';
 import { ERROR_FILE, execSweepRun, EXIT_BUSY, lockState, type WorkerEvent } from '../../lib/sweep/worker';
 import { runPaths } from '../../lib/runs/in-store';
 import { sweepStatus } from '../../lib/sweep/status';
+import { writeTinyInter } from '../helpers/tiny-inter';
 
-function tinyInter(path: string): string {
-  const lines = ['user_id:token\titem_id:token\ttimestamp:float'];
-  for (let u = 0; u < 24; u++) for (let t = 0; t < 9; t++) lines.push(`u${u}\ti${(u + 5 * t) % 12}\t${t}`);
-  writeFileSync(path, lines.join('\n') + '\n');
-  return path;
-}
+const tinyInter = (path: string): string => writeTinyInter(path, 5);
 
 function setup() {
   const store = mkdtempSync(join(tmpdir(), 'lsrm-worker-'));
