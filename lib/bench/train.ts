@@ -139,7 +139,7 @@ function median(xs: number[]): number {
 }
 
 /** A synthetic batch: every slot an item drawn uniformly and a target (no padding). */
-function syntheticBatch(batch: number, maxLen: number, numItems: number, seed: number): Batch {
+export function syntheticBatch(batch: number, maxLen: number, numItems: number, seed: number): Batch {
   const rng = makeRng(seed);
   const inputs = Int32Array.from({ length: batch * maxLen }, () => 1 + rng.int(numItems));
   const targets = Int32Array.from({ length: batch * maxLen }, () => 1 + rng.int(numItems));

@@ -77,7 +77,7 @@ export interface Fig2aDrawing {
 }
 
 /** The band of the law at each x: percentile interval of the bootstrap refits. */
-function curveBand(h: HoldoutResult, xs: readonly number[]): { lower: number[]; upper: number[] } {
+export function curveBand(h: HoldoutResult, xs: readonly number[]): { lower: number[]; upper: number[] } {
   const at = xs.map((x) => percentileBand(h.bootstrap.draws.map((p) => powerLaw(x, p)), h.bootstrap.level));
   return { lower: at.map((b) => b[0]), upper: at.map((b) => b[1]) };
 }

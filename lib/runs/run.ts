@@ -43,6 +43,7 @@ import type { LeaveOneOutSplit } from '../data/types';
 import { writeJsonAtomic } from '../util/atomic';
 import { gitCommit } from '../util/git';
 import { fusedMatMuls } from '../ops/wasm-simd';
+import { microBatchRows } from '../train/parallel-protocol';
 import { saveJson, saveTensors, writeDirAtomic } from '../train/checkpoint';
 import { checkTrainConfig, TRAIN_DEFAULTS, trainModel, type CurveRow, type EpochReport, type EvaluateFn, type LossFn, type StepReport, type TrainConfig, type TrainState } from '../train/train';
 import type { ReplicaPool, ReplicaRecipe } from '../train/parallel';
@@ -84,7 +85,7 @@ export interface RunResultFile {
   readonly params: { readonly embedding: number; readonly nonEmbedding: number; readonly total: number };
   readonly data: { readonly numUsers: number; readonly numItems: number; readonly numTrainInteractions: number };
   /** workers: replicas of the session that finished the run (absent in results written before it existed). */
-  readonly env: { readonly backend: string; readonly tfjsVersion: string; readonly nodeVersion: string; readonly commit: string; readonly workers?: number; readonly fusedMatMuls?: boolean };
+  readonly env: { readonly backend: string; readonly tfjsVersion: string; readonly nodeVersion: string; readonly commit: string; readonly workers?: number; readonly fusedMatMuls?: boolean; readonly microBatchRows?: number };
   /** Training wall time (summed over resumed sessions) and the final evaluation's. */
   readonly wallMs: number;
   readonly evalWallMs: number;
@@ -196,7 +197,7 @@ async function trainLocked(config: RunConfig, outDir: string, opts: TrainRunOpti
       bestEpoch: r.bestEpoch, switchEpoch: r.switchEpoch, epochs: r.epochs, steps: r.steps, stoppedBy: r.stoppedBy,
       params: model.paramCounts(),
       data: { numUsers: split.numUsers, numItems: split.numItems, numTrainInteractions: split.train.items.length },
-      env: { backend: tf.getBackend(), tfjsVersion: tf.version.tfjs, nodeVersion: process.version, commit: gitCommit(), workers: pool?.size ?? 1, ...(tf.getBackend() === 'wasm' ? { fusedMatMuls: fusedMatMuls() } : {}) },
+      env: { backend: tf.getBackend(), tfjsVersion: tf.version.tfjs, nodeVersion: process.version, commit: gitCommit(), workers: pool?.size ?? 1, ...(tf.getBackend() === 'wasm' ? { fusedMatMuls: fusedMatMuls() } : {}), ...passRows(model, config) },
       wallMs: r.wallMs,
       evalWallMs: Date.now() - t0,
       ...(dataChanges ? { dataChanges } : {}),
@@ -208,6 +209,12 @@ async function trainLocked(config: RunConfig, outDir: string, opts: TrainRunOpti
     if (last) disposeLast(last);
     model.dispose();
   }
+}
+
+/** `microBatchRows` for result.json's env when a batch is computed in several passes a replica (train.ts); else nothing. */
+function passRows(model: SeqModel, config: RunConfig): { microBatchRows?: number } {
+  const rows = microBatchRows(model.config, config.model.maxLen);
+  return rows < config.train.batchSize ? { microBatchRows: rows } : {};
 }
 
 /**

@@ -17,9 +17,10 @@
  * run earlier.
  *
  * Memory (bytes, float32): weights 4·P (P all parameters), Adam 8·P (two moments); activations
- * kept for the backward pass ≈ 4·B·T·(d + L·(16·d + 2·H·T)) (per pre-LN block: two LN inputs,
- * QKV, attention output and projection, the 4d FFN hidden before and after GELU; attention scores
- * and weights H·T per slot), the transformer formula also used as a bound for the other kinds;
+ * kept for the backward pass of one pass: activationBytesPerRow (lib/train/parallel-protocol.ts,
+ * 4·T·L·(144·d + 6·H·T) a row, measured with tf.profile on wasm: the analytic count of the blocks'
+ * tensors, 4·T·(d + L·(16·d + 2·H·T)), is 5-8x short of what tfjs keeps) times the rows of a pass,
+ * min(B, microBatchRows): a batch beyond the 2 GiB budget runs in several passes (`passes`);
  * logits 8·min(targets per batch · I, CE chunk) (logits and softmax, chunked by lib/ops/softmax-ce.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -28,6 +29,7 @@ import { writeJsonAtomic } from '../util/atomic';
 import { CE_CHUNK_FLOATS } from '../ops/softmax-ce';
 import { formatCount } from '../models/toolkit';
 import { modelEntry } from '../models';
+import { activationBytesPerRow, microBatchRows } from '../train/parallel-protocol';
 import type { ParamCounts } from '../models/types';
 import type { LeaveOneOutSplit } from '../data/types';
 import { formatDuration } from '../train/progress';
@@ -64,6 +66,8 @@ export interface RunEstimate {
   readonly stepsPerEpoch: number;
   /** `epochs`, or `maxEpochs` (an upper bound). */
   readonly epochs: number;
+  /** Passes a step takes (a batch beyond one pass's memory budget runs in micro-batches). */
+  readonly passes: number;
   readonly params: ParamCounts;
   readonly memory: { readonly weights: number; readonly adam: number; readonly activations: number; readonly logits: number };
   readonly flopPerEpoch: number;
@@ -106,7 +110,8 @@ export function estimateRun(config: RunConfig, data: DataStats, bench: Pick<Benc
   const { model, train } = config;
   const entry = modelEntry(model.kind);
   const params = entry.paramCounts(entry.fromShape(model, { numItems: data.numItems, layerDropout: (n) => dropoutRatesOf(n, train) }));
-  const { maxLen: T, dim: d, numLayers: L, numHeads: H } = model;
+  const { maxLen: T, dim: d } = model;
+  const shape = { numLayers: model.numLayers, dim: d, numHeads: model.numHeads };
   const B = train.batchSize;
   const I = data.numItems;
   const N = params.nonEmbedding;
@@ -120,11 +125,12 @@ export function estimateRun(config: RunConfig, data: DataStats, bench: Pick<Benc
   return {
     stepsPerEpoch,
     epochs,
+    passes: Math.ceil(B / microBatchRows(shape, T)),
     params,
     memory: {
       weights: 4 * params.total,
       adam: 8 * params.total,
-      activations: 4 * B * T * (d + L * (16 * d + 2 * H * T)),
+      activations: activationBytesPerRow(shape, T) * Math.min(B, microBatchRows(shape, T)),
       logits: 8 * Math.min(Math.ceil(targetsPerBatch) * I, CE_CHUNK_FLOATS),
     },
     flopPerEpoch: trainFlop + evalFlop,

@@ -16,6 +16,7 @@
  * Shapes: B batch, T = maxLen, b rows of one share.
  */
 import * as tf from '@tensorflow/tfjs';
+import { batchTimestamps, type Batch } from '../data/batch';
 import type { LeaveOneOutSplit } from '../data/types';
 import type { ForwardOptions, SeqModel } from '../models/types';
 import type { BackendName } from '../ops/backend';
@@ -74,6 +75,8 @@ export interface ShareTask {
   readonly seed: number;
   /** [rows * (T+1)] the rows' timestamps (lib/data/batch.ts batchTimestamps), when the batch has times. */
   readonly timestamps?: Int32Array;
+  /** Rows of one pass (microBatchRows); a share of more rows runs as micro-batches. Absent = one pass. */
+  readonly maxRows?: number;
 }
 
 /** workerData of a replica thread. */
@@ -165,10 +168,46 @@ export function loadExport(ref: FnRef): (...args: unknown[]) => unknown {
 }
 
 /**
- * Gradient of share.scale x (mean loss of the share), with the share's part of the batch's
- * dropout masks, written into `out` at the slots' offsets. Returns the scaled loss.
+ * Bytes of the activations one pass keeps for backprop, per batch row, of a model of L layers of
+ * width d and H heads over T slots: 4·T·L·(144·d + 6·H·T). Calibrated on LSRM 8 x 128, T 50, on
+ * wasm (tf.profile peakBytes of a step: 1,031 MB at 32 rows, 1,977 MB at 64, ~30 MB a row; the
+ * formula gives 31 MB); the analytic count of estimate.ts (3.9 MB a row there) misses tfjs's
+ * intermediate tensors. Models without layers or heads count 1.
  */
-export function shareGradients(model: SeqModel, lossFn: LossFn, slots: readonly VarSlot[], share: ShareTask, out: Float32Array): number {
+export function activationBytesPerRow(config: Readonly<Record<string, unknown>>, maxLen: number): number {
+  const num = (k: string, fallback: number) => (typeof config[k] === 'number' && Number.isFinite(config[k]) ? (config[k] as number) : fallback);
+  const L = Math.max(1, num('numLayers', 1));
+  const d = Math.max(1, num('dim', 64));
+  const H = Math.max(1, num('numHeads', 1));
+  return 4 * maxLen * L * (144 * d + 6 * H * maxLen);
+}
+
+/**
+ * Activations one pass may hold: 2 GiB. The wasm heap ends at 4 GiB (LSRM 8 x 128 at batch 256,
+ * ~7.7 GB of activations, aborted with "Aborted()" at its first step); the weights, Adam's moments
+ * and the softmax chunks (lib/ops/softmax-ce.ts) take part of the rest.
+ */
+export const MICRO_BATCH_BYTES = 2 * 2 ** 30;
+
+/**
+ * Rows one forward and backward pass computes at most (at least 1): a batch or share with more
+ * rows is computed in micro-batches of consecutive rows whose gradients are summed, which is the
+ * gradient of the whole (the same dropout masks, see withBatchShare), up to the order of float sums.
+ * @example microBatchRows({ numLayers: 8, dim: 128, numHeads: 4 }, 50) // 68: a batch of 256 in 4 passes
+ */
+export function microBatchRows(config: Readonly<Record<string, unknown>>, maxLen: number, budget = MICRO_BATCH_BYTES): number {
+  return Math.max(1, Math.floor(budget / activationBytesPerRow(config, maxLen)));
+}
+
+/** Target slots (non-zero targets) of rows [from, from + rows) of a [rows·T] target array. */
+function targetCount(targets: Int32Array, from: number, rows: number, T: number): number {
+  let n = 0;
+  for (let j = from * T; j < (from + rows) * T; j++) if (targets[j] !== 0) n++;
+  return n;
+}
+
+/** Gradient of one pass over a share, written into `out` (see shareGradients). */
+function passGradients(model: SeqModel, lossFn: LossFn, slots: readonly VarSlot[], share: ShareTask, out: Float32Array): number {
   const vars = slots.map((s) => model.variables.get(s.name)!);
   return tf.tidy(() => {
     const inputs = tf.tensor2d(share.inputs, [share.rows, share.maxLen], 'int32'); // [b, T]
@@ -185,4 +224,49 @@ export function shareGradients(model: SeqModel, lossFn: LossFn, slots: readonly 
     });
     return value.dataSync()[0];
   });
+}
+
+/**
+ * Gradient of share.scale x (mean loss of the share), with the share's part of the batch's
+ * dropout masks, written into `out` at the slots' offsets. Returns the scaled loss. A share of
+ * more than `share.maxRows` rows runs as micro-batches of consecutive rows (each scaled by its
+ * part of the share's targets; a micro-batch without targets is skipped), summed into `out`.
+ */
+export function shareGradients(model: SeqModel, lossFn: LossFn, slots: readonly VarSlot[], share: ShareTask, out: Float32Array): number {
+  const maxRows = share.maxRows ?? Infinity;
+  if (share.rows <= maxRows) return passGradients(model, lossFn, slots, share, out);
+  const T = share.maxLen;
+  const total = targetCount(share.targets, 0, share.rows, T);
+  const part = new Float32Array(out.length);
+  out.fill(0);
+  let loss = 0;
+  for (let r0 = 0; r0 < share.rows; r0 += maxRows) {
+    const rows = Math.min(maxRows, share.rows - r0);
+    const n = targetCount(share.targets, r0, rows, T);
+    if (n === 0) continue;
+    const micro: ShareTask = {
+      from: share.from + r0, rows, maxLen: T, seed: share.seed, scale: (share.scale * n) / total,
+      inputs: share.inputs.subarray(r0 * T, (r0 + rows) * T), targets: share.targets.subarray(r0 * T, (r0 + rows) * T),
+      ...(share.timestamps ? { timestamps: share.timestamps.subarray(r0 * (T + 1), (r0 + rows) * (T + 1)) } : {}),
+    };
+    loss += passGradients(model, lossFn, slots, micro, part);
+    for (let i = 0; i < out.length; i++) out[i] += part[i];
+  }
+  return loss;
+}
+
+/**
+ * The gradient of a whole batch in this thread, in micro-batches of at most `maxRows` rows
+ * (shareGradients), for a batch too large for one pass (microBatchRows): the summed gradients by
+ * variable name (the caller disposes them) and the batch's mean loss.
+ */
+export function microBatchGradients(model: SeqModel, lossFn: LossFn, batch: Batch, seed: number, maxRows: number): { loss: number; grads: Map<string, tf.Tensor> } {
+  const total = targetCount(batch.targets, 0, batch.size, batch.maxLen);
+  if (total === 0) throw new Error('a batch without targets (every target is padding)');
+  const slots = varSlots(model.variables);
+  const sum = new Float32Array(slotsSize(slots));
+  const ts = batchTimestamps(batch);
+  const share: ShareTask = { from: 0, rows: batch.size, maxLen: batch.maxLen, inputs: batch.inputs, targets: batch.targets, scale: 1, seed, maxRows, ...(ts ? { timestamps: ts } : {}) };
+  const loss = shareGradients(model, lossFn, slots, share, sum);
+  return { loss, grads: new Map(slots.map((s) => [s.name, tf.tensor(sum.subarray(s.offset, s.offset + s.size), s.shape as number[], 'float32')])) };
 }

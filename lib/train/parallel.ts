@@ -30,7 +30,7 @@ import { batchTimestamps, type Batch } from '../data/batch';
 import type { LeaveOneOutSplit } from '../data/types';
 import type { SeqModel } from '../models/types';
 import type { BackendName } from '../ops/backend';
-import { shareGradients, shareSplit, slotsSize, varSlots, type FnRef, type ReplicaRecipe, type Reply, type Request, type RequestBody, type ShareTask, type VarSlot, type WorkerInit } from './parallel-protocol';
+import { microBatchRows, shareGradients, shareSplit, slotsSize, varSlots, type FnRef, type ReplicaRecipe, type Reply, type Request, type RequestBody, type ShareTask, type VarSlot, type WorkerInit } from './parallel-protocol';
 import { feedsTimes, type LossFn } from './train';
 
 export type { FnRef, ReplicaRecipe } from './parallel-protocol';
@@ -39,8 +39,12 @@ export type { FnRef, ReplicaRecipe } from './parallel-protocol';
 export interface GradientPool {
   /** Replicas, the main thread's included. */
   readonly size: number;
-  /** Summed gradients of a batch by variable name (the caller disposes them) and the batch's mean loss. */
-  gradients(model: SeqModel, lossFn: LossFn, batch: Batch, seed: number): Promise<{ loss: number; grads: Map<string, tf.Tensor> }>;
+  /**
+   * Summed gradients of a batch by variable name (the caller disposes them) and the batch's mean
+   * loss; each replica computes its share in passes of at most `maxRows` rows (default
+   * microBatchRows of the model).
+   */
+  gradients(model: SeqModel, lossFn: LossFn, batch: Batch, seed: number, maxRows?: number): Promise<{ loss: number; grads: Map<string, tf.Tensor> }>;
 }
 
 /** A pool of replicas. */
@@ -147,10 +151,10 @@ function startThread(init: WorkerInit, grads: Float32Array): { thread: Thread; r
 }
 
 /** The rows of a share as a ShareTask; `timestamps` [B * (T+1)] are the whole batch's, when it has times. */
-function shareTask(batch: Batch, s: BatchShareRows, total: number, seed: number, timestamps?: Int32Array): ShareTask {
+function shareTask(batch: Batch, s: BatchShareRows, total: number, seed: number, timestamps: Int32Array | undefined, maxRows: number): ShareTask {
   const T = batch.maxLen;
   const part = (a: Int32Array) => a.slice(s.from * T, (s.from + s.rows) * T);
-  const task = { from: s.from, rows: s.rows, maxLen: T, inputs: part(batch.inputs), targets: part(batch.targets), scale: s.targets / total, seed };
+  const task = { from: s.from, rows: s.rows, maxLen: T, inputs: part(batch.inputs), targets: part(batch.targets), scale: s.targets / total, seed, ...(Number.isFinite(maxRows) ? { maxRows } : {}) };
   return timestamps ? { ...task, timestamps: timestamps.slice(s.from * (T + 1), (s.from + s.rows) * (T + 1)) } : task;
 }
 
@@ -194,18 +198,19 @@ function makePool(size: number, slots: readonly VarSlot[], weights: Float32Array
   let isClosed = false;
   return {
     size,
-    async gradients(model, lossFn, batch, seed) {
+    async gradients(model, lossFn, batch, seed, rows) {
       const shares = batchShares(batch, size);
       const total = shares.reduce((n, s) => n + s.targets, 0);
       if (total === 0) throw new Error('a batch without targets (every target is padding)');
       const v = size > 1 ? publish(model) : version;
       const ts = batchTimestamps(batch); // relative per row, so a share's rows are a slice
+      const maxRows = rows ?? microBatchRows(model.config, batch.maxLen);
       // Shares without targets add nothing (the loss of no slot is not defined).
       const replies = shares.slice(1).map((s, k) =>
-        s.targets === 0 ? undefined : threads[k].send({ type: 'step', version: v, share: shareTask(batch, s, total, seed, ts) }));
+        s.targets === 0 ? undefined : threads[k].send({ type: 'step', version: v, share: shareTask(batch, s, total, seed, ts, maxRows) }));
       let loss = 0;
       try {
-        if (shares[0].targets > 0) loss += shareGradients(model, lossFn, slots, shareTask(batch, shares[0], total, seed, ts), sum);
+        if (shares[0].targets > 0) loss += shareGradients(model, lossFn, slots, shareTask(batch, shares[0], total, seed, ts, maxRows), sum);
         else sum.fill(0);
       } catch (err) {
         for (const r of replies) r?.catch(() => undefined); // this error is the one to report

@@ -43,6 +43,7 @@ import { createOptimizer, type OptimizerPhase, type OptimizerScalars, type Switc
 import { checkTrainConfig, TRAIN_DEFAULTS, type TrainConfig } from './train-config';
 import { cloneWeights, restoreWeights, disposeWeights, type Weights } from './weights';
 import type { GradientPool } from './parallel';
+import { microBatchGradients, microBatchRows } from './parallel-protocol';
 
 export { TRAIN_DEFAULTS, checkTrainConfig, type TrainConfig };
 
@@ -117,6 +118,11 @@ export interface TrainHooks {
   onEpoch?(r: EpochReport): void | Promise<void>;
   /** Compute each batch's gradient on these replicas (./parallel.ts); absent = this thread alone. */
   readonly pool?: GradientPool;
+  /**
+   * Rows of one forward and backward pass in this thread (default microBatchRows of the model:
+   * the wasm heap's budget); a larger batch is computed in micro-batches. Tests set it.
+   */
+  readonly microBatchRows?: number;
   /** Continue from a saved state; the model must already hold that state's latest weights. */
   readonly resume?: { state: TrainState; optimizerTensors: ReadonlyMap<string, tf.Tensor>; bestWeights: Weights };
 }
@@ -164,9 +170,23 @@ export function trainStep(model: SeqModel, opt: SwitchingOptimizer, lossFn: Loss
   return loss;
 }
 
+/**
+ * One optimizer step on a batch too large for one pass (more rows than microBatchRows), its
+ * gradient summed over micro-batches in this thread; returns the batch's mean loss.
+ */
+export function microTrainStep(model: SeqModel, opt: SwitchingOptimizer, lossFn: LossFn, batch: Batch, lr: number, seed: number, maxRows: number): number {
+  const { loss, grads } = microBatchGradients(model, lossFn, batch, seed, maxRows);
+  try {
+    tf.tidy(() => opt.apply(grads, lr));
+  } finally {
+    tf.dispose([...grads.values()]);
+  }
+  return loss;
+}
+
 /** One optimizer step on one batch whose gradient the pool's replicas compute; returns the batch's mean loss. */
-export async function poolTrainStep(model: SeqModel, opt: SwitchingOptimizer, pool: GradientPool, lossFn: LossFn, batch: Batch, lr: number, seed: number): Promise<number> {
-  const { loss, grads } = await pool.gradients(model, lossFn, batch, seed);
+export async function poolTrainStep(model: SeqModel, opt: SwitchingOptimizer, pool: GradientPool, lossFn: LossFn, batch: Batch, lr: number, seed: number, maxRows?: number): Promise<number> {
+  const { loss, grads } = await pool.gradients(model, lossFn, batch, seed, maxRows);
   try {
     tf.tidy(() => opt.apply(grads, lr));
   } finally {
@@ -206,13 +226,16 @@ export function runSchedule(c: TrainConfig, nb: number, patience: number, switch
 async function trainEpoch(model: SeqModel, opt: SwitchingOptimizer, windows: TrainWindows, c: TrainConfig, schedule: LrSchedule, epoch: number, step0: number, hooks: TrainHooks) {
   const nb = batchesPerEpoch(windows, c.batchSize);
   let step = step0, lossSum = 0, targetSum = 0, lr = 0, b = 0;
+  const maxRows = hooks.microBatchRows ?? microBatchRows(model.config, windows.maxLen);
   for (const batch of epochBatches(windows, c.batchSize, c.seed, epoch)) {
     const scheduled = learningRate(step, schedule);
     lr = opt.phase === 'sgd' ? opt.sgdLr(scheduled) : scheduled;
     const seed = deriveSeed(c.seed, DROPOUT_STREAM, step);
     const loss = hooks.pool && hooks.pool.size > 1
-      ? await poolTrainStep(model, opt, hooks.pool, hooks.lossFn, batch, scheduled, seed)
-      : trainStep(model, opt, hooks.lossFn, batch, scheduled, seed);
+      ? await poolTrainStep(model, opt, hooks.pool, hooks.lossFn, batch, scheduled, seed, maxRows)
+      : batch.size > maxRows
+        ? microTrainStep(model, opt, hooks.lossFn, batch, scheduled, seed, maxRows)
+        : trainStep(model, opt, hooks.lossFn, batch, scheduled, seed);
     if (!Number.isFinite(loss)) throw new Error(`training diverged at epoch ${epoch + 1}, step ${step} (loss ${loss}): lower the learning rate (lrPeak ${c.lrPeak})`);
     const n = countTargets(batch);
     lossSum += loss * n;

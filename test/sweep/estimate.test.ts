@@ -27,12 +27,17 @@ test('estimateRun: the cost model worked by hand', () => {
   // 3 epochs and the final valid + test evaluation: (3·99,840 + 2·18,912) / 1,000.
   assert.ok(Math.abs(e.totalSeconds - 337.344) < 1e-9);
   const P = e.params.total;
-  // activations 4·B·T·(d + L·(16·d + 2·H·T)) = 4·2·4·(8 + 128 + 8) = 4,608;
+  // activations 4·T·L·(144·d + 6·H·T) a row x B = 4·4·1·(1,152 + 24)·2 = 37,632, one pass;
   // logits: 2 windows per batch x 15/4 targets = 7.5 -> 8 rows x 10 items x 8 bytes = 640.
-  assert.deepEqual(e.memory, { weights: 4 * P, adam: 8 * P, activations: 4_608, logits: 640 });
+  assert.deepEqual(e.memory, { weights: 4 * P, adam: 8 * P, activations: 37_632, logits: 640 });
+  assert.equal(e.passes, 1);
   // Without `epochs`, maxEpochs bounds the time.
   const open = estimateRun(normalizeRunConfig({ ...CONFIG, train: { batchSize: 2, maxEpochs: 7 } }), STATS, { gflops: 1e-6 });
   assert.equal(open.epochs, 7);
+  // LSRM 8 x 128 at batch 256, T 50: passes of 68 rows (2 GiB / 31.4 MB), 4 passes a step.
+  const big = estimateRun(normalizeRunConfig({ ...CONFIG, model: { kind: 'lsrm', numLayers: 8, dim: 128, numHeads: 4, maxLen: 50 }, train: { batchSize: 256, epochs: 1 } }), STATS, { gflops: 1 });
+  assert.equal(big.passes, 4);
+  assert.equal(big.memory.activations, 68 * 4 * 50 * 8 * (144 * 128 + 6 * 4 * 50));
 });
 
 test('benchFigureOf: the rate that makes the bench step\'s own estimate exact', () => {
@@ -86,7 +91,7 @@ test('formatEstimates: a row per run, a total, and where the speed came from', (
   const text = formatEstimates([{ label: 'run a', estimate: e }, { label: 'run b', estimate: e }], fig, 2);
   const lines = text.split('\n');
   assert.match(lines[0], /^run +steps\/ep +epochs +non-emb +params +weights +adam +activ\. +logits +per epoch +total$/);
-  assert.match(lines[1], /^run a +2 +3 +768 +1.008K +3.9 KB +7.9 KB +4\.5 KB +640 B +0s +0s$/);
+  assert.match(lines[1], /^run a +2 +3 +768 +1.008K +3.9 KB +7.9 KB +36\.8 KB +640 B +0s +0s$/);
   assert.match(lines[3], /^total \(2 runs\) +12 steps /);
   assert.match(text, /GFLOP\/s \(wasm, lsrm bench train 100 ms\/step at batch 64, measured 2025-01-02\)/);
   assert.match(text, /With 2 jobs the sweep takes about/);

@@ -1,0 +1,340 @@
+/**
+ * fig-2a-real-data (issue 10 item 8): Figure 2a's ladder on real data. The paper fits
+ * L(N) = E + (N0/N)^alpha on MovieLens-20M (20M interactions); the datasets this machine holds are
+ * 100-300 times smaller, and a question Figure 2a on the synthetic teacher cannot answer is where a
+ * real dataset runs out: the size above which a larger model no longer lowers the test loss.
+ *
+ * One panel per dataset (FIG_2A_REAL_PLANS): test loss against non-embedding N (log x) with the law
+ * fitted on all but the `holdout` largest sizes and its bootstrap band, the held-out sizes measured
+ * against their prediction, NDCG@10 under it. Choices:
+ * - Budget: trained until the validation loss stops improving, with the cpu tables' settings and
+ *   selection by validation loss (issue 9: loss results select on loss), LAD and the SGD switch on:
+ *   exactly Table III's 'Both' variant (variantTrain), so on ml-100k the 2x32 and 4x64 rungs are
+ *   Table III's LSRM_l2 and LSRM_l4 'Both' runs (seed 0, same store keys). Figure 2a's fixed 2
+ *   epochs would be 20 optimizer steps on ml-100k, inside the warmup.
+ * - The fit is never hidden: a fit that throws (too few sizes, a bad value) is 'no fit' with its
+ *   reason; a loss that does not fall with N is the flat law fitPowerLaw returns, flagged.
+ * - Findings per panel, computed: R^2, each held-out error, the size of the lowest test loss and
+ *   whether the law holds (R^2 >= 0.95 and every held-out size within 2%: issue 10's goal for
+ *   Figure 2a) or where the data runs out (the loss turns up after its lowest size), with the
+ *   training interactions per non-embedding parameter there.
+ *
+ * Plans and cost (a step ~6·(N + I·d) FLOP per target, DESIGN.md "Compute budget"; the epochs are
+ * the plateau's, 3 epochs and at least 300 steps, at most 200).
+ * - smoke: synthetic:smoke, Figure 2a's four smoke sizes, at most 2 epochs: the notebook test.
+ * - cpu: dataset:ml-100k (943 users, 1,682 items, ~99k training targets) and
+ *   dataset:ml-latest-small (610 users, ~9.7k items) with Figure 2a's six shapes 1x16 .. 8x128,
+ *   and amazon-games-sasrec (SASRec's Video Games, ~31k users, ~23.7k items, ~0.29M interactions)
+ *   with the five shapes up to 4x128: its output layer (I·d) makes 8x128 alone hours of a core.
+ *   `lsrm sweep run --dry-run` prices each run (upper bounds at 200 epochs); see the notebook.
+ * - paper: the same plan (these datasets are small at any scale).
+ *
+ * Files (saveFigureOutput): figures/fig-2a-real-data.{png,html} (the figure), .csv/.md (every seed
+ * of every size per dataset, the mean rows, the fit's prediction on held-out rows), .json (the
+ * artefact: ArtefactBase with `data` the panels' specs, plus panels with each fit as Figure 2a's
+ * FitRecord and its findings) and .plotly.json; scale cpu: figures/, others figures/<scale>/.
+ */
+import { nonEmbeddingParams } from '../models/params';
+import { trainInStore, type TrainInStoreOptions } from '../runs/in-store';
+import type { RunConfig } from '../runs/run';
+import { fitWithHoldout, type HoldoutResult } from '../scaling/predict';
+import { powerLaw } from '../scaling/laws';
+import { logSpace } from '../scaling/search';
+import { dataStatsOf } from '../sweep/estimate';
+import { sweepRunOf, type SweepRun } from '../sweep/spec';
+import { figuresDirFor } from '../plot/save';
+import { formatCell, formatFixed, type Column, type Row } from '../plot/table';
+import { bandTrace, lineTrace, scatterTrace } from '../plot/traces';
+import type { Trace } from '../plot/theme';
+import { runsDir } from '../util/paths';
+import { curveBand, fitRecord, type FitRecord } from './fig-2a-figure';
+import { FIG_2A_PLANS } from './fig-2a';
+import { runFigureSweep, saveFigureOutput, type ArtefactBase, type FigureEntry, type FigureOutput, type PendingOutput, type ProduceOptions, type WaitingSweep } from './figure';
+import { presetRunConfig, TABLE_PRESETS, tableData } from './presets';
+import { SCALES, type DataChoice, type LadderRung, type ScaleName, type ScalePreset } from './scale';
+import { checkSeeds, formatSeedCell, seedNote } from './seeds';
+import { ABLATION_VARIANTS, variantTrain } from './table-3';
+import { drawnRows, errorBars, gridFigure, sizeName, withSeedMeans, type Panel } from './task-ladder';
+import type { TrainConfig } from '../train/train-config';
+
+/** One panel: a dataset, its ladder (smallest first; the rung's epochs and batch are not used) and how its runs train. */
+export interface RealDataPanel {
+  readonly data: DataChoice;
+  readonly ladder: readonly LadderRung[];
+  readonly train: Partial<TrainConfig>;
+}
+
+/** What the figure trains at a scale. */
+export interface RealDataPlan {
+  readonly panels: readonly RealDataPanel[];
+  /** Sizes predicted (the largest distinct N of each panel); the rest are fitted. */
+  readonly holdout: number;
+  readonly seeds: readonly number[];
+}
+
+/** The law holds on a panel when R^2 reaches this and every held-out size is within HOLDS_ERROR_PCT (issue 10's Figure 2a goal). */
+export const HOLDS_R2 = 0.95;
+export const HOLDS_ERROR_PCT = 2;
+
+const BOTH = ABLATION_VARIANTS.find((v) => v.name === 'Both')!;
+const converge = (scale: ScaleName): Partial<TrainConfig> => variantTrain(TABLE_PRESETS[scale].train, BOTH);
+const data = (spec: string): DataChoice => tableData(SCALES.cpu, spec, {});
+const CPU_LADDER = FIG_2A_PLANS.cpu.ladder;
+
+const cpuPlan: RealDataPlan = {
+  panels: [
+    { data: data('dataset:ml-100k'), ladder: CPU_LADDER, train: converge('cpu') },
+    { data: data('dataset:ml-latest-small'), ladder: CPU_LADDER, train: converge('cpu') },
+    { data: data('dataset:amazon-games-sasrec'), ladder: CPU_LADDER.slice(0, 5), train: converge('cpu') },
+  ],
+  holdout: 2,
+  seeds: [0],
+};
+
+/** The plan per scale (see the header for the costs). */
+export const FIG_2A_REAL_PLANS: Readonly<Record<ScaleName, RealDataPlan>> = {
+  smoke: { panels: [{ data: FIG_2A_PLANS.smoke.data, ladder: FIG_2A_PLANS.smoke.ladder, train: { ...converge('smoke'), maxEpochs: 2 } }], holdout: 1, seeds: [0] },
+  cpu: cpuPlan,
+  paper: cpuPlan,
+};
+
+/** One run of the figure. */
+export interface RealDataRun {
+  readonly panel: RealDataPanel;
+  readonly rung: LadderRung;
+  readonly params: number;
+  readonly seed: number;
+  readonly config: RunConfig;
+}
+
+/** Every run: panels in order, sizes smallest first, seeds fastest. */
+export function realDataRuns(scale: ScalePreset, plan: RealDataPlan = FIG_2A_REAL_PLANS[scale.name]): RealDataRun[] {
+  checkSeeds(plan.seeds);
+  return plan.panels.flatMap((panel) => panel.ladder.flatMap((rung) => plan.seeds.map((seed) => ({
+    panel, rung, seed, params: nonEmbeddingParams(rung.numLayers, rung.dim),
+    config: presetRunConfig({ label: 'LSRM', kind: 'lsrm', numLayers: rung.numLayers, dim: rung.dim, numHeads: rung.numHeads }, panel.data, scale, { ...panel.train, seed }),
+  }))));
+}
+
+/** The runs as one sweep, largest N first, labelled 'Figure 2a (real) ml-100k 2x32 seed 0'. */
+export function realDataSweep(scale: ScalePreset, plan: RealDataPlan = FIG_2A_REAL_PLANS[scale.name]): SweepRun[] {
+  return [...realDataRuns(scale, plan)].sort((a, b) => b.params - a.params)
+    .map((r) => sweepRunOf(r.config, `Figure 2a (real) ${r.panel.data.label} ${sizeName(r.rung)} seed ${r.seed}`));
+}
+
+/** One row: one seed of one size on one dataset, or the mean over its seeds (seed null). */
+export interface RealDataRow extends Row {
+  readonly data: string;
+  readonly params: number;
+  readonly numLayers: number;
+  readonly dim: number;
+  readonly seed: number | null;
+  /** 'fit' or 'held out'. */
+  readonly role: string;
+  readonly testLoss: number;
+  readonly 'NDCG@10': number;
+  /** Best epoch of the run (by validation loss) and epochs trained; null on a mean row. */
+  readonly bestEpoch: number | null;
+  readonly epochs: number | null;
+  /** The law's prediction on a held-out size's drawn row (its mean row, or its one seed); null elsewhere. */
+  readonly predicted: number | null;
+  readonly errorPct: number | null;
+}
+
+/** Columns of the CSV and Markdown table. */
+export const FIG_2A_REAL_COLUMNS: readonly Column[] = [
+  { key: 'data', label: 'Data' },
+  { key: 'params', label: 'N (non-emb)' },
+  { key: 'numLayers', label: 'n_layer' },
+  { key: 'dim', label: 'd_model' },
+  { key: 'seed', label: 'Seed', format: formatSeedCell },
+  { key: 'role', label: 'Role' },
+  { key: 'testLoss', label: 'Test loss', format: formatFixed(4) },
+  { key: 'NDCG@10', label: 'NDCG@10', format: formatFixed(4) },
+  { key: 'bestEpoch', label: 'Best epoch' },
+  { key: 'epochs', label: 'Epochs' },
+  { key: 'predicted', label: 'Predicted loss', format: (v) => (v === null ? '' : formatFixed(4)(v)) },
+  { key: 'errorPct', label: 'Error %', format: (v) => (typeof v === 'number' ? `${v >= 0 ? '+' : ''}${v.toFixed(2)}%` : formatCell(v)) },
+];
+
+/** A panel's fit: Figure 2a's record, or why there is none. */
+export type PanelFit = { readonly status: 'ok' | 'flat' | 'edge'; readonly fit: FitRecord; readonly holdout: HoldoutResult } | { readonly status: 'no fit'; readonly note: string };
+
+/**
+ * The law fitted on a panel's seed rows but the `holdout` largest sizes, predicting those; never
+ * throws ('no fit' with the reason).
+ */
+export function fitPanel(rows: readonly RealDataRow[], holdout: number): PanelFit {
+  try {
+    const h = fitWithHoldout(rows.filter((r) => r.seed !== null).map((r) => ({ x: r.params, y: r.testLoss })), holdout);
+    return { status: h.fit.degenerate ? 'flat' : h.fit.converged ? 'ok' : 'edge', fit: fitRecord(h), holdout: h };
+  } catch (e) {
+    return { status: 'no fit', note: (e as Error).message };
+  }
+}
+
+/** What the artefact keeps of one panel. */
+export interface RealDataPanelRecord {
+  readonly data: string;
+  readonly label: string;
+  readonly core: number;
+  readonly users: number;
+  readonly items: number;
+  readonly trainInteractions: number;
+  readonly sizes: readonly string[];
+  readonly status: PanelFit['status'];
+  /** The fit (E, x0, alpha, r2, heldOut as `lsrm fit --json`), null without one. */
+  readonly fit: FitRecord | null;
+  readonly note: string;
+}
+
+/** The artefact JSON. */
+export interface RealDataArtefact extends ArtefactBase<readonly string[]> {
+  readonly holdout: number;
+  readonly panels: readonly RealDataPanelRecord[];
+  readonly findings: readonly string[];
+  readonly points: readonly RealDataRow[];
+}
+
+const pct = (v: number): string => `${v >= 0 ? '+' : ''}${v.toFixed(2)}%`;
+
+/**
+ * What each panel shows, computed: the fit and its held-out errors, whether the law holds by
+ * issue 10's goal, and where the loss is lowest (the data running out when larger sizes are worse).
+ */
+export function realDataFindings(a: Pick<RealDataArtefact, 'scale' | 'panels' | 'points'>): string[] {
+  const out: string[] = [];
+  if (a.scale === 'smoke') out.push('Smoke scale: tiny models on a few hundred synthetic users only check the pipeline; no conclusion about real data follows.');
+  for (const p of a.panels) {
+    const rows = drawnRows(a.points.filter((r) => r.data === p.label), ['params']);
+    if (rows.length === 0) continue;
+    const f = p.fit;
+    const law = !f ? `no fit (${p.note})` :
+      `fit on ${f.n} runs: E ${f.E.toFixed(3)}, alpha ${f.alpha.toFixed(3)}, R^2 ${f.r2.toFixed(3)}${p.status === 'ok' ? '' : ` (${p.status === 'flat' ? 'flat: the fitted losses do not fall with N' : 'alpha at its search bound'})`}` +
+      (f.heldOut.length ? `; held out ${f.heldOut.map((h) => `N ${h.x.toLocaleString('en-US')} ${pct(h.errorPct)}`).join(', ')}` : '');
+    const holds = f !== null && p.status === 'ok' && f.r2 >= HOLDS_R2 && f.heldOut.every((h) => Math.abs(h.errorPct) <= HOLDS_ERROR_PCT);
+    const best = rows.reduce((b, r) => (r.testLoss < b.testLoss ? r : b));
+    const top = rows[rows.length - 1];
+    const perParam = (n: number) => (p.trainInteractions / n).toPrecision(2);
+    const turn = best === top
+      ? `the test loss is lowest at the largest size, ${sizeName(best, true)} (${best.testLoss.toFixed(4)}; ${perParam(best.params)} training interactions per parameter): the data has not run out on this ladder`
+      : `the test loss is lowest at ${sizeName(best, true)} (${best.testLoss.toFixed(4)}; ${perParam(best.params)} training interactions per parameter); the largest size, ${sizeName(top)}, is ${pct(100 * (top.testLoss / best.testLoss - 1))} worse: past ~${best.params.toLocaleString('en-US')} parameters this dataset runs out`;
+    out.push(`${p.label} (${p.trainInteractions.toLocaleString('en-US')} training interactions, ${p.items.toLocaleString('en-US')} items): ${law}; ${holds ? `the law holds (R^2 >= ${HOLDS_R2}, held-out sizes within ${HOLDS_ERROR_PCT}%)` : `the law does not hold by the goal (R^2 >= ${HOLDS_R2}, held-out sizes within ${HOLDS_ERROR_PCT}%)`}; ${turn}.`);
+  }
+  return out;
+}
+
+/** The figure: per dataset a column, test loss with the law (top) and NDCG@10 (bottom) against N on log x. */
+export function realDataFigure(title: string, rows: readonly RealDataRow[], panels: readonly RealDataPanelRecord[], fits: readonly PanelFit[]): ReturnType<typeof gridFigure> {
+  const top: Panel[] = [];
+  const bottom: Panel[] = [];
+  panels.forEach((p, i) => {
+    const drawn = drawnRows(rows.filter((r) => r.data === p.label), ['params']);
+    const fitted = drawn.filter((r) => r.role === 'fit');
+    const held = drawn.filter((r) => r.role !== 'fit');
+    const traces: Trace[] = [
+      { ...scatterTrace({ name: 'fitted sizes', x: fitted.map((r) => r.params), y: fitted.map((r) => r.testLoss) }, 0), ...errorBars(fitted, 'testLoss') },
+      { ...scatterTrace({ name: 'held-out sizes (measured)', x: held.map((r) => r.params), y: held.map((r) => r.testLoss), text: held.map((r) => (r.predicted === null ? '' : `predicted ${r.predicted.toFixed(4)} (${pct(r.errorPct ?? 0)})`)) }, 3), ...errorBars(held, 'testLoss') },
+    ];
+    const f = fits[i];
+    if (f.status !== 'no fit' && drawn.length > 0) {
+      const xs = drawn.map((r) => r.params);
+      const grid = logSpace(Math.min(...xs) / 1.5, Math.max(...xs) * 1.5, 60);
+      const law = f.holdout.fit.params;
+      traces.unshift(
+        bandTrace({ name: 'fitted law, 90% bootstrap band', x: grid, ...curveBand(f.holdout, grid) }, 1),
+        { ...lineTrace({ name: 'fitted law, 90% bootstrap band', x: grid, y: grid.map((x) => powerLaw(x, law)), dash: 'dash' }, 1), mode: 'lines' },
+      );
+    }
+    const fitText = f.status === 'no fit' ? 'no fit' : `E ${f.fit.E.toFixed(3)}, α ${f.fit.alpha.toFixed(3)}, R² ${f.fit.r2.toFixed(3)}`;
+    top.push({ title: `${p.label}: test loss (${fitText})`, x: { title: 'non-embedding parameters N', type: 'log' }, y: { title: 'test loss (cross-entropy)' }, traces });
+    bottom.push({
+      title: `${p.label}: test NDCG@10`, x: { title: 'non-embedding parameters N', type: 'log' }, y: { title: 'test NDCG@10' },
+      traces: [{ ...lineTrace({ name: 'NDCG@10', x: drawn.map((r) => r.params), y: drawn.map((r) => r['NDCG@10']) }, 2), ...errorBars(drawn, 'NDCG@10') }],
+    });
+  });
+  return gridFigure(title, [top, bottom]);
+}
+
+/** Options of produce: the common ones, another plan (tests) and replaced run pieces. */
+export interface RealDataOptions extends ProduceOptions {
+  readonly plan?: RealDataPlan;
+  readonly deps?: TrainInStoreOptions['deps'];
+}
+
+/** What produce made: the figure output plus the rows and the artefact. */
+export interface RealDataOutput extends FigureOutput {
+  readonly rows: readonly RealDataRow[];
+  readonly artefact: RealDataArtefact;
+}
+
+/** Rows of every run (from the store; trains what is missing in this process), each panel's fit, the keys and the training time. */
+export async function realDataRows(scale: ScalePreset, plan: RealDataPlan, opts: RealDataOptions = {}): Promise<{ rows: RealDataRow[]; fits: PanelFit[]; keys: string[]; trainMs: number }> {
+  const seedRows: RealDataRow[] = [];
+  const keys: string[] = [];
+  let trainMs = 0;
+  for (const r of realDataRuns(scale, plan)) {
+    const { metrics, runKey } = await trainInStore(r.config, { dir: opts.runsDir, deps: opts.deps });
+    keys.push(runKey);
+    trainMs += metrics.trainMs;
+    seedRows.push({ data: r.panel.data.label, params: r.params, numLayers: r.rung.numLayers, dim: r.rung.dim, seed: r.seed, role: 'fit', testLoss: metrics.test.loss, 'NDCG@10': metrics.test['NDCG@10'], bestEpoch: metrics.bestEpoch, epochs: metrics.epochs, predicted: null, errorPct: null });
+  }
+  const fits: PanelFit[] = [];
+  const rows: RealDataRow[] = [];
+  for (const p of plan.panels) {
+    const own = seedRows.filter((r) => r.data === p.data.label);
+    const sizes = [...new Set(own.map((r) => r.params))].sort((a, b) => a - b);
+    const heldFrom = plan.holdout > 0 ? sizes.at(-plan.holdout) ?? Infinity : Infinity;
+    const roled = own.map((r) => ({ ...r, role: r.params >= heldFrom ? 'held out' : 'fit' }));
+    const fit = fitPanel(roled, plan.holdout);
+    fits.push(fit);
+    const withMeans = withSeedMeans(roled, ['params'], ['testLoss', 'NDCG@10']).map((r) => (r.seed === null ? { ...r, bestEpoch: null, epochs: null } : r));
+    const drawn = new Set(drawnRows(withMeans, ['params']));
+    rows.push(...withMeans.map((r) => {
+      const h = fit.status === 'no fit' ? undefined : fit.fit.heldOut.find((x) => x.x === r.params);
+      return h && drawn.has(r) ? { ...r, predicted: h.predicted, errorPct: h.errorPct } : r;
+    }));
+  }
+  return { rows, fits, keys, trainMs };
+}
+
+function produce(scale: ScalePreset, opts?: RealDataOptions & WaitingSweep): Promise<RealDataOutput>;
+function produce(scale: ScalePreset, opts?: RealDataOptions): Promise<RealDataOutput | PendingOutput>;
+/** Run the sweep (opts.sweep), read every run from the store, fit each panel, draw and save. */
+async function produce(scale: ScalePreset, opts: RealDataOptions = {}): Promise<RealDataOutput | PendingOutput> {
+  const plan = opts.plan ?? FIG_2A_REAL_PLANS[scale.name];
+  const pending = await runFigureSweep(FIGURE.id, realDataSweep(scale, plan), opts);
+  if (pending) return pending;
+  const { rows, fits, keys, trainMs } = await realDataRows(scale, plan, opts);
+  const store = opts.runsDir ?? runsDir();
+  const panels: RealDataPanelRecord[] = [];
+  for (const [i, p] of plan.panels.entries()) {
+    const stats = await dataStatsOf({ source: p.data.spec, core: p.data.core }, store);
+    const f = fits[i];
+    panels.push({
+      data: p.data.spec, label: p.data.label, core: p.data.core, users: stats.numUsers, items: stats.numItems, trainInteractions: stats.numTrainInteractions,
+      sizes: p.ladder.map((r) => sizeName(r)), status: f.status, fit: f.status === 'no fit' ? null : f.fit, note: f.status === 'no fit' ? f.note : '',
+    });
+  }
+  const artefact: RealDataArtefact = {
+    id: FIGURE.id, scale: scale.name, data: plan.panels.map((p) => p.data.spec), seeds: plan.seeds, runs: keys, wallSeconds: Math.round(trainMs / 100) / 10,
+    holdout: plan.holdout, panels, findings: realDataFindings({ scale: scale.name, panels, points: rows }), points: rows,
+  };
+  const title = `Figure 2a on real data: test loss and NDCG@10 against model size (${panels.map((p) => p.label).join(', ')}; scale ${scale.name})`;
+  const figure = realDataFigure(title, rows, panels, fits);
+  const note = `Scale ${scale.name}. Each dataset trained until the validation loss stops improving (Table III's 'Both' settings), selected by validation loss; the law L(N) = E + (N0/N)^alpha fitted on the sizes marked 'fit', the ${plan.holdout} largest predicted. ${seedNote(plan.seeds)}`;
+  const saved = await saveFigureOutput(figure, FIGURE.id, { rows, columns: FIG_2A_REAL_COLUMNS, note }, artefact, figuresDirFor(scale.name, opts.figuresRoot), { png: opts.png });
+  return { kind: 'figure', id: FIGURE.id, figure, saved, rows, artefact };
+}
+
+/** fig-2a-real-data: Figure 2a's ladder per real dataset, a law per dataset checked on held-out sizes. */
+export const FIGURE: FigureEntry<RealDataOptions, RealDataOutput> = {
+  id: 'fig-2a-real-data',
+  kind: 'figure',
+  title: 'Figure 2a on real data: test loss and NDCG@10 against non-embedding parameters on ml-100k, ml-latest-small and Amazon Video Games, a law per dataset and where the data runs out',
+  paperRef: 'Beyond the paper: Fig. 2 (Sec. IV-A) on the real datasets at hand, where the law holds and where the data runs out (issue 10 item 8)',
+  notebook: 'notebooks/fig-2a-real-data.ipynb',
+  isCheap: false,
+  produce,
+  sweep: (scale, opts = {}) => realDataSweep(scale, opts.plan ?? FIG_2A_REAL_PLANS[scale.name]),
+};
