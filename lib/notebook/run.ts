@@ -87,15 +87,36 @@ export function jupyterMissing(python: string = DEFAULT_PYTHON): string | undefi
   return undefined;
 }
 
-function runPython(python: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+/**
+ * Run `command args` in its own process group and collect its output. The notebook driver starts
+ * a kernel, and the kernel a sweep's training processes: when this process is stopped (SIGINT,
+ * SIGTERM, SIGHUP) the whole group gets SIGTERM before this process stops with the same signal,
+ * so no kernel or training is left running (a training stopped mid-epoch resumes from its last
+ * epoch).
+ */
+export function runProcessGroup(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(python, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    const onSignal = (sig: NodeJS.Signals) => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // the group has exited already
+      }
+      for (const s of signals) process.removeListener(s, onSignal);
+      process.kill(process.pid, sig); // no listener left: the default action stops this process
+    };
+    for (const s of signals) process.on(s, onSignal);
+    const cleanup = () => {
+      for (const s of signals) process.removeListener(s, onSignal);
+    };
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? 1, stdout, stderr }));
+    child.on('error', (e) => (cleanup(), fail(e)));
+    child.on('close', (code) => (cleanup(), done({ code: code ?? 1, stdout, stderr })));
   });
 }
 
@@ -116,7 +137,7 @@ export async function executeNotebook(notebookPath: string, opts: RunNotebookOpt
   installKernelSpec(jupyterDir);
   const env = { ...process.env, ...opts.env, JUPYTER_PATH: jupyterDir };
   const started = Date.now();
-  const r = await runPython(python, ['-c', DRIVER, nb, outPath, String(opts.cellTimeoutSec ?? 1200)], env).finally(() =>
+  const r = await runProcessGroup(python, ['-c', DRIVER, nb, outPath, String(opts.cellTimeoutSec ?? 1200)], env).finally(() =>
     rmSync(jupyterDir, { recursive: true, force: true }),
   );
   const wallMs = Date.now() - started;

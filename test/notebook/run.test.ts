@@ -1,9 +1,10 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_PYTHON, executeNotebook, formatCellError, jupyterMissing } from '../../lib/notebook/run';
+import { DEFAULT_PYTHON, executeNotebook, formatCellError, jupyterMissing, runProcessGroup } from '../../lib/notebook/run';
 
 const python = process.env.LSRM_JUPYTER_PYTHON ?? DEFAULT_PYTHON;
 const missing = jupyterMissing(python);
@@ -57,4 +58,37 @@ test('a runtime exception is reported with its message; a clean notebook is ok',
   assert.equal(good.ok, true, formatCellError(good));
   assert.equal(good.error, undefined);
   assert.deepEqual(JSON.parse(readFileSync(good.outPath, 'utf8')).cells[2].outputs[0].text, ['42\n']);
+});
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const until = async (what: string, ok: () => boolean, ms = 20_000): Promise<void> => {
+  const t0 = Date.now();
+  while (!ok()) {
+    if (Date.now() - t0 > ms) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+test('runProcessGroup: output and exit code; stopping the caller stops the whole group (no kernel or training left behind)', async () => {
+  const r = await runProcessGroup('/bin/sh', ['-c', 'echo out; echo err >&2; exit 3'], process.env);
+  assert.deepEqual(r, { code: 3, stdout: 'out\n', stderr: 'err\n' });
+  // A caller (as `lsrm figures`) runs a shell that starts a grandchild (as a kernel's training) and waits.
+  const dir = tempDir('lsrm-pgroup-');
+  const pidFile = join(dir, 'grandchild.pid');
+  const script = `require(${JSON.stringify(join(__dirname, '..', '..', 'lib', 'notebook', 'run.ts'))}).runProcessGroup('/bin/sh', ['-c', 'sleep 60 & echo $! > ${pidFile}; wait'], process.env)`;
+  const caller = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: 'ignore' });
+  await until('the grandchild', () => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '');
+  const grandchild = Number(readFileSync(pidFile, 'utf8').trim());
+  assert.ok(isAlive(grandchild));
+  const exited = new Promise<NodeJS.Signals | null>((done) => caller.on('exit', (_code, sig) => done(sig)));
+  caller.kill('SIGTERM');
+  assert.equal(await exited, 'SIGTERM', 'the caller stops with the signal it got');
+  await until('the grandchild to stop', () => !isAlive(grandchild));
 });
