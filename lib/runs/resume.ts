@@ -128,6 +128,10 @@ function readLastDir(dir: string, config: RunConfig): LastState {
   if (!state || !Number.isInteger(state.epoch) || !Array.isArray(state.curve) || state.curve.length !== state.epoch || typeof state.optimizer !== 'object') {
     throw new CorruptFileError('is damaged: not a training state', join(dir, 'state.json'));
   }
+  const p = state.partial;
+  if (p !== undefined && !(p !== null && Number.isInteger(p.batches) && p.batches >= 1 && [p.lossSum, p.targetSum, p.lr, p.epochStartWallMs].every((v) => typeof v === 'number' && Number.isFinite(v)))) {
+    throw new CorruptFileError('is damaged: its unfinished epoch (partial) is not a batch count with loss sums', join(dir, 'state.json'));
+  }
   const trained = readRunJson<RunConfig>(dir, CONFIG_FILE);
   if (trained && diffPaths(trained, config).length > 0) {
     throw new DataError(`${dir} was trained with another config (differs in ${diffPaths(trained, config).join(', ')}). Nothing was changed. Fix: run the command that trained it, or choose another output directory.`);

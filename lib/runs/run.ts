@@ -114,6 +114,8 @@ export interface TrainRunOptions {
   readonly workers?: number;
   /** How worker threads build their replica, needed when deps.buildModel or deps.lossFn is replaced (default: ./build's model, the next-item loss). */
   readonly replica?: ReplicaRecipe;
+  /** Save last/ inside an epoch at most this often (default train.ts CHECKPOINT_EVERY_MS, 10 minutes), for a resume mid-epoch. */
+  readonly checkpointEveryMs?: number;
 }
 
 export interface LoadRunOptions {
@@ -128,8 +130,8 @@ export function normalizeRunConfig(input: RunConfigInput): RunConfig {
   return JSON.parse(JSON.stringify({ data: input.data, model: input.model, train: checkTrainConfig({ ...TRAIN_DEFAULTS, ...input.train }) }));
 }
 
-/** Persist an epoch: last/ always, then checkpoint/ when it is a new best, then curve.json. */
-function saveEpoch(outDir: string, model: SeqModel, r: EpochReport, config: RunConfig): void {
+/** Persist the state to resume from: last/ (weights, optimizer, best weights, state, config); after an epoch or inside one (state.partial). */
+function saveLast(outDir: string, model: SeqModel, r: EpochReport, config: RunConfig): void {
   writeDirAtomic(join(outDir, 'last'), (dir) => {
     saveTensors(dir, 'weights', model.variables);
     saveTensors(dir, 'optimizer', r.optimizerTensors);
@@ -137,6 +139,11 @@ function saveEpoch(outDir: string, model: SeqModel, r: EpochReport, config: RunC
     saveJson(dir, 'state.json', r.state);
     saveJson(dir, CONFIG_FILE, config);
   });
+}
+
+/** Persist an epoch: last/ always, then checkpoint/ when it is a new best, then curve.json. */
+function saveEpoch(outDir: string, model: SeqModel, r: EpochReport, config: RunConfig): void {
+  saveLast(outDir, model, r, config);
   if (r.isNewBest) {
     writeDirAtomic(join(outDir, 'checkpoint'), (dir) => {
       saveTensors(dir, 'weights', r.bestWeights);
@@ -170,7 +177,8 @@ async function trainLocked(config: RunConfig, outDir: string, opts: TrainRunOpti
     const dataChanges = checkTrainData(outDir, config.data, splitFingerprint(split), last?.state.epoch ?? 0, opts.allowDataChange ?? false, log);
     if (mustWriteConfig || !existsSync(join(outDir, CONFIG_FILE))) writeJsonAtomic(join(outDir, CONFIG_FILE), config);
     if (last) {
-      log(`${outDir}: resuming after epoch ${last.state.epoch} (step ${last.state.step})`);
+      const p = last.state.partial;
+      log(p ? `${outDir}: resuming inside epoch ${last.state.epoch + 1}, after its batch ${p.batches} (step ${last.state.step})` : `${outDir}: resuming after epoch ${last.state.epoch} (step ${last.state.step})`);
       repairCurve(outDir, last.state, log);
       repairCheckpoint(outDir, last.dir, last.state, log);
       removeOldCopy(outDir, 'checkpoint');
@@ -188,6 +196,8 @@ async function trainLocked(config: RunConfig, outDir: string, opts: TrainRunOpti
         saveEpoch(outDir, model, e, config);
         opts.onEpoch?.(e.state.curve[e.state.curve.length - 1], e.state);
       },
+      onPartial: (e) => saveLast(outDir, model, e, config),
+      ...(opts.checkpointEveryMs !== undefined ? { checkpointEveryMs: opts.checkpointEveryMs } : {}),
     });
     const t0 = Date.now();
     const valid = (await evaluate(model, split, { split: 'valid' })).metrics;

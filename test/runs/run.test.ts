@@ -70,6 +70,29 @@ test('trainRun: killed after epoch 1, the same call resumes and ends bit-identic
   }
 });
 
+test('trainRun: killed inside epoch 2, the same call resumes after the last saved batch and ends bit-identical', async () => {
+  const full = tmp();
+  const r = await trainRun(config, full, { deps });
+  const crashed = tmp();
+  // checkpointEveryMs 0: last/ is saved after every batch but an epoch's last; the kill comes in step 9's report, after batch 3 of epoch 2 ran (saved: batch 2).
+  const kill = (s: { step: number }) => { if (s.step === 9) throw new Error('SIGKILL'); };
+  await assert.rejects(trainRun(config, crashed, { deps, checkpointEveryMs: 0, onStep: kill }), /SIGKILL/);
+  const state = readJson(join(crashed, 'last', 'state.json'));
+  assert.deepEqual([state.epoch, state.step, state.partial.batches, state.curve.length], [1, 8, 2, 1]);
+  assert.ok(state.partial.targetSum > 0 && state.partial.lossSum > 0);
+  const logs: string[] = [];
+  const r2 = await trainRun(config, crashed, { deps, log: (m) => logs.push(m) });
+  assert.match(logs[0], /resuming inside epoch 2, after its batch 2 \(step 8\)/);
+  assert.deepEqual(r2.metrics, r.metrics);
+  assert.deepEqual([r2.bestEpoch, r2.switchEpoch, r2.steps], [r.bestEpoch, r.switchEpoch, r.steps]);
+  // The curve too: epoch 2's training loss continues from the saved sums.
+  assert.deepEqual(noWall(readJson(join(crashed, 'curve.json'))), noWall(readJson(join(full, 'curve.json'))));
+  for (const f of ['checkpoint/weights.bin', 'last/weights.bin', 'last/optimizer.bin']) {
+    assert.deepEqual(readFileSync(join(crashed, f)), readFileSync(join(full, f)), f);
+  }
+  assert.equal(readJson(join(crashed, 'last', 'state.json')).partial, undefined, 'a finished run keeps no partial epoch');
+});
+
 test('trainRun: a finished run is loaded, not retrained; another config is refused', async () => {
   const dir = tmp();
   const r = await trainRun(config, dir, { deps });
