@@ -22,11 +22,18 @@
  * Plans and cost (a step ~6·(N + I·d) FLOP per target, DESIGN.md "Compute budget"; the epochs are
  * the plateau's, 3 epochs and at least 300 steps, at most 200).
  * - smoke: synthetic:smoke, Figure 2a's four smoke sizes, at most 2 epochs: the notebook test.
- * - cpu: dataset:ml-100k (943 users, 1,682 items, ~99k training targets) and
- *   dataset:ml-latest-small (610 users, ~9.7k items) with Figure 2a's six shapes 1x16 .. 8x128,
- *   and amazon-games-sasrec (SASRec's Video Games, ~31k users, ~23.7k items, ~0.29M interactions)
- *   with the five shapes up to 4x128: its output layer (I·d) makes 8x128 alone hours of a core.
- *   `lsrm sweep run --dry-run` prices each run (upper bounds at 200 epochs); see the notebook.
+ * - cpu: Figure 2a's shapes 1x16, 2x32, 2x64, 4x64, 4x128, 8x128 as far as the budget goes:
+ *   dataset:ml-100k (943 users, 1,682 items) all six, the two largest held out;
+ *   dataset:ml-latest-small (610 users, 9,742 items) the first five, 4x128 held out;
+ *   amazon-games-sasrec (SASRec's Video Games: 31,013 users, 23,715 items, ~0.29M interactions,
+ *   122 steps an epoch, every epoch's validation ranks 31k users over 23.7k items) the first four,
+ *   4x64 held out: its three fitted sizes leave the law no degree of freedom (R^2 is 1 by
+ *   construction), the held-out size is the test.
+ *   `lsrm sweep run --dry-run` (upper bounds at 200 epochs; measured 2026-12-01 under load, 19 GFLOP/s)
+ *   per epoch: ml-100k 0-74 s, ml-latest-small 5-70 s, Video Games 26 s (1x16) .. 3m47s (4x64).
+ *   Runs selected on loss stop at their plateau (30 epochs of ml-100k past the best, 3 of Video
+ *   Games): expected ~4 hours of one core in all, ~2 hours on both; the full Video Games ladder
+ *   (4x128 ~12 min an epoch, 8x128 more) is beyond this machine's budget.
  * - paper: the same plan (these datasets are small at any scale).
  *
  * Files (saveFigureOutput): figures/fig-2a-real-data.{png,html} (the figure), .csv/.md (every seed
@@ -62,12 +69,14 @@ export interface RealDataPanel {
   readonly data: DataChoice;
   readonly ladder: readonly LadderRung[];
   readonly train: Partial<TrainConfig>;
+  /** Sizes this panel predicts instead of the plan's `holdout` (a shorter ladder keeps 4 fitted sizes). */
+  readonly holdout?: number;
 }
 
 /** What the figure trains at a scale. */
 export interface RealDataPlan {
   readonly panels: readonly RealDataPanel[];
-  /** Sizes predicted (the largest distinct N of each panel); the rest are fitted. */
+  /** Sizes predicted (the largest distinct N of each panel, unless the panel says otherwise); the rest are fitted. */
   readonly holdout: number;
   readonly seeds: readonly number[];
 }
@@ -84,8 +93,8 @@ const CPU_LADDER = FIG_2A_PLANS.cpu.ladder;
 const cpuPlan: RealDataPlan = {
   panels: [
     { data: data('dataset:ml-100k'), ladder: CPU_LADDER, train: converge('cpu') },
-    { data: data('dataset:ml-latest-small'), ladder: CPU_LADDER, train: converge('cpu') },
-    { data: data('dataset:amazon-games-sasrec'), ladder: CPU_LADDER.slice(0, 5), train: converge('cpu') },
+    { data: data('dataset:ml-latest-small'), ladder: CPU_LADDER.slice(0, 5), train: converge('cpu'), holdout: 1 },
+    { data: data('dataset:amazon-games-sasrec'), ladder: CPU_LADDER.slice(0, 4), train: converge('cpu'), holdout: 1 },
   ],
   holdout: 2,
   seeds: [0],
@@ -182,6 +191,8 @@ export interface RealDataPanelRecord {
   readonly items: number;
   readonly trainInteractions: number;
   readonly sizes: readonly string[];
+  /** Sizes predicted (the largest). */
+  readonly holdout: number;
   readonly status: PanelFit['status'];
   /** The fit (E, x0, alpha, r2, heldOut as `lsrm fit --json`), null without one. */
   readonly fit: FitRecord | null;
@@ -284,9 +295,10 @@ export async function realDataRows(scale: ScalePreset, plan: RealDataPlan, opts:
   for (const p of plan.panels) {
     const own = seedRows.filter((r) => r.data === p.data.label);
     const sizes = [...new Set(own.map((r) => r.params))].sort((a, b) => a - b);
-    const heldFrom = plan.holdout > 0 ? sizes.at(-plan.holdout) ?? Infinity : Infinity;
+    const holdout = p.holdout ?? plan.holdout;
+    const heldFrom = holdout > 0 ? sizes.at(-holdout) ?? Infinity : Infinity;
     const roled = own.map((r) => ({ ...r, role: r.params >= heldFrom ? 'held out' : 'fit' }));
-    const fit = fitPanel(roled, plan.holdout);
+    const fit = fitPanel(roled, holdout);
     fits.push(fit);
     const withMeans = withSeedMeans(roled, ['params'], ['testLoss', 'NDCG@10']).map((r) => (r.seed === null ? { ...r, bestEpoch: null, epochs: null } : r));
     const drawn = new Set(drawnRows(withMeans, ['params']));
@@ -313,7 +325,7 @@ async function produce(scale: ScalePreset, opts: RealDataOptions = {}): Promise<
     const f = fits[i];
     panels.push({
       data: p.data.spec, label: p.data.label, core: p.data.core, users: stats.numUsers, items: stats.numItems, trainInteractions: stats.numTrainInteractions,
-      sizes: p.ladder.map((r) => sizeName(r)), status: f.status, fit: f.status === 'no fit' ? null : f.fit, note: f.status === 'no fit' ? f.note : '',
+      sizes: p.ladder.map((r) => sizeName(r)), holdout: p.holdout ?? plan.holdout, status: f.status, fit: f.status === 'no fit' ? null : f.fit, note: f.status === 'no fit' ? f.note : '',
     });
   }
   const artefact: RealDataArtefact = {
@@ -322,7 +334,7 @@ async function produce(scale: ScalePreset, opts: RealDataOptions = {}): Promise<
   };
   const title = `Figure 2a on real data: test loss and NDCG@10 against model size (${panels.map((p) => p.label).join(', ')}; scale ${scale.name})`;
   const figure = realDataFigure(title, rows, panels, fits);
-  const note = `Scale ${scale.name}. Each dataset trained until the validation loss stops improving (Table III's 'Both' settings), selected by validation loss; the law L(N) = E + (N0/N)^alpha fitted on the sizes marked 'fit', the ${plan.holdout} largest predicted. ${seedNote(plan.seeds)}`;
+  const note = `Scale ${scale.name}. Each dataset trained until the validation loss stops improving (Table III's 'Both' settings), selected by validation loss; the law L(N) = E + (N0/N)^alpha fitted on the sizes marked 'fit', the largest ones ('held out') predicted. ${seedNote(plan.seeds)}`;
   const saved = await saveFigureOutput(figure, FIGURE.id, { rows, columns: FIG_2A_REAL_COLUMNS, note }, artefact, figuresDirFor(scale.name, opts.figuresRoot), { png: opts.png });
   return { kind: 'figure', id: FIGURE.id, figure, saved, rows, artefact };
 }

@@ -15,14 +15,15 @@ import { tinyInterIn } from '../helpers/tiny-inter';
 const shape = (r: { numLayers: number; dim: number }) => `${r.numLayers}x${r.dim}`;
 const ML_100K = { spec: 'dataset:ml-100k', core: 0, label: 'ml-100k' };
 
-test('plans: cpu has ml-100k and ml-latest-small on Figure 2a\'s six shapes, Video Games on five; trained to convergence on validation loss, LAD and SO on', () => {
+test('plans: cpu has ml-100k on Figure 2a\'s six shapes (2 held out), ml-latest-small on five and Video Games on four (1 held out); trained to convergence on validation loss, LAD and SO on', () => {
   const cpu = FIG_2A_REAL_PLANS.cpu;
   assert.deepEqual(cpu.panels.map((p) => [p.data.spec, p.data.core, p.data.label]), [
     ['dataset:ml-100k', 0, 'ml-100k'], ['dataset:ml-latest-small', 0, 'ml-latest-small'], ['dataset:amazon-games-sasrec', 0, 'amazon-games-sasrec'],
   ]);
   const six = FIG_2A_PLANS.cpu.ladder.map(shape);
   assert.equal(six.length, 6);
-  assert.deepEqual(cpu.panels.map((p) => p.ladder.map(shape)), [six, six, six.slice(0, 5)]);
+  assert.deepEqual(cpu.panels.map((p) => p.ladder.map(shape)), [six, six.slice(0, 5), six.slice(0, 4)]);
+  assert.deepEqual(cpu.panels.map((p) => p.holdout ?? cpu.holdout), [2, 1, 1]);
   assert.deepEqual([cpu.holdout, cpu.seeds], [2, [0]]);
   for (const r of realDataRuns(SCALES.cpu)) {
     const t = r.config.train;
@@ -39,11 +40,11 @@ test("store keys: on ml-100k the 2x32 and 4x64 rungs are Table III's LSRM_l2 and
   assert.equal(key('2x32'), storeRunKey(t3.find((r) => r.size === 'small')!.config));
   assert.equal(key('4x64'), storeRunKey(t3.find((r) => r.size === 'large')!.config));
   const sweep = realDataSweep(SCALES.cpu);
-  assert.equal(sweep.length, 6 + 6 + 5);
+  assert.equal(sweep.length, 6 + 5 + 4);
   assert.equal(new Set(sweep.map((r) => r.key)).size, sweep.length);
-  assert.match(sweep[0].label, /^Figure 2a \(real\) (ml-100k|ml-latest-small) 8x128 seed 0$/);
-  assert.ok(sweep.some((r) => r.label === 'Figure 2a (real) amazon-games-sasrec 4x128 seed 0'));
-  assert.ok(!sweep.some((r) => r.label.includes('amazon-games-sasrec 8x128')));
+  assert.equal(sweep[0].label, 'Figure 2a (real) ml-100k 8x128 seed 0');
+  assert.ok(sweep.some((r) => r.label === 'Figure 2a (real) amazon-games-sasrec 4x64 seed 0'));
+  assert.ok(!sweep.some((r) => r.label.includes('amazon-games-sasrec 4x128') || r.label.includes('ml-latest-small 8x128')));
   for (const r of sweep) assert.equal(r.key, storeRunKey(r.config));
   assert.deepEqual(FIGURE.sweep!(SCALES.cpu), sweep);
 });
@@ -74,7 +75,7 @@ function panelOf(label: string, rows: readonly RealDataRow[], trainInteractions:
   const fit = fitPanel(rows, 2);
   return {
     fit,
-    panel: { data: `dataset:${label}`, label, core: 0, users: 10, items: 100, trainInteractions, sizes: rows.map((r) => shape(r)), status: fit.status, fit: fit.status === 'no fit' ? null : fit.fit, note: fit.status === 'no fit' ? fit.note : '' },
+    panel: { data: `dataset:${label}`, label, core: 0, users: 10, items: 100, trainInteractions, sizes: rows.map((r) => shape(r)), holdout: 2, status: fit.status, fit: fit.status === 'no fit' ? null : fit.fit, note: fit.status === 'no fit' ? fit.note : '' },
   };
 }
 
@@ -119,7 +120,7 @@ test('produce on tiny data: a row per size, the fit with held-out predictions on
   for (const k of ['id', 'scale', 'data', 'seeds', 'runs', 'wallSeconds', 'holdout', 'panels', 'findings', 'points']) assert.ok(k in a, k);
   assert.deepEqual([a.id, a.scale, a.data, a.runs.length], [id, 'smoke', [data.spec], 4]);
   const p = a.panels[0];
-  assert.deepEqual([p.label, p.users, p.items, p.sizes], ['tiny', 24, 12, ['1x4', '2x4', '1x8', '2x8']]);
+  assert.deepEqual([p.label, p.users, p.items, p.sizes, p.holdout], ['tiny', 24, 12, ['1x4', '2x4', '1x8', '2x8'], 1]);
   assert.ok(p.trainInteractions > 0 && p.trainInteractions < 24 * 9);
   if (p.status !== 'no fit') {
     assert.deepEqual(p.fit.heldOut.map((h: { x: number }) => h.x), [1536]);
