@@ -3,7 +3,8 @@
  *   done     its record <store>/train/<key>.json exists
  *   running  a live process (of this host; any process of another host) holds its run lock
  *   failed   error.json in its run directory (the worker's, or the executor's for a killed worker)
- *   partial  epochs on disk (curve.json) but no result: the next `lsrm sweep run` resumes it
+ *   partial  epochs on disk (curve.json), or batches of an epoch (last/state.json `partial`, shown
+ *            as "+N b"), but no result: the next `lsrm sweep run` resumes it
  *   pending  nothing yet
  * A sweep submitted to Slurm is shown with the states slurmStatus (./slurm.ts) reads from the
  * queue instead (formatSlurmStatus).
@@ -26,6 +27,8 @@ export interface RunStatus {
   readonly state: StoredState;
   /** Epochs on disk. */
   readonly epochs: number;
+  /** Batches of the next epoch saved inside it (last/state.json `partial`; a mid-epoch checkpoint). */
+  readonly batches?: number;
   /** Best validation value by the run's selection metric (undefined before the first epoch). */
   readonly best?: number;
   /** error.json's message (failed runs). */
@@ -62,10 +65,12 @@ export function sweepStatus(runs: readonly SweepRun[], store: string): RunStatus
     const curve = readJson<CurveRow[]>(join(runDir, 'curve.json')) ?? [];
     const values = curve.map((r) => (selectBy === 'loss' ? r.validLoss : r.validNdcg10));
     const best = values.length === 0 ? undefined : selectBy === 'loss' ? Math.min(...values) : Math.max(...values);
-    if (isLocked(runDir)) return { key, label, state: 'running', epochs: curve.length, best };
+    const batches = readJson<{ epoch?: number; partial?: { batches?: number } }>(join(runDir, 'last', 'state.json'));
+    const inEpoch = batches?.epoch === curve.length && typeof batches.partial?.batches === 'number' ? { batches: batches.partial.batches } : {};
+    if (isLocked(runDir)) return { key, label, state: 'running', epochs: curve.length, ...inEpoch, best };
     const error = readJson<{ message?: string }>(join(runDir, ERROR_FILE));
-    if (error) return { key, label, state: 'failed', epochs: curve.length, best, message: error.message ?? 'unknown error' };
-    return { key, label, state: curve.length > 0 ? 'partial' : 'pending', epochs: curve.length, best };
+    if (error) return { key, label, state: 'failed', epochs: curve.length, ...inEpoch, best, message: error.message ?? 'unknown error' };
+    return { key, label, state: curve.length > 0 || inEpoch.batches !== undefined ? 'partial' : 'pending', epochs: curve.length, ...inEpoch, best };
   });
 }
 
@@ -74,7 +79,8 @@ function runLines(rows: readonly (RunStatus | (Omit<RunStatus, 'state'> & { stat
   const width = Math.max(3, ...rows.map((r) => r.label.length));
   return rows.map((r) => {
     const best = r.best === undefined ? '-' : r.best.toFixed(4);
-    return `${r.label.padEnd(width)}  ${r.state.padEnd(11)}  ${String(r.epochs).padStart(3)} ep  best ${best.padEnd(7)}  ${r.key}${r.message ? `\n${' '.repeat(width + 2)}${r.message}` : ''}`;
+    const ep = `${r.epochs} ep${r.batches !== undefined ? ` +${r.batches} b` : ''}`;
+    return `${r.label.padEnd(width)}  ${r.state.padEnd(11)}  ${ep.padStart(6)}  best ${best.padEnd(7)}  ${r.key}${r.message ? `\n${' '.repeat(width + 2)}${r.message}` : ''}`;
   });
 }
 
