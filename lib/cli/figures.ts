@@ -10,7 +10,7 @@
  * flags reach the notebooks as LSRM_JOBS, LSRM_EXECUTOR and LSRM_SLURM_* (lib/sweep/options.ts),
  * which each notebook's produce call reads with sweepOptionsFromEnv().
  */
-import { mkdtempSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { FIGURES, findFigure, type FigureEntry } from '../experiments/registry';
@@ -50,16 +50,43 @@ export function notebookEnv(scale: string, sweep: SweepOptions): Record<string, 
   return { LSRM_SCALE: scale, ...sweepOptionsToEnv(sweep) };
 }
 
+/**
+ * Follow `file` while `work` runs: every second, the lines appended to it since are written to
+ * `out` (the sweep's progress, which the notebook kernel appends; see progressLog).
+ */
+export async function following<T>(file: string, out: { write(s: string): unknown }, work: () => Promise<T>, everyMs = 1000): Promise<T> {
+  writeFileSync(file, '');
+  let offset = 0;
+  const drain = () => {
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(1 << 16);
+      for (let n; (n = readSync(fd, buf, 0, buf.length, offset)) > 0; offset += n) out.write(buf.subarray(0, n).toString());
+    } finally {
+      closeSync(fd);
+    }
+  };
+  const timer = setInterval(drain, everyMs);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+    drain();
+  }
+}
+
 async function runAll(notebooks: string[], scale: string, inPlace: boolean, sweep: SweepOptions): Promise<number> {
   const root = projectRoot();
   const tmp = inPlace ? undefined : mkdtempSync(join(tmpdir(), 'lsrm-figures-'));
+  const progress = join(mkdtempSync(join(tmpdir(), 'lsrm-progress-')), 'progress.log');
   let failed = 0;
   for (const nb of notebooks) {
-    process.stderr.write(`${nb} (scale ${scale}) ... `);
+    process.stderr.write(`${nb} (scale ${scale}) ...\n`);
     const path = join(root, nb);
     const cellTimeoutSec = scale === 'smoke' ? undefined : LONG_CELL_SEC;
-    const run = await executeNotebook(path, { env: notebookEnv(scale, sweep), outDir: inPlace ? dirname(path) : tmp, cellTimeoutSec });
-    process.stderr.write(run.ok ? `ok, ${(run.wallMs / 1000).toFixed(1)} s\n` : `FAILED\n${formatCellError(run)}\n`);
+    const env = { ...notebookEnv(scale, sweep), LSRM_PROGRESS_FILE: progress };
+    const run = await following(progress, process.stderr, () => executeNotebook(path, { env, outDir: inPlace ? dirname(path) : tmp, cellTimeoutSec }));
+    process.stderr.write(run.ok ? `${nb}: ok, ${(run.wallMs / 1000).toFixed(1)} s\n` : `${nb}: FAILED\n${formatCellError(run)}\n`);
     if (!run.ok) failed++;
   }
   const out = relative(process.cwd(), figuresDirFor(scale)) || '.';

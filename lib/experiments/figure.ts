@@ -12,7 +12,7 @@
  * which `lsrm figures --jobs/--executor` set), then reads the results from the store to build
  * the table. A Slurm sweep told not to wait makes produce return a PendingOutput (nothing saved).
  */
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { figuresDirFor, saveFigure, saveTable, writeIfChanged, type SavedFiles } from '../plot/save';
 import { toCsv, toMarkdown } from '../plot/table';
@@ -124,7 +124,7 @@ export async function saveTableOutput<R extends Row>(
  */
 export async function runFigureSweep(id: string, sweep: SweepSpec | SweepRun[], opts: TrainedTableOptions): Promise<PendingOutput | undefined> {
   const store = opts.runsDir ?? runsDir();
-  const o = await runSweep(sweep, { ...opts.sweep, store, log: opts.log, onEpoch: opts.onEpoch, deps: opts.deps });
+  const o = await runSweep(sweep, { ...opts.sweep, store, log: progressLog(id, opts.log), onEpoch: opts.onEpoch, deps: opts.deps });
   const total = o.done.length + o.notDone.length;
   const follow = `lsrm sweep status --manifest ${o.manifestPath}`;
   if (o.notDone.length === 0) return undefined;
@@ -136,6 +136,25 @@ export async function runFigureSweep(id: string, sweep: SweepSpec | SweepRun[], 
   const why = o.failed.map((f) => `\n  ${f.label}: ${f.message}`).join('');
   throw new Error(`${id}: ${o.notDone.length} of ${total} runs are not done (${o.failed.length} failed)${why}\n` +
     `Fix the cause and run this again: finished runs load, interrupted ones resume (\`${follow}\` shows where each stands)`);
+}
+
+/**
+ * The sweep's log of a figure: `log`, and when $LSRM_PROGRESS_FILE is set (by `lsrm figures`,
+ * whose notebook kernel shows nothing until its cell ends) each line appended there as
+ * '<id>: <line>', which the command prints while the notebook runs. A file that cannot be written
+ * is skipped: progress is never worth failing a figure.
+ */
+export function progressLog(id: string, log: ((m: string) => void) | undefined, env: Readonly<Record<string, string | undefined>> = process.env): ((m: string) => void) | undefined {
+  const file = env.LSRM_PROGRESS_FILE?.trim();
+  if (!file) return log;
+  return (m: string) => {
+    log?.(m);
+    try {
+      appendFileSync(file, m.split('\n').map((l) => `${id}: ${l}\n`).join(''));
+    } catch {
+      // progress only
+    }
+  };
 }
 
 /**

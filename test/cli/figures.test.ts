@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { figuresCommand, notebookEnv, notebooksOf, selectFigures } from '../../lib/cli/figures';
+import { figuresCommand, following, notebookEnv, notebooksOf, selectFigures } from '../../lib/cli/figures';
+import { progressLog } from '../../lib/experiments/figure';
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sweepOptionsOf } from '../../lib/cli/sweep';
 import { sweepOptionsFromEnv } from '../../lib/sweep/options';
 import { UsageError } from '../../lib/cli/command';
@@ -46,4 +50,33 @@ test('lsrm figures rejects bad sweep flags before running anything', async () =>
   await assert.rejects(figuresCommand.run({ jobs: '0' }, []), /--jobs must be a positive integer, got 0/);
   await assert.rejects(figuresCommand.run({ executor: 'ssh' }, []), /--executor must be one of local, slurm, got 'ssh'/);
   assert.match(figuresCommand.usage, /--jobs N +local trainings at once/);
+});
+
+test('progress: with LSRM_PROGRESS_FILE the sweep log is also appended there, one "<id>: " line each; without it, the log alone', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'lsrm-prog-')), 'p.log');
+  const seen: string[] = [];
+  const log = progressLog('fig-x', (m) => seen.push(m), { LSRM_PROGRESS_FILE: file })!;
+  log('run a  running  1/2');
+  log('two\nlines');
+  assert.deepEqual(seen, ['run a  running  1/2', 'two\nlines']);
+  assert.equal(readFileSync(file, 'utf8'), 'fig-x: run a  running  1/2\nfig-x: two\nfig-x: lines\n');
+  const plain = (m: string) => seen.push(m);
+  assert.equal(progressLog('fig-x', plain, {}), plain);
+  // An unwritable file costs the progress, never the figure.
+  progressLog('fig-x', undefined, { LSRM_PROGRESS_FILE: join(file, 'not-a-dir', 'p.log') })!('still fine');
+});
+
+test('following: what the work appends to the file reaches the output while it runs and at its end', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'lsrm-follow-')), 'p.log');
+  const out: string[] = [];
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const result = await following(file, { write: (s: string) => out.push(s) }, async () => {
+    appendFileSync(file, 'first\n');
+    await sleep(120);
+    assert.equal(out.join(''), 'first\n', 'printed while the work runs');
+    appendFileSync(file, 'last\n');
+    return 42;
+  }, 20);
+  assert.equal(result, 42);
+  assert.equal(out.join(''), 'first\nlast\n');
 });
