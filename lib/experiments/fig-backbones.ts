@@ -48,7 +48,7 @@
  *
  * Files (saveFigureOutput): figures/fig-backbones.{png,html} (the figure), .csv/.md (the rows
  * with each backbone's fit), .json (the artefact: ArtefactBase with `data` the panels' specs
- * joined by ', ', plus panels, fits, findings and points) and .plotly.json; scale cpu: figures/,
+ * as a list (one per panel, as the task figures), plus panels, fits, findings and points) and .plotly.json; scale cpu: figures/,
  * others figures/<scale>/.
  */
 import { modelEntry, type ModelKind } from '../models';
@@ -208,7 +208,7 @@ export async function backboneRows(scale: ScalePreset, plan: BackbonesPlan, opts
 }
 
 /** The artefact JSON. */
-export interface BackbonesArtefact extends ArtefactBase {
+export interface BackbonesArtefact extends ArtefactBase<readonly string[]> {
   readonly panels: readonly { readonly data: string; readonly label: string; readonly core: number; readonly sizes: readonly string[]; readonly budget: TaskBudget }[];
   readonly backbones: readonly string[];
   readonly fits: readonly BackboneFit[];
@@ -268,7 +268,7 @@ async function produce(scale: ScalePreset, opts: BackbonesOptions = {}): Promise
   const { rows, fits, keys, trainMs } = await backboneRows(scale, plan, opts);
   const panels = plan.panels.map((p) => ({ data: p.data.spec, label: p.data.label, core: p.data.core, sizes: p.ladder.map((r) => `${r.numLayers}x${r.dim}`), budget: p.budget }));
   const backbones = plan.backbones.map(backboneLabel);
-  const base = { id: FIGURE.id, scale: scale.name, data: panels.map((p) => p.data).join(', '), seeds: plan.seeds, runs: keys, wallSeconds: Math.round(trainMs / 100) / 10 };
+  const base = { id: FIGURE.id, scale: scale.name, data: panels.map((p) => p.data), seeds: plan.seeds, runs: keys, wallSeconds: Math.round(trainMs / 100) / 10 };
   const artefact: BackbonesArtefact = { ...base, panels, backbones, fits, findings: backbonesFindings({ scale: scale.name, fits, points: rows, panels }), points: rows };
   const title = `Test loss and NDCG@10 against non-embedding parameters per backbone (${panels.map((p) => p.label).join(', ')}; scale ${scale.name})`;
   const figure = backbonesFigure({ title, rows, fits, backbones });

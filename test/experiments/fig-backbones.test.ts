@@ -193,7 +193,7 @@ test('produce at smoke on tiny data: one row per backbone and size, a fit per ba
   assert.match(csv[1], /^tiny,LSRM \(SASRec-style\),192,1,4,0,/);
   const a = JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8'));
   for (const k of ['id', 'scale', 'data', 'seeds', 'runs', 'wallSeconds', 'panels', 'fits', 'findings', 'points']) assert.ok(k in a, k);
-  assert.deepEqual([a.id, a.scale, a.data, a.runs.length, a.points.length], [id, 'smoke', data.spec, 12, 12]);
+  assert.deepEqual([a.id, a.scale, a.data, a.runs.length, a.points.length], [id, 'smoke', [data.spec], 12, 12]);
   assert.equal(a.fits.length, 4);
   for (const f of a.fits) {
     assert.equal(f.sizes, 3);
