@@ -50,16 +50,16 @@ import { logSpace } from '../scaling/search';
 import { dataStatsOf } from '../sweep/estimate';
 import { sweepRunOf, type SweepRun } from '../sweep/spec';
 import { figuresDirFor } from '../plot/save';
-import { formatCell, formatFixed, type Column, type Row } from '../plot/table';
+import type { Column, Row } from '../plot/table';
 import { bandTrace, lineTrace, scatterTrace } from '../plot/traces';
 import type { Trace } from '../plot/theme';
 import { runsDir } from '../util/paths';
-import { curveBand, fitRecord, type FitRecord } from './fig-2a-figure';
+import { curveBand, FIG_2A_COLUMNS, fitRecord, type FitRecord } from './fig-2a-figure';
 import { FIG_2A_PLANS } from './fig-2a';
 import { runFigureSweep, saveFigureOutput, type ArtefactBase, type FigureEntry, type FigureOutput, type PendingOutput, type ProduceOptions, type WaitingSweep } from './figure';
 import { presetRunConfig, TABLE_PRESETS, tableData } from './presets';
 import { SCALES, type DataChoice, type LadderRung, type ScaleName, type ScalePreset } from './scale';
-import { checkSeeds, formatSeedCell, seedNote } from './seeds';
+import { checkSeeds, seedNote } from './seeds';
 import { ABLATION_VARIANTS, variantTrain } from './table-3';
 import { drawnRows, errorBars, gridFigure, sizeName, withSeedMeans, type Panel } from './task-ladder';
 import type { TrainConfig } from '../train/train-config';
@@ -150,20 +150,13 @@ export interface RealDataRow extends Row {
   readonly errorPct: number | null;
 }
 
-/** Columns of the CSV and Markdown table. */
+/** Columns of the CSV and Markdown table: Figure 2a's, with the data first and the epochs after NDCG@10. */
 export const FIG_2A_REAL_COLUMNS: readonly Column[] = [
   { key: 'data', label: 'Data' },
-  { key: 'params', label: 'N (non-emb)' },
-  { key: 'numLayers', label: 'n_layer' },
-  { key: 'dim', label: 'd_model' },
-  { key: 'seed', label: 'Seed', format: formatSeedCell },
-  { key: 'role', label: 'Role' },
-  { key: 'testLoss', label: 'Test loss', format: formatFixed(4) },
-  { key: 'NDCG@10', label: 'NDCG@10', format: formatFixed(4) },
+  ...FIG_2A_COLUMNS.filter((c) => c.key !== 'predicted' && c.key !== 'errorPct'),
   { key: 'bestEpoch', label: 'Best epoch' },
   { key: 'epochs', label: 'Epochs' },
-  { key: 'predicted', label: 'Predicted loss', format: (v) => (v === null ? '' : formatFixed(4)(v)) },
-  { key: 'errorPct', label: 'Error %', format: (v) => (typeof v === 'number' ? `${v >= 0 ? '+' : ''}${v.toFixed(2)}%` : formatCell(v)) },
+  ...FIG_2A_COLUMNS.filter((c) => c.key === 'predicted' || c.key === 'errorPct'),
 ];
 
 /** A panel's fit: Figure 2a's record, or why there is none. */
