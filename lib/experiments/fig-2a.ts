@@ -116,24 +116,73 @@ export function fig2aSweep(scale: Fig2aScale, plan: Fig2aPlan = FIG_2A_PLANS[sca
 }
 
 /** The measured points: per size one row per seed, then its mean row (seed null) when there are several seeds. */
-export async function fig2aRows(scale: Fig2aScale, plan: Fig2aPlan, opts: Fig2aOptions = {}): Promise<{ rows: Fig2aRow[]; trainMs: number }> {
+export async function fig2aRows(scale: Fig2aScale, plan: Fig2aPlan, opts: Fig2aOptions = {}): Promise<{ rows: Fig2aRow[]; trainMs: number; curves: Fig2aCurve[] }> {
   const sizes = plan.ladder.map((r) => nonEmbeddingParams(r.numLayers, r.dim));
   const heldFrom = [...new Set(sizes)].sort((a, b) => a - b).at(-plan.holdout) ?? Infinity;
   const rows: Fig2aRow[] = [];
+  const curves: Fig2aCurve[] = [];
   let trainMs = 0;
   for (const r of plan.ladder) {
     const params = nonEmbeddingParams(r.numLayers, r.dim);
     const role = plan.holdout > 0 && params >= heldFrom ? 'held out' : 'fit';
     const perSeed: Fig2aRow[] = [];
     for (const run of fig2aRuns(scale, plan).filter((x) => x.rung === r)) {
-      const { metrics } = await trainInStore(run.config, { dir: opts.runsDir, deps: opts.deps });
+      const { metrics, curve } = await trainInStore(run.config, { dir: opts.runsDir, deps: opts.deps });
       trainMs += metrics.trainMs;
       perSeed.push({ params, numLayers: r.numLayers, dim: r.dim, seed: run.seed, testLoss: metrics.test.loss, 'NDCG@10': metrics.test['NDCG@10'], role, predicted: null, errorPct: null });
+      curves.push({ params, seed: run.seed, epochs: curve.map((c) => ({ epoch: c.epoch, trainLoss: r6(c.trainLoss), validLoss: r6(c.validLoss) })) });
     }
     rows.push(...perSeed);
     if (perSeed.length > 1) rows.push({ ...perSeed[0], seed: null, ...(meanFields(perSeed, ['testLoss', 'NDCG@10']) as Pick<Fig2aRow, 'testLoss' | 'NDCG@10'>) });
   }
-  return { rows, trainMs };
+  return { rows, trainMs, curves };
+}
+
+const r6 = (v: number): number => Number(v.toPrecision(6));
+
+/** One run's losses per epoch (from its stored curve): what says whether a size was still improving when its budget ended. */
+export interface Fig2aCurve {
+  readonly params: number;
+  readonly seed: number;
+  readonly epochs: readonly { readonly epoch: number; readonly trainLoss: number; readonly validLoss: number }[];
+}
+
+/** Figure 2a's goal at the cpu scale (issue 10): R^2 on the fitted sizes and the held-out error. */
+export const FIG_2A_GOAL = { r2: 0.95, errorPct: 2 } as const;
+
+/**
+ * What the run shows, computed from the artefact: the fit against the goal, where the test loss
+ * stops falling with N (the first size no better than the one before), and the evidence on why:
+ * each size's validation-loss drop over its last epoch (a size still falling steeply when its
+ * fixed budget ended is undertrained, not at its law) and the gap to the teacher's irreducible loss.
+ */
+export function fig2aFindings(a: Pick<Fig2aArtefact, 'scale' | 'fit' | 'points' | 'curves' | 'irreducibleLoss'>): string[] {
+  const out: string[] = [];
+  if (a.scale === 'smoke') out.push('Smoke scale: tiny models trained 2 epochs on a few hundred synthetic users only check the pipeline; no scaling conclusion follows.');
+  const f = a.fit;
+  const worst = f.heldOut.reduce((m, h) => Math.max(m, Math.abs(h.errorPct)), 0);
+  const meets = f.r2 >= FIG_2A_GOAL.r2 && worst <= FIG_2A_GOAL.errorPct;
+  out.push(`Fit on ${f.n} runs: E ${f.E.toFixed(3)}, alpha ${f.alpha.toFixed(3)}, R^2 ${f.r2.toFixed(3)}; held-out errors ${f.heldOut.map((h) => `${h.errorPct >= 0 ? '+' : ''}${h.errorPct.toFixed(2)}%`).join(', ') || 'none'}: ` +
+    (meets ? `the goal (R^2 >= ${FIG_2A_GOAL.r2}, held-out within ${FIG_2A_GOAL.errorPct}%) is met.` : `the goal (R^2 >= ${FIG_2A_GOAL.r2}, held-out within ${FIG_2A_GOAL.errorPct}%) is not met.`));
+  const drawn = a.points.filter((r) => r.seed === null || !a.points.some((o) => o.params === r.params && o.seed === null));
+  const byN = [...drawn].sort((x, y) => x.params - y.params);
+  const turn = byN.findIndex((r, i) => i > 0 && r.testLoss >= byN[i - 1].testLoss);
+  out.push(turn < 0
+    ? `The test loss falls at every step of the ladder (${byN.map((r) => r.testLoss.toFixed(4)).join(' > ')}).`
+    : `The test loss stops falling at ${byN[turn].numLayers}x${byN[turn].dim} (N ${byN[turn].params.toLocaleString('en-US')}): ${byN[turn].testLoss.toFixed(4)} against ${byN[turn - 1].testLoss.toFixed(4)} at ${byN[turn - 1].numLayers}x${byN[turn - 1].dim}; losses by N: ${byN.map((r) => r.testLoss.toFixed(4)).join(', ')}.`);
+  const drops = a.curves.filter((c) => c.epochs.length >= 2).map((c) => {
+    const [p, l] = c.epochs.slice(-2);
+    return { params: c.params, seed: c.seed, pct: 100 * (p.validLoss - l.validLoss) / p.validLoss, gap: l.validLoss - l.trainLoss };
+  });
+  if (drops.length > 0) {
+    out.push(`Validation loss drop over the last epoch: ${drops.map((d) => `N ${d.params.toLocaleString('en-US')} ${d.pct.toFixed(2)}%`).join(', ')}` +
+      (drops.every((d) => d.pct > 0.5) ? ': every size was still improving when its budget ended, so the ladder measures the budget as much as the model size.' : '.'));
+  }
+  if (a.irreducibleLoss !== null && byN.length > 0) {
+    const best = byN.reduce((m, r) => (r.testLoss < m.testLoss ? r : m));
+    out.push(`The teacher's irreducible loss is ${a.irreducibleLoss.toFixed(3)}; the best size (${best.numLayers}x${best.dim}) is ${(best.testLoss - a.irreducibleLoss).toFixed(3)} above it, the fitted E ${(f.E - a.irreducibleLoss).toFixed(3)} ${f.E >= a.irreducibleLoss ? 'above' : 'below'}.`);
+  }
+  return out;
 }
 
 /** The law fitted on the fitted sizes' seed rows, predicting the held-out sizes (1,000 bootstrap resamples, seed 0). */
@@ -155,6 +204,10 @@ export interface Fig2aArtefact extends ArtefactBase {
   readonly irreducibleLoss: number | null;
   readonly fit: FitRecord;
   readonly points: readonly Fig2aRow[];
+  /** Each run's train and validation loss per epoch. */
+  readonly curves: readonly Fig2aCurve[];
+  /** fig2aFindings: what the run shows, computed. */
+  readonly findings: readonly string[];
 }
 
 /** What produce made: the figure output plus the rows, the fit and the artefact. */
@@ -187,7 +240,7 @@ export async function produceFig2a(scale: Fig2aScale, opts: Fig2aOptions = {}): 
   const sweep = fig2aSweep(scale, plan);
   const pending = await runFigureSweep(FIGURE.id, sweep, opts);
   if (pending) return pending;
-  const { rows: measured, trainMs } = await fig2aRows(scale, plan, opts);
+  const { rows: measured, trainMs, curves } = await fig2aRows(scale, plan, opts);
   const holdout = fig2aFit(measured, plan.holdout);
   const rows = measured.map((r) => {
     const h = holdout.heldOut.find((p) => p.x === r.params);
@@ -195,10 +248,11 @@ export async function produceFig2a(scale: Fig2aScale, opts: Fig2aOptions = {}): 
     return h && isMean ? { ...r, predicted: h.predicted, errorPct: h.errorPct } : r;
   });
   const irreducible = irreducibleLoss(plan.data);
-  const artefact: Fig2aArtefact = {
+  const base = {
     id: FIGURE.id, scale: scale.name, data: plan.data.spec, seeds: plan.seeds, runs: sweep.map((r) => r.key),
-    wallSeconds: Math.round(trainMs / 100) / 10, holdout: plan.holdout, irreducibleLoss: irreducible ?? null, fit: fitRecord(holdout), points: rows,
+    wallSeconds: Math.round(trainMs / 100) / 10, holdout: plan.holdout, irreducibleLoss: irreducible ?? null, fit: fitRecord(holdout), points: rows, curves,
   };
+  const artefact: Fig2aArtefact = { ...base, findings: fig2aFindings(base) };
   const title = `Figure 2a: test loss and NDCG@10 against model size (${plan.data.label}, scale ${scale.name})`;
   const figure = fig2aFigure({ title, rows, holdout, irreducible });
   const saved = await saveAll(figure, rows, artefact, figuresDirFor(scale.name, opts.figuresRoot), opts);

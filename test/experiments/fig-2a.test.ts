@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FIG_2A_PLANS, fig2aFit, fig2aSweep, fig2aSummary, irreducibleLoss, produceFig2a, type Fig2aPlan } from '../../lib/experiments/fig-2a';
+import { FIG_2A_PLANS, fig2aFindings, fig2aFit, fig2aSweep, fig2aSummary, irreducibleLoss, produceFig2a, type Fig2aArtefact, type Fig2aPlan } from '../../lib/experiments/fig-2a';
 import { fig2aFigure, type Fig2aRow } from '../../lib/experiments/fig-2a-figure';
 import { DEFAULT_SCALE, SCALES } from '../../lib/experiments/scale';
 import { nonEmbeddingParams } from '../../lib/models/params';
@@ -104,6 +104,10 @@ test('produce at smoke: trains the ladder, writes figure, table and the artefact
   assert.ok(JSON.parse(readFileSync(join(dir, `${id}.plotly.json`), 'utf8')).layout.xaxis2);
   assert.match(readFileSync(join(dir, `${id}.csv`), 'utf8'), /^params,numLayers,dim,seed,role,testLoss,NDCG@10,predicted,errorPct\n768,1,8,0,fit,/);
   assert.equal(fig2aSummary(out.artefact).length, 2);
+  // Curves: one per run, one row per epoch trained; findings computed from them.
+  assert.deepEqual(a.curves.map((c: { params: number; epochs: unknown[] }) => [c.params, c.epochs.length]), plan.ladder.map((r) => [nonEmbeddingParams(r.numLayers, r.dim), 1]));
+  assert.deepEqual(a.findings, out.artefact.findings);
+  assert.match(a.findings[0], /^Smoke scale/);
   // Again: loads every run, and every file keeps its bytes (tables and artefact unchanged).
   const before = new Map(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
   const past = new Date(2001, 0, 1);
@@ -111,4 +115,28 @@ test('produce at smoke: trains the ladder, writes figure, table and the artefact
   await produceFig2a(SCALES.smoke, { plan, runsDir, figuresRoot: root, png: false, deps: { prepare: async () => assert.fail('a stored run must not load data') } });
   for (const [f, text] of before) assert.equal(readFileSync(join(dir, f), 'utf8'), text, f);
   for (const f of ['csv', 'md', 'html'].map((e) => `${id}.${e}`)) assert.equal(statSync(join(dir, f)).mtimeMs, past.getTime(), `${f} untouched`);
+});
+
+test('fig2aFindings: the goal, the size where the loss stops falling, the last-epoch drops and the gap to the teacher, worked by hand', () => {
+  const row = (numLayers: number, dim: number, testLoss: number, role = 'fit') => ({ params: 12 * numLayers * dim * dim, numLayers, dim, seed: 0, testLoss, 'NDCG@10': 0.1, role, predicted: null, errorPct: null });
+  const points = [row(1, 16, 6.2), row(2, 32, 5.9), row(2, 64, 5.7), row(4, 64, 5.71), row(4, 128, 5.69, 'held out')];
+  const curve = (params: number, v1: number, v2: number) => ({ params, seed: 0, epochs: [{ epoch: 1, trainLoss: v1 + 0.1, validLoss: v1 }, { epoch: 2, trainLoss: v2 + 0.1, validLoss: v2 }] });
+  const fit = { E: 5.5, x0: 1000, alpha: 0.3, r2: 0.97, n: 4, converged: true, band: { level: 0.9, E: [5.4, 5.6], x0: [900, 1100], alpha: [0.2, 0.4] }, heldOut: [{ x: 786432, actual: 5.69, predicted: 5.58, lo: 5.5, hi: 5.6, errorPct: -1.93 }] };
+  const a: Pick<Fig2aArtefact, 'scale' | 'fit' | 'points' | 'curves' | 'irreducibleLoss'> = {
+    scale: 'cpu', fit, points, irreducibleLoss: 5.272,
+    curves: [curve(3072, 6.5, 6.2), curve(786432, 6.0, 5.7)],
+  };
+  const lines = fig2aFindings(a);
+  assert.equal(lines.length, 4);
+  assert.equal(lines[0], 'Fit on 4 runs: E 5.500, alpha 0.300, R^2 0.970; held-out errors -1.93%: the goal (R^2 >= 0.95, held-out within 2%) is met.');
+  // 4x64 (5.71) is not below 2x64 (5.70).
+  assert.equal(lines[1], 'The test loss stops falling at 4x64 (N 196,608): 5.7100 against 5.7000 at 2x64; losses by N: 6.2000, 5.9000, 5.7000, 5.7100, 5.6900.');
+  // (6.5 - 6.2) / 6.5 = 4.62%, (6.0 - 5.7) / 6.0 = 5.00%: both above 0.5%.
+  assert.equal(lines[2], 'Validation loss drop over the last epoch: N 3,072 4.62%, N 786,432 5.00%: every size was still improving when its budget ended, so the ladder measures the budget as much as the model size.');
+  // Best 4x128 at 5.69: 0.418 above 5.272; E 5.5 is 0.228 above.
+  assert.equal(lines[3], "The teacher's irreducible loss is 5.272; the best size (4x128) is 0.418 above it, the fitted E 0.228 above.");
+  const missed = fig2aFindings({ ...a, fit: { ...fit, heldOut: [{ ...fit.heldOut[0], errorPct: 2.5 }] }, points: points.slice(0, 3), irreducibleLoss: null });
+  assert.match(missed[0], /is not met\.$/);
+  assert.match(missed[1], /^The test loss falls at every step of the ladder \(6\.2000 > 5\.9000 > 5\.7000\)\.$/);
+  assert.equal(missed.length, 3);
 });
