@@ -159,15 +159,17 @@ export function progressLog(id: string, log: ((m: string) => void) | undefined, 
 
 /**
  * Save a figure with its table and artefact into `dir`: the figure (HTML, PNG unless png is
- * false), its plotly spec as <id>.plotly.json, the rows as <id>.csv and <id>.md (no table HTML: it
- * would take the figure's <id>.html) and the artefact as <id>.json. Unchanged files are not rewritten.
+ * false), its plotly spec as <id>.plotly.json (with the figure's id and the artefact's scale beside
+ * `data` and `layout`, so every JSON file of a figure says its scale), the rows as <id>.csv and
+ * <id>.md (no table HTML: it would take the figure's <id>.html) and the artefact as <id>.json.
+ * Unchanged files are not rewritten.
  * The table's title is the figure's; `note` goes under it.
  */
 export async function saveFigureOutput(
   fig: Figure,
   id: string,
   table: { readonly rows: readonly Row[]; readonly columns: readonly Column[]; readonly note: string },
-  artefact: unknown,
+  artefact: { readonly scale: string },
   dir: string,
   opts: { readonly png?: boolean } = {},
 ): Promise<SavedFiles> {
@@ -176,7 +178,8 @@ export async function saveFigureOutput(
   const files = { csv: join(dir, `${id}.csv`), md: join(dir, `${id}.md`) };
   writeIfChanged(files.csv, toCsv(table.rows, table.columns));
   writeIfChanged(files.md, toMarkdown(table.rows, table.columns, text));
-  writeIfChanged(join(dir, `${id}.plotly.json`), readFileSync(saved.json!, 'utf8'));
+  const spec = JSON.parse(readFileSync(saved.json!, 'utf8')) as object;
+  writeIfChanged(join(dir, `${id}.plotly.json`), JSON.stringify({ id, scale: artefact.scale, ...spec }, null, 2) + '\n');
   writeIfChanged(saved.json!, JSON.stringify(artefact, null, 2) + '\n');
   return { ...saved, ...files };
 }

@@ -101,7 +101,9 @@ test('produce at smoke: trains the ladder, writes figure, table and the artefact
   for (const k of ['E', 'x0', 'alpha', 'r2', 'heldOut']) assert.ok(k in a.fit, k);
   assert.deepEqual(Object.keys(a.fit.heldOut[0]), ['x', 'actual', 'predicted', 'lo', 'hi', 'errorPct']);
   assert.equal(a.fit.heldOut[0].x, nonEmbeddingParams(1, 24));
-  assert.ok(JSON.parse(readFileSync(join(dir, `${id}.plotly.json`), 'utf8')).layout.xaxis2);
+  const spec = JSON.parse(readFileSync(join(dir, `${id}.plotly.json`), 'utf8'));
+  assert.ok(spec.layout.xaxis2);
+  assert.deepEqual([spec.id, spec.scale], [id, 'smoke'], 'the plotly spec says its figure and scale too');
   assert.match(readFileSync(join(dir, `${id}.csv`), 'utf8'), /^params,numLayers,dim,seed,role,testLoss,NDCG@10,predicted,errorPct\n768,1,8,0,fit,/);
   assert.equal(fig2aSummary(out.artefact).length, 2);
   // Curves: one per run, one row per epoch trained; findings computed from them.
