@@ -102,7 +102,7 @@ export function withoutTimes(split: LeaveOneOutSplit): LeaveOneOutSplit {
   return { train, valid, test, numUsers, numItems, vocab };
 }
 
-/** Number of users with a non-zero target in `targets` (e.g. split.test). */
+/** Non-zero entries of `targets`: the users with a target in split.test, or the target slots of a batch. */
 export function countTargets(targets: Int32Array): number {
   let n = 0;
   for (let u = 0; u < targets.length; u++) if (targets[u] !== 0) n++;

@@ -17,6 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { countTargets } from '../data/split';
 import type { LeaveOneOutSplit } from '../data/types';
 import { writeJsonAtomic } from '../util/atomic';
 import { DataError } from '../util/errors';
@@ -63,7 +64,6 @@ const hashOf = (...chunks: (string | Uint8Array)[]) => {
   for (const c of chunks) h.update(c);
   return h.digest('hex');
 };
-const countTargets = (a: Int32Array) => a.reduce((n, x) => n + (x !== 0 ? 1 : 0), 0);
 
 /**
  * The fingerprint of a prepared split.

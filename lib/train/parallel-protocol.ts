@@ -17,6 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { batchTimestamps, type Batch } from '../data/batch';
+import { countTargets } from '../data/split';
 import type { LeaveOneOutSplit } from '../data/types';
 import type { ForwardOptions, SeqModel } from '../models/types';
 import type { BackendName } from '../ops/backend';
@@ -200,10 +201,8 @@ export function microBatchRows(config: Readonly<Record<string, unknown>>, maxLen
 }
 
 /** Target slots (non-zero targets) of rows [from, from + rows) of a [rows·T] target array. */
-function targetCount(targets: Int32Array, from: number, rows: number, T: number): number {
-  let n = 0;
-  for (let j = from * T; j < (from + rows) * T; j++) if (targets[j] !== 0) n++;
-  return n;
+export function targetCount(targets: Int32Array, from: number, rows: number, T: number): number {
+  return countTargets(targets.subarray(from * T, (from + rows) * T));
 }
 
 /** Gradient of one pass over a share, written into `out` (see shareGradients). */

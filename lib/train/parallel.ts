@@ -30,7 +30,7 @@ import { batchTimestamps, type Batch } from '../data/batch';
 import type { LeaveOneOutSplit } from '../data/types';
 import type { SeqModel } from '../models/types';
 import type { BackendName } from '../ops/backend';
-import { microBatchRows, shareGradients, shareSplit, slotsSize, varSlots, type FnRef, type ReplicaRecipe, type Reply, type Request, type RequestBody, type ShareTask, type VarSlot, type WorkerInit } from './parallel-protocol';
+import { microBatchRows, shareGradients, targetCount, shareSplit, slotsSize, varSlots, type FnRef, type ReplicaRecipe, type Reply, type Request, type RequestBody, type ShareTask, type VarSlot, type WorkerInit } from './parallel-protocol';
 import { feedsTimes, type LossFn } from './train';
 
 export type { FnRef, ReplicaRecipe } from './parallel-protocol';
@@ -83,9 +83,7 @@ export function batchShares(batch: Batch, n: number): BatchShareRows[] {
   return Array.from({ length: k }, (_, i) => {
     const from = Math.floor((i * batch.size) / k);
     const rows = Math.floor(((i + 1) * batch.size) / k) - from;
-    let targets = 0;
-    for (let j = from * T; j < (from + rows) * T; j++) if (batch.targets[j] !== 0) targets++;
-    return { from, rows, targets };
+    return { from, rows, targets: targetCount(batch.targets, from, rows, T) };
   });
 }
 

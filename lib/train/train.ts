@@ -47,7 +47,7 @@ import { createOptimizer, type OptimizerPhase, type OptimizerScalars, type Switc
 import { checkTrainConfig, TRAIN_DEFAULTS, type TrainConfig } from './train-config';
 import { cloneWeights, restoreWeights, disposeWeights, type Weights } from './weights';
 import type { GradientPool } from './parallel';
-import { microBatchGradients, microBatchRows } from './parallel-protocol';
+import { microBatchGradients, microBatchRows, targetCount } from './parallel-protocol';
 
 export { TRAIN_DEFAULTS, checkTrainConfig, type TrainConfig };
 
@@ -163,13 +163,6 @@ export interface TrainResult {
   readonly wallMs: number;
 }
 
-/** Target count of a batch (non-zero targets), the weight of its mean loss. */
-function countTargets(batch: Batch): number {
-  let n = 0;
-  for (let i = 0; i < batch.targets.length; i++) if (batch.targets[i] !== 0) n++;
-  return n;
-}
-
 /**
  * Does `model` train on event times from `split`? Its config says `usesTime: true` (a time bias)
  * and the split has event times (not all equal; lib/data/split.ts).
@@ -199,7 +192,11 @@ export function trainStep(model: SeqModel, opt: SwitchingOptimizer, lossFn: Loss
  * gradient summed over micro-batches in this thread; returns the batch's mean loss.
  */
 export function microTrainStep(model: SeqModel, opt: SwitchingOptimizer, lossFn: LossFn, batch: Batch, lr: number, seed: number, maxRows: number): number {
-  const { loss, grads } = microBatchGradients(model, lossFn, batch, seed, maxRows);
+  return applySummed(opt, microBatchGradients(model, lossFn, batch, seed, maxRows), lr);
+}
+
+/** One optimizer step with gradients summed outside tfjs's autodiff (disposed here); returns `loss`. */
+function applySummed(opt: SwitchingOptimizer, { loss, grads }: { loss: number; grads: Map<string, tf.Tensor> }, lr: number): number {
   try {
     tf.tidy(() => opt.apply(grads, lr));
   } finally {
@@ -210,13 +207,7 @@ export function microTrainStep(model: SeqModel, opt: SwitchingOptimizer, lossFn:
 
 /** One optimizer step on one batch whose gradient the pool's replicas compute; returns the batch's mean loss. */
 export async function poolTrainStep(model: SeqModel, opt: SwitchingOptimizer, pool: GradientPool, lossFn: LossFn, batch: Batch, lr: number, seed: number, maxRows?: number): Promise<number> {
-  const { loss, grads } = await pool.gradients(model, lossFn, batch, seed, maxRows);
-  try {
-    tf.tidy(() => opt.apply(grads, lr));
-  } finally {
-    tf.dispose([...grads.values()]);
-  }
-  return loss;
+  return applySummed(opt, await pool.gradients(model, lossFn, batch, seed, maxRows), lr);
 }
 
 /** Is `value` better than `best` for the selection metric? */
@@ -254,7 +245,7 @@ export const CHECKPOINT_EVERY_MS = 10 * 60_000;
  * and the last learning rate. `report` is called inside the epoch per hooks.onPartial's rule.
  */
 async function trainEpoch(model: SeqModel, opt: SwitchingOptimizer, windows: TrainWindows, c: TrainConfig, schedule: LrSchedule, epoch: number, step0: number, hooks: TrainHooks,
-  partial: PartialEpoch | undefined, report: (p: PartialEpoch, step: number) => Promise<void>) {
+  partial: PartialEpoch | undefined, report: (p: Omit<PartialEpoch, 'epochStartWallMs'>, step: number) => Promise<void>) {
   const nb = batchesPerEpoch(windows, c.batchSize);
   const skip = partial?.batches ?? 0;
   let step = step0, lossSum = partial?.lossSum ?? 0, targetSum = partial?.targetSum ?? 0, lr = partial?.lr ?? 0, b = 0;
@@ -275,13 +266,13 @@ async function trainEpoch(model: SeqModel, opt: SwitchingOptimizer, windows: Tra
         ? microTrainStep(model, opt, hooks.lossFn, batch, scheduled, seed, maxRows)
         : trainStep(model, opt, hooks.lossFn, batch, scheduled, seed);
     if (!Number.isFinite(loss)) throw new Error(`training diverged at epoch ${epoch + 1}, step ${step} (loss ${loss}): lower the learning rate (lrPeak ${c.lrPeak})`);
-    const n = countTargets(batch);
+    const n = targetCount(batch.targets, 0, batch.size, batch.maxLen); // the weight of the batch's mean loss
     lossSum += loss * n;
     targetSum += n;
     step++;
     hooks.onStep?.({ epoch: epoch + 1, batch: ++b, batchesPerEpoch: nb, step, loss, lr });
     if (hooks.onPartial && b < nb && Date.now() - lastReport >= every) {
-      await report({ batches: b, lossSum, targetSum, lr, epochStartWallMs: 0 }, step);
+      await report({ batches: b, lossSum, targetSum, lr }, step);
       lastReport = Date.now();
     }
   }
@@ -343,7 +334,7 @@ export async function trainModel(model: SeqModel, split: LeaveOneOutSplit, confi
       if (partial) s = { ...s, wallMs: epochStart, partial: undefined };
       const phase = opt.phase;
       const atEpochStart = s;
-      const report = async (p: PartialEpoch, step: number) => {
+      const report = async (p: Omit<PartialEpoch, 'epochStartWallMs'>, step: number) => {
         const state: TrainState = { ...atEpochStart, step, optimizer: opt.getState().scalars, wallMs: epochStart + (Date.now() - t0), partial: { ...p, epochStartWallMs: epochStart } };
         await hooks.onPartial?.({ state, isNewBest: false, optimizerTensors: opt.getState().tensors, bestWeights: best });
       };
