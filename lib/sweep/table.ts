@@ -97,7 +97,9 @@ export function renderTable(rows: readonly RunRow[], totalEta: number | undefine
 /** Create the table of `runs`, every run pending. */
 export function createSweepTable(runs: readonly SweepRun[], opts: TableOptions): SweepTable {
   const now = opts.now ?? Date.now;
-  const rows = new Map<string, RunRow>(runs.map((r) => [r.key, { label: r.label, state: 'pending' as RunState }]));
+  const rows = new Map<string, RunRow>(
+    runs.map((r) => [r.key, { label: r.label, state: 'pending' as RunState, selectBy: r.config.train.selectBy, maxEpochs: r.config.train.epochs ?? r.config.train.maxEpochs }]),
+  );
   const isTTY = opts.stream.isTTY === true;
   let drawn = 0;
   let lastDraw = -Infinity;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createSweepTable, renderTable, sweepEta, type RunRow } from '../../lib/sweep/table';
 import type { SweepRun } from '../../lib/sweep/spec';
 
-const run = (key: string, label: string) => ({ key, label, config: {} }) as unknown as SweepRun;
+const run = (key: string, label: string, selectBy = 'loss', maxEpochs = 2) => ({ key, label, config: { train: { selectBy, maxEpochs } } }) as unknown as SweepRun;
 
 test('sweepEta: the mean known duration for pending runs, the work shared by the jobs', () => {
   const now = 100_000;
@@ -59,6 +59,13 @@ test('the table on a pipe: one line per change of state or epoch, not per step',
     'sweep: 1 done, 1 pending\n',
   ]);
   assert.throws(() => t.update('nope', {}), /no run 'nope'/);
+});
+
+test('a run loaded from the store names the metric it was selected on, from the moment the table exists', () => {
+  const out: string[] = [];
+  const t = createSweepTable([run('k1', 'A', 'NDCG@10', 200)], { stream: { write: (s) => out.push(s) }, jobs: 1, now: () => 0 });
+  t.update('k1', { state: 'loaded', epoch: 121, best: 0.0737 });
+  assert.equal(out[0], 'sweep: A: loaded epoch 121/200, best NDCG@10 0.0737 | 1 loaded, sweep ETA 0s\n');
 });
 
 test('the table on a TTY: redrawn in place', () => {
