@@ -37,6 +37,7 @@ import { dropoutRatesOf, prepareSplit, type DataSpec } from '../runs/build';
 import type { RunConfig } from '../runs/run';
 import { runKey } from '../runs/store';
 import { dataVersion } from '../runs/in-store';
+import { listSchedule } from './table';
 
 /** This machine's training speed under the cost model (see the header). */
 export interface BenchFigure {
@@ -219,6 +220,7 @@ export function formatEstimates(rows: readonly { readonly label: string; readonl
     fmt(head), ...cells.map(fmt), '',
     `time from ${bench.gflops.toFixed(2)} GFLOP/s (${bench.backend}, lsrm bench train ${bench.msPerStep.toFixed(0)} ms/step at batch ${bench.batch}, measured ${bench.measuredAt.slice(0, 10)}); ` +
       `epochs are upper bounds when validation stops early; memory totals are the largest run's. ` +
-      `With ${slots} job${slots > 1 ? 's' : ''} the sweep takes about ${formatDuration((total / slots) * 1000)}.`,
+      `With ${slots} job${slots > 1 ? 's' : ''} the sweep takes about ${formatDuration(listSchedule(rows.map((r) => r.estimate.totalSeconds), slots) * 1000)}` +
+      ` (runs in this order, each on the first free job).`,
   ].join('\n') + '\n';
 }

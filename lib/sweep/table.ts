@@ -57,12 +57,20 @@ export function sweepEta(rows: readonly RunRow[], jobs: number, nowMs: number): 
   const mean = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : undefined;
   const etas = running.map((r) => r.etaSeconds ?? (mean !== undefined ? Math.max(0, mean - (nowMs - (r.startedMs ?? nowMs)) / 1000) : undefined));
   if (etas.some((e) => e === undefined) || (pending > 0 && mean === undefined)) return undefined;
-  // List scheduling: each pending run goes to the slot that frees first.
-  const slots = [...(etas as number[])];
+  return listSchedule(Array.from({ length: pending }, () => mean!), jobs, etas as number[]);
+}
+
+/**
+ * Wall time of running `durations` in order on `jobs` slots, each run taking the slot that frees
+ * first (what the local sweep does), the slots busy for `busy` seconds first. One long run bounds
+ * the sweep however many slots there are.
+ */
+export function listSchedule(durations: readonly number[], jobs: number, busy: readonly number[] = []): number {
+  const slots = [...busy];
   while (slots.length < jobs) slots.push(0);
-  for (let i = 0; i < pending; i++) {
+  for (const d of durations) {
     const k = slots.indexOf(Math.min(...slots));
-    slots[k] += mean!;
+    slots[k] += d;
   }
   return Math.max(0, ...slots);
 }

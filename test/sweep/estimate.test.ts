@@ -95,5 +95,9 @@ test('formatEstimates: a row per run, a total, and where the speed came from', (
   assert.match(lines[3], /^total \(2 runs\) +12 steps /);
   assert.match(text, /GFLOP\/s \(wasm, lsrm bench train 100 ms\/step at batch 64, measured 2025-01-02\)/);
   assert.match(text, /With 2 jobs the sweep takes about/);
+  // A sweep's wall time is bounded by its longest run, not the total shared by the jobs.
+  const long = { ...e, totalSeconds: 3600 };
+  const short = { ...e, totalSeconds: 600 };
+  assert.match(formatEstimates([{ label: 'long', estimate: long }, { label: 'short', estimate: short }], fig, 2), /With 2 jobs the sweep takes about 1h00m/);
   assert.deepEqual([formatBytes(640), formatBytes(4608), formatBytes(3 * 2 ** 20), formatBytes(2 ** 31)], ['640 B', '4.5 KB', '3.0 MB', '2.0 GB']);
 });

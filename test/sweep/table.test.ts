@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSweepTable, renderTable, sweepEta, type RunRow } from '../../lib/sweep/table';
+import { createSweepTable, listSchedule, renderTable, sweepEta, type RunRow } from '../../lib/sweep/table';
 import type { SweepRun } from '../../lib/sweep/spec';
 
 const run = (key: string, label: string, selectBy = 'loss', maxEpochs = 2) => ({ key, label, config: { train: { selectBy, maxEpochs } } }) as unknown as SweepRun;
@@ -23,6 +23,18 @@ test('sweepEta: the mean known duration for pending runs, the work shared by the
   // Nothing known yet: no ETA.
   assert.equal(sweepEta([{ label: 'x', state: 'running', startedMs: now }, { label: 'y', state: 'pending' }], 2, now), undefined);
   assert.equal(sweepEta([{ label: 'x', state: 'done', durationMs: 1 }], 2, now), 0);
+});
+
+test('listSchedule: runs in order, each on the slot that frees first; one long run bounds the sweep', () => {
+  // 87 min and 5 min on 2 slots: the long run alone sets the wall time (not (87 + 5) / 2).
+  assert.equal(listSchedule([87, 5], 2), 87);
+  // 4, 3, 2, 1 on 2 slots: a 0-4, b 0-3, c 3-5, d 4-5.
+  assert.equal(listSchedule([4, 3, 2, 1], 2), 5);
+  assert.equal(listSchedule([4, 3, 2, 1], 1), 10);
+  assert.equal(listSchedule([], 3), 0);
+  // Slots already busy for 10 and 2: the next run starts at 2.
+  assert.equal(listSchedule([5], 2, [10, 2]), 10);
+  assert.equal(listSchedule([9], 2, [10, 2]), 11);
 });
 
 test('renderTable: one line per run and the total', () => {
