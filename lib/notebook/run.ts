@@ -6,8 +6,8 @@
  * both are collected).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { getPriority, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { installKernelSpec } from './kernel';
 
@@ -88,6 +88,31 @@ export function jupyterMissing(python: string = DEFAULT_PYTHON): string | undefi
 }
 
 /**
+ * The autogroup niceness a new session should get so that `nice lsrm figures` still yields the
+ * cores: on Linux with scheduler autogroups, each session (a detached child is one) competes
+ * with the others as a whole at its autogroup's niceness, and the process niceness it inherits
+ * only ranks processes inside it. Returns the niceness to write, or undefined when the group
+ * is already at least as nice as this process. `groupLine` is /proc/<pid>/autogroup's text.
+ */
+export function autogroupNiceFor(ownNice: number, groupLine: string): number | undefined {
+  const m = /nice\s+(-?\d+)/.exec(groupLine);
+  if (!m || ownNice <= 0) return undefined;
+  return Number(m[1]) < ownNice ? Math.min(19, ownNice) : undefined;
+}
+
+/** Give the session of `pid` this process's niceness (Linux autogroups; best effort, silent elsewhere). */
+function keepNiceness(pid: number): void {
+  if (process.platform !== 'linux') return;
+  try {
+    const path = `/proc/${pid}/autogroup`;
+    const nice = autogroupNiceFor(getPriority(), readFileSync(path, 'utf8'));
+    if (nice !== undefined) writeFileSync(path, String(nice));
+  } catch {
+    // no autogroups (kernel option off, or not permitted): process niceness is all there is
+  }
+}
+
+/**
  * Run `command args` in its own process group and collect its output. The notebook driver starts
  * a kernel, and the kernel a sweep's training processes: when this process is stopped (SIGINT,
  * SIGTERM, SIGHUP) the whole group gets SIGTERM before this process stops with the same signal,
@@ -97,6 +122,7 @@ export function jupyterMissing(python: string = DEFAULT_PYTHON): string | undefi
 export function runProcessGroup(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    if (child.pid !== undefined) keepNiceness(child.pid);
     let stdout = '';
     let stderr = '';
     const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

@@ -1,10 +1,10 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
-import { tmpdir } from 'node:os';
+import { spawn, spawnSync } from 'node:child_process';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_PYTHON, executeNotebook, formatCellError, jupyterMissing, runProcessGroup } from '../../lib/notebook/run';
+import { DEFAULT_PYTHON, autogroupNiceFor, executeNotebook, formatCellError, jupyterMissing, runProcessGroup } from '../../lib/notebook/run';
 
 const python = process.env.LSRM_JUPYTER_PYTHON ?? DEFAULT_PYTHON;
 const missing = jupyterMissing(python);
@@ -75,6 +75,24 @@ const until = async (what: string, ok: () => boolean, ms = 20_000): Promise<void
     await new Promise((r) => setTimeout(r, 50));
   }
 };
+
+test('autogroupNiceFor: a niced caller makes its detached session as nice (Linux autogroups), never less nice', () => {
+  assert.equal(autogroupNiceFor(10, '/autogroup-1932 nice 0\n'), 10);
+  assert.equal(autogroupNiceFor(10, '/autogroup-1932 nice 15\n'), undefined, 'already nicer');
+  assert.equal(autogroupNiceFor(0, '/autogroup-1932 nice 0\n'), undefined, 'not niced: leave it');
+  assert.equal(autogroupNiceFor(-5, '/autogroup-7 nice 0\n'), undefined, 'never raises priority');
+  assert.equal(autogroupNiceFor(19, '/autogroup-7 nice -3\n'), 19);
+  assert.equal(autogroupNiceFor(5, 'garbage'), undefined);
+});
+
+test('a niced caller (nice lsrm figures): its detached session gets the same autogroup niceness', { skip: process.platform !== 'linux' || !existsSync('/proc/self/autogroup') }, async () => {
+  const script = `require(${JSON.stringify(join(__dirname, '..', '..', 'lib', 'notebook', 'run.ts'))}).runProcessGroup('/bin/sh', ['-c', 'sleep 0.5; cat /proc/self/autogroup'], process.env).then((r) => process.stdout.write(r.stdout))`;
+  const r = spawnSync('/usr/bin/nice', ['-n', '17', process.execPath, '--import', 'tsx', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  // The caller runs at this process's niceness + 17 (at most 19); a new session starts at 0.
+  const expected = Math.min(19, getPriority() + 17);
+  assert.match(r.stdout, new RegExp(`nice ${expected}\\b`), `the kernel's session yields the cores as the caller does (${r.stdout.trim()})`);
+});
 
 test('runProcessGroup: output and exit code; stopping the caller stops the whole group (no kernel or training left behind)', async () => {
   const r = await runProcessGroup('/bin/sh', ['-c', 'echo out; echo err >&2; exit 3'], process.env);
