@@ -29,6 +29,7 @@ export interface RunMeta {
   readonly commit: string;
   /** ISO time the computation started. */
   readonly startedAt: string;
+  /** Wall time of this computation: for a training resumed from a checkpoint, its last session only (metrics.trainMs sums them). */
   readonly wallMs: number;
   /** TF.js backend in use ('none' when the computation loaded no TF.js). */
   readonly backend: string;
