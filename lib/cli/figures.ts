@@ -10,18 +10,24 @@
  * flags reach the notebooks as LSRM_JOBS, LSRM_EXECUTOR and LSRM_SLURM_* (lib/sweep/options.ts),
  * which each notebook's produce call reads with sweepOptionsFromEnv().
  */
-import { closeSync, mkdtempSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { FIGURES, findFigure, type FigureEntry } from '../experiments/registry';
-import { getScale } from '../experiments/scale';
+import { getScale, type ScalePreset } from '../experiments/scale';
+import { sweepRuns } from '../sweep/spec';
+import { formatEstimates } from '../sweep/estimate';
+import { listSchedule } from '../sweep/table';
+import { runPaths } from '../runs/in-store';
+import { runsDir } from '../util/paths';
+import { formatDuration } from '../train/progress';
 import { staleBuild } from '../notebook/build';
 import { figuresDirFor } from '../plot/save';
 import { projectRoot } from '../util/paths';
 import { executeNotebook, formatCellError, jupyterMissing } from '../notebook/run';
 import { sweepOptionsToEnv, type SweepOptions } from '../sweep/options';
 import { stringOption, UsageError, useStore, type Command } from './command';
-import { sweepOptionsOf, SWEEP_FLAGS } from './sweep';
+import { estimateRows, sweepOptionsOf, SWEEP_FLAGS, type EstimatedRun } from './sweep';
 
 /** A cell that trains (hours at the cpu scale) or follows Slurm jobs (days at the paper scale) must not time out. */
 const LONG_CELL_SEC = 30 * 24 * 3600;
@@ -75,6 +81,74 @@ export async function following<T>(file: string, out: { write(s: string): unknow
   }
 }
 
+/** What a figure still has to train at a scale (see planFigures). */
+export interface FigurePlan {
+  readonly id: string;
+  /** Its runs, deduplicated by key. */
+  readonly runs: number;
+  /** Runs in the store already. */
+  readonly stored: number;
+  /** Runs not stored that an earlier figure of the list trains (runs are shared by store key). */
+  readonly shared: number;
+  /** The runs this figure trains, with the epochs a run that resumes has already. */
+  readonly toTrain: readonly EstimatedRun[];
+}
+
+/**
+ * What each figure of `entries` (in order, as `lsrm figures` runs them) trains at `scale`: its
+ * runs are in `store` already, or trained by an earlier figure, or trained by it (the epochs a
+ * stopped run has in its curve.json are not trained again). Figures without a sweep plan nothing.
+ */
+export function planFigures(entries: readonly FigureEntry[], scale: ScalePreset, store: string): FigurePlan[] {
+  const claimed = new Set<string>();
+  const plans: FigurePlan[] = [];
+  for (const e of entries) {
+    if (!e.sweep) continue;
+    const runs = sweepRuns(e.sweep(scale));
+    let stored = 0, shared = 0;
+    const toTrain: EstimatedRun[] = [];
+    for (const run of runs) {
+      const { record, runDir } = runPaths(store, run.key);
+      if (existsSync(record)) stored++;
+      else if (claimed.has(run.key)) shared++;
+      else {
+        claimed.add(run.key);
+        toTrain.push({ label: run.label, config: run.config, doneEpochs: curveEpochs(runDir) });
+      }
+    }
+    plans.push({ id: e.id, runs: runs.length, stored, shared, toTrain });
+  }
+  return plans;
+}
+
+/** Epochs in a run folder's curve.json (0 when it has none). */
+function curveEpochs(runDir: string): number {
+  try {
+    return (JSON.parse(readFileSync(join(runDir, 'curve.json'), 'utf8')) as unknown[]).length;
+  } catch {
+    return 0;
+  }
+}
+
+/** `lsrm figures --dry-run`: per figure, its runs stored, shared and to train, with their estimate; the wall time figure by figure. */
+async function dryRun(entries: readonly FigureEntry[], scale: ScalePreset, store: string, jobs: number): Promise<number> {
+  let wall = 0, trains = 0;
+  for (const plan of planFigures(entries, scale, store)) {
+    const head = `${plan.id}: ${plan.runs} runs: ${plan.stored} in the store${plan.shared ? `, ${plan.shared} trained by an earlier figure` : ''}, ${plan.toTrain.length} to train`;
+    if (plan.toTrain.length === 0) {
+      process.stdout.write(`${head}\n\n`);
+      continue;
+    }
+    const { rows, bench } = await estimateRows(plan.toTrain, store, (m) => process.stderr.write(m));
+    const seconds = listSchedule(rows.map((r) => r.estimate.totalSeconds), jobs);
+    wall += seconds;
+    trains += rows.length;
+    process.stdout.write(`${head}, about ${formatDuration(seconds * 1000)} on ${jobs} job${jobs > 1 ? 's' : ''}\n${formatEstimates(rows, bench, jobs)}\n`);
+  }
+  process.stdout.write(`${trains} runs to train at the ${scale.name} scale: about ${formatDuration(wall * 1000)} with --jobs ${jobs} (figure after figure; epochs are upper bounds where validation stops a run early)\n`);
+  return 0;
+}
+
 async function runAll(notebooks: string[], scale: string, inPlace: boolean, sweep: SweepOptions): Promise<number> {
   const root = projectRoot();
   const tmp = inPlace ? undefined : mkdtempSync(join(tmpdir(), 'lsrm-figures-'));
@@ -100,7 +174,7 @@ async function runAll(notebooks: string[], scale: string, inPlace: boolean, swee
 export const figuresCommand: Command = {
   name: 'figures',
   summary: 'regenerate figures/ by executing the notebooks headless at a scale',
-  usage: `usage: lsrm figures [--scale smoke|cpu|paper] [--only <id,id,...>] [--in-place] [--list]
+  usage: `usage: lsrm figures [--scale smoke|cpu|paper] [--only <id,id,...>] [--in-place] [--list] [--dry-run]
                     [--jobs N] [--executor local|slurm] [slurm options]
 
 Executes each figure's notebook (notebooks/*.ipynb) headless with the tslab kernel and
@@ -110,6 +184,10 @@ cpu scale, figures/<scale>/<id>.* at the others (git-ignored). Unchanged files a
   --only      only these figure ids (see --list)
   --in-place  also store the executed notebooks, with outputs, over notebooks/*.ipynb
   --list      list the figure ids and their notebooks
+  --dry-run   train and run nothing: per figure, its runs in the store, shared with an earlier
+              figure and to train, each with its time and memory (lsrm sweep run --dry-run's
+              estimate; a stopped run counts only its remaining epochs), and the total wall time
+              on --jobs
 The runs behind a figure are a sweep, run before its table is built:
   --jobs N        local trainings at once (default 1: in the notebook's kernel; 2 or more: child
                   processes, a line per change of a run's state)
@@ -127,6 +205,7 @@ and, for PNGs, Chromium (apt-get install chromium, or CHROME_PATH).`,
     only: { type: 'string' },
     'in-place': { type: 'boolean' },
     list: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
     store: { type: 'string' },
   },
   async run(values) {
@@ -143,6 +222,7 @@ and, for PNGs, Chromium (apt-get install chromium, or CHROME_PATH).`,
       throw new UsageError((err as Error).message);
     }
     const sweep = sweepOptionsOf(values);
+    if (values['dry-run']) return dryRun(entries, getScale(scale), resolve(runsDir()), sweep.jobs ?? 1);
     const missing = jupyterMissing();
     if (missing) {
       process.stderr.write(`lsrm figures: cannot run notebooks: ${missing}\n`);

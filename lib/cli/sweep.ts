@@ -16,7 +16,7 @@ import { runsDir } from '../util/paths';
 import type { RunConfig } from '../runs/run';
 import { benchTrain } from '../bench/train';
 import { kernelsTag } from '../ops/wasm-simd';
-import { benchFigureOf, BENCH_SHAPE, dataStatsOf, estimateRun, formatEstimates, readBenchFigure, writeBenchFigure, type BenchFigure, type DataStats } from '../sweep/estimate';
+import { benchFigureOf, BENCH_SHAPE, dataStatsOf, estimateRun, formatEstimates, readBenchFigure, writeBenchFigure, type BenchFigure, type DataStats, type RunEstimate } from '../sweep/estimate';
 import { runLocal, type LocalOutcome } from '../sweep/local';
 import { manifestPath as manifestPathOf, readManifest, writeManifest } from '../sweep/manifest';
 import { EXECUTORS, type SweepOptions } from '../sweep/options';
@@ -83,20 +83,36 @@ export async function benchFigure(store: string, log: (m: string) => void): Prom
  * <store>/.data-stats/): what `lsrm sweep run --dry-run` prints, and `lsrm train --dry-run`
  * with one run.
  */
-export async function estimateTable(runs: readonly { readonly label: string; readonly config: RunConfig }[], store: string, opts: { jobs?: number; log?: (m: string) => void } = {}): Promise<string> {
-  const log = opts.log ?? (() => undefined);
+export async function estimateTable(runs: readonly EstimatedRun[], store: string, opts: { jobs?: number; log?: (m: string) => void } = {}): Promise<string> {
+  const { rows, bench } = await estimateRows(runs, store, opts.log);
+  return formatEstimates(rows, bench, opts.jobs);
+}
+
+/** A run to estimate; `doneEpochs` of it already trained (a run that resumes costs only the rest). */
+export interface EstimatedRun {
+  readonly label: string;
+  readonly config: RunConfig;
+  readonly doneEpochs?: number;
+}
+
+/** The estimate of each run (see estimateTable), the epochs already trained taken off. */
+export async function estimateRows(runs: readonly EstimatedRun[], store: string, log: (m: string) => void = () => undefined): Promise<{ rows: { label: string; estimate: RunEstimate }[]; bench: BenchFigure }> {
   const bench = await benchFigure(store, log);
   const stats = new Map<string, DataStats>();
   const rows = [];
-  for (const { label, config } of runs) {
+  for (const { label, config, doneEpochs = 0 } of runs) {
     const id = JSON.stringify(config.data);
     if (!stats.has(id)) {
       log(`loading ${config.data.source} for its statistics (once)\n`);
       stats.set(id, await dataStatsOf(config.data, store));
     }
-    rows.push({ label, estimate: estimateRun(config, stats.get(id)!, bench) });
+    const e = estimateRun(config, stats.get(id)!, bench);
+    const done = Math.min(doneEpochs, e.epochs);
+    rows.push(done > 0
+      ? { label: `${label} (from epoch ${done + 1})`, estimate: { ...e, epochs: e.epochs - done, totalSeconds: e.totalSeconds - done * e.secondsPerEpoch } }
+      : { label, estimate: e });
   }
-  return formatEstimates(rows, bench, opts.jobs);
+  return { rows, bench };
 }
 
 function storeOf(v: OptionValues): string {

@@ -1,10 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { figuresCommand, following, notebookEnv, notebooksOf, selectFigures } from '../../lib/cli/figures';
+import { figuresCommand, following, notebookEnv, notebooksOf, planFigures, selectFigures } from '../../lib/cli/figures';
+import { SCALES } from '../../lib/experiments/scale';
+import { runPaths } from '../../lib/runs/in-store';
+import { sweepRuns } from '../../lib/sweep/spec';
+import { benchFigureOf, writeBenchFigure } from '../../lib/sweep/estimate';
 import { progressLog } from '../../lib/experiments/figure';
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sweepOptionsOf } from '../../lib/cli/sweep';
 import { sweepOptionsFromEnv } from '../../lib/sweep/options';
@@ -79,4 +83,41 @@ test('following: what the work appends to the file reaches the output while it r
   }, 20);
   assert.equal(result, 42);
   assert.equal(out.join(''), 'first\nlast\n');
+});
+
+test('planFigures: per figure, runs in the store, runs an earlier figure trains (shared by key), runs to train with the epochs already done', () => {
+  const store = mkdtempSync(join(tmpdir(), 'lsrm-plan-'));
+  const [fig2a, fig2b, table4] = selectFigures('fig-2a-model-scaling,fig-2b-data-scaling,table-4-configs');
+  const runs2a = sweepRuns(fig2a.sweep!(SCALES.smoke));
+  const runs2b = sweepRuns(fig2b.sweep!(SCALES.smoke));
+  const shared = runs2b.filter((r) => runs2a.some((a) => a.key === r.key)).length;
+  assert.ok(shared > 0 && shared < runs2b.length, 'Figure 2a\'s ladder is Figure 2b\'s 100% column');
+  // One 2a run finished, another stopped after 1 epoch.
+  const done = runPaths(store, runs2a[0].key), stopped = runPaths(store, runs2a[1].key);
+  mkdirSync(join(store, 'train'), { recursive: true });
+  writeFileSync(done.record, '{}');
+  mkdirSync(stopped.runDir, { recursive: true });
+  writeFileSync(join(stopped.runDir, 'curve.json'), JSON.stringify([{ epoch: 1 }]));
+  const plans = planFigures([fig2a, fig2b, table4], SCALES.smoke, store);
+  assert.deepEqual(plans.map((p) => p.id), ['fig-2a-model-scaling', 'fig-2b-data-scaling'], 'a figure without a sweep plans nothing');
+  const [p2a, p2b] = plans;
+  assert.deepEqual([p2a.runs, p2a.stored, p2a.shared, p2a.toTrain.length], [runs2a.length, 1, 0, runs2a.length - 1]);
+  assert.equal(p2a.toTrain.find((r) => r.label === runs2a[1].label)?.doneEpochs, 1);
+  assert.deepEqual([p2b.runs, p2b.stored, p2b.shared, p2b.toTrain.length], [runs2b.length, 1, shared - 1, runs2b.length - shared]);
+  // In the other order Figure 2b trains the shared runs.
+  const [q2b, q2a] = planFigures([fig2b, fig2a], SCALES.smoke, store);
+  assert.equal(q2b.toTrain.length, runs2b.length - 1);
+  assert.equal(q2a.shared, runs2a.length - 1);
+});
+
+test('lsrm figures --dry-run: an estimate per figure and the total; nothing trains, no notebook runs', () => {
+  const store = mkdtempSync(join(tmpdir(), 'lsrm-plan-'));
+  writeBenchFigure(store, benchFigureOf({ msPerStep: 2000, batch: 64, items: 1682, backend: 'cpu', cpuModel: cpus()[0]?.model ?? 'unknown', cores: 2 }));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'lib/cli.ts', 'figures', '--dry-run', '--scale', 'smoke', '--only', 'fig-3-repetition,table-4-configs', '--jobs', '2', '--store', store], { encoding: 'utf8', env: { ...process.env, LSRM_BACKEND: 'cpu' } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^fig-3-repetition: 2 runs: 0 in the store, 2 to train, about \S+ on 2 jobs\n/);
+  assert.match(r.stdout, /Figure 3 1x24 30 epochs seed 0 +\d+ +30 /);
+  assert.match(r.stdout, /2 runs to train at the smoke scale: about \S+ with --jobs 2/);
+  assert.doesNotMatch(r.stdout, /table-4-configs/, 'Table IV trains nothing');
+  assert.equal(existsSync(join(store, 'train')), false, 'a dry run trains nothing');
 });

@@ -67,7 +67,7 @@ test('cpu presets: the documented sizes (SASRec 2 x 32, wide 2 x 64, deep 4 x 64
 test('tableData: LSRM_DATA overrides the caller\'s choice, which overrides the scale default', () => {
   assert.deepEqual(tableData(SCALES.smoke, undefined, {}), { spec: 'synthetic:smoke', core: 0, label: 'Synthetic (smoke)' });
   assert.deepEqual(tableData(SCALES.smoke, {}, {}), { spec: 'synthetic:smoke', core: 0, label: 'Synthetic (smoke)' });
-  assert.equal(tableData(SCALES.cpu, undefined, {}).spec, 'synthetic:default');
+  assert.deepEqual(tableData(SCALES.cpu, undefined, {}), { spec: 'dataset:ml-100k', core: 0, label: 'ml-100k' }, 'the committed tables\' data');
   assert.deepEqual(tableData(SCALES.paper, undefined, {}), { spec: 'dataset:ml-20m', core: 5, label: 'MovieLens-20M' });
   // The notebook's config cell: a name, for every scale or per scale; names are written dataset:<name>.
   assert.deepEqual(tableData(SCALES.cpu, 'dataset:ml-100k', {}), { spec: 'dataset:ml-100k', core: 0, label: 'ml-100k' });
@@ -82,7 +82,7 @@ test('tableData: LSRM_DATA overrides the caller\'s choice, which overrides the s
   assert.deepEqual(tableData(SCALES.cpu, { cpu: 'dataset:ml-100k' }, env), { spec: 'atomic:/d/ml-100k/ml-100k.inter', core: 0, label: 'ml-100k' });
   assert.deepEqual(tableData(SCALES.cpu, undefined, { LSRM_DATA: 'dataset:ml-1m' }), { spec: 'dataset:ml-1m', core: 0, label: 'ml-1m' });
   assert.equal(tableData(SCALES.cpu, undefined, { LSRM_DATA: 'csv:/d/x.csv', LSRM_CORE: '5' }).core, 5);
-  assert.equal(tableData(SCALES.cpu, undefined, { LSRM_DATA: '  ' }).spec, 'synthetic:default', 'blank = unset');
+  assert.equal(tableData(SCALES.cpu, undefined, { LSRM_DATA: '  ' }).spec, 'dataset:ml-100k', 'blank = unset');
   assert.throws(() => tableData(SCALES.cpu, undefined, { LSRM_DATA: 'csv:/x.csv', LSRM_CORE: '-1' }), /LSRM_CORE must be a non-negative integer, got '-1'/);
   assert.throws(() => tableData(SCALES.cpu, undefined, { LSRM_DATA: 'csv:/x.csv', LSRM_CORE: '2.5' }), /LSRM_CORE must be a non-negative integer, got '2.5'/);
 });

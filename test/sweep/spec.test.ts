@@ -61,7 +61,7 @@ test('expandSweep: equal runs collapse into one key (first kept)', () => {
 test('a sweep run and a Table V run with equal configs share one store key', () => {
   const table = presetRunConfig(TABLE_PRESETS.cpu.sasrec, tableData(SCALES.cpu, undefined, {}), SCALES.cpu, TABLE_PRESETS.cpu.train);
   const [run] = expandSweep({
-    base: { data: { source: 'synthetic:default' }, model: { numLayers: 2, dim: 32, numHeads: 2, maxLen: SCALES.cpu.maxLen }, train: TABLE_PRESETS.cpu.train },
+    base: { data: { source: 'dataset:ml-100k' }, model: { numLayers: 2, dim: 32, numHeads: 2, maxLen: SCALES.cpu.maxLen }, train: TABLE_PRESETS.cpu.train },
     runs: [{}],
   });
   assert.deepEqual(run.config, table);
