@@ -145,7 +145,7 @@ async function dryRun(entries: readonly FigureEntry[], scale: ScalePreset, store
     trains += rows.length;
     process.stdout.write(`${head}, about ${formatDuration(seconds * 1000)} on ${jobs} job${jobs > 1 ? 's' : ''}\n${formatEstimates(rows, bench, jobs)}\n`);
   }
-  process.stdout.write(`${trains} runs to train at the ${scale.name} scale: about ${formatDuration(wall * 1000)} with --jobs ${jobs} (figure after figure; epochs are upper bounds where validation stops a run early)\n`);
+  process.stdout.write(`${trains} runs to train at the ${scale.name} scale: about ${formatDuration(wall * 1000)} with --jobs ${jobs} (figure after figure; ≤: a run's epoch cap, which validation may cut short)\n`);
   return 0;
 }
 

@@ -16,7 +16,8 @@ import { runsDir } from '../util/paths';
 import type { RunConfig } from '../runs/run';
 import { benchTrain } from '../bench/train';
 import { kernelsTag } from '../ops/wasm-simd';
-import { benchFigureOf, BENCH_SHAPE, dataStatsOf, estimateRun, formatEstimates, readBenchFigure, writeBenchFigure, type BenchFigure, type DataStats, type RunEstimate } from '../sweep/estimate';
+import { finishedRuns } from '../runs/in-store';
+import { benchFigureOf, BENCH_SHAPE, dataStatsOf, estimateRun, formatEstimates, readBenchFigure, similarEpochs, withSimilarEpochs, writeBenchFigure, type BenchFigure, type DataStats, type RunEstimate } from '../sweep/estimate';
 import { runLocal, type LocalOutcome } from '../sweep/local';
 import { manifestPath as manifestPathOf, readManifest, writeManifest } from '../sweep/manifest';
 import { EXECUTORS, type SweepOptions } from '../sweep/options';
@@ -99,6 +100,7 @@ export interface EstimatedRun {
 export async function estimateRows(runs: readonly EstimatedRun[], store: string, log: (m: string) => void = () => undefined): Promise<{ rows: { label: string; estimate: RunEstimate }[]; bench: BenchFigure }> {
   const bench = await benchFigure(store, log);
   const stats = new Map<string, DataStats>();
+  const finished = finishedRuns(store);
   const rows = [];
   for (const { label, config, doneEpochs = 0 } of runs) {
     const id = JSON.stringify(config.data);
@@ -106,7 +108,9 @@ export async function estimateRows(runs: readonly EstimatedRun[], store: string,
       log(`loading ${config.data.source} for its statistics (once)\n`);
       stats.set(id, await dataStatsOf(config.data, store));
     }
-    const e = estimateRun(config, stats.get(id)!, bench);
+    // A run already past what similar runs took is only bounded by its cap.
+    const similar = similarEpochs(config, finished);
+    const e = withSimilarEpochs(estimateRun(config, stats.get(id)!, bench), similar && similar.epochs > doneEpochs ? similar : undefined);
     const done = Math.min(doneEpochs, e.epochs);
     rows.push(done > 0
       ? { label: `${label} (from epoch ${done + 1})`, estimate: { ...e, epochs: e.epochs - done, totalSeconds: e.totalSeconds - done * e.secondsPerEpoch } }

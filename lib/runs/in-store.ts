@@ -8,7 +8,7 @@
  * The key object { model, layers, dim, source, version, run } is what Tables III and V have
  * always written (it was presetKey): its bytes must not change, or stored runs stop loading.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '../ops/backend';
 import { parseSourceSpec } from '../data/source';
@@ -56,6 +56,23 @@ export function storeKeyOf(config: RunConfig): StoreKey {
 /** The run key (file name stem) of a run config in the store. */
 export function storeRunKey(config: RunConfig): string {
   return runKey(storeKeyOf(config));
+}
+
+/** Every finished training of `store` (<store>/train/*.json): its config and the epochs it trained; unreadable files are skipped. */
+export function finishedRuns(store: string): { readonly config: RunConfig; readonly epochs: number }[] {
+  const dir = join(store, TRAIN_EXPERIMENT);
+  if (!existsSync(dir)) return [];
+  const out: { config: RunConfig; epochs: number }[] = [];
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith('.json')) continue;
+    try {
+      const r = JSON.parse(readFileSync(join(dir, name), 'utf8')) as { config?: Partial<StoreKey>; metrics?: { epochs?: unknown } };
+      if (r.config?.run && typeof r.metrics?.epochs === 'number') out.push({ config: r.config.run, epochs: r.metrics.epochs });
+    } catch {
+      // a damaged record says nothing about epochs
+    }
+  }
+  return out;
 }
 
 /** Where a run of key `key` lives in `store`: its result file and its run directory. */

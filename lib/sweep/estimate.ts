@@ -65,8 +65,11 @@ export interface DataStats {
 
 export interface RunEstimate {
   readonly stepsPerEpoch: number;
-  /** `epochs`, or `maxEpochs` (an upper bound). */
+  /** `epochs`, or `maxEpochs` (an upper bound), or the epochs similar stored runs took (see `epochsFrom`). */
   readonly epochs: number;
+  /** fixed: the run's `epochs`; cap: its `maxEpochs`, validation may stop it earlier; similar: the median of `similarRuns` finished runs (similarEpochs). */
+  readonly epochsFrom?: 'fixed' | 'cap' | 'similar';
+  readonly similarRuns?: number;
   /** Passes a step takes (a batch beyond one pass's memory budget runs in micro-batches). */
   readonly passes: number;
   readonly params: ParamCounts;
@@ -126,6 +129,7 @@ export function estimateRun(config: RunConfig, data: DataStats, bench: Pick<Benc
   return {
     stepsPerEpoch,
     epochs,
+    epochsFrom: train.epochs !== undefined ? 'fixed' : 'cap',
     passes: Math.ceil(B / microBatchRows(shape, T)),
     params,
     memory: {
@@ -138,6 +142,38 @@ export function estimateRun(config: RunConfig, data: DataStats, bench: Pick<Benc
     secondsPerEpoch: (trainFlop + evalFlop) / rate,
     totalSeconds: (epochs * (trainFlop + evalFlop) + 2 * evalFlop) / rate,
   };
+}
+
+/** A finished run of the store: its config and the epochs it trained. */
+export interface FinishedRun {
+  readonly config: RunConfig;
+  readonly epochs: number;
+}
+
+/**
+ * The epochs a run stopped by validation can be expected to take: the median over finished runs
+ * with the same data and training config but another seed, preferring those of the same model
+ * (any model otherwise); undefined for a run of fixed `epochs` or when no run is alike.
+ * @example similarEpochs(config, [{ config: otherSeed, epochs: 120 }]) // { epochs: 120, runs: 1 }
+ */
+export function similarEpochs(config: RunConfig, finished: readonly FinishedRun[]): { epochs: number; runs: number } | undefined {
+  if (config.train.epochs !== undefined) return undefined;
+  const noSeed = (c: RunConfig) => JSON.stringify({ ...c.train, seed: undefined });
+  const same = finished.filter((f) => JSON.stringify(f.config.data) === JSON.stringify(config.data) && noSeed(f.config) === noSeed(config) && f.config.train.epochs === undefined);
+  const sameModel = same.filter((f) => JSON.stringify(f.config.model) === JSON.stringify(config.model));
+  const pool = sameModel.length > 0 ? sameModel : same;
+  if (pool.length === 0) return undefined;
+  const sorted = pool.map((f) => f.epochs).sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? sorted[mid] : Math.round((sorted[mid - 1] + sorted[mid]) / 2);
+  return { epochs: Math.min(median, config.train.maxEpochs), runs: pool.length };
+}
+
+/** An estimate with `epochs` expected from similar finished runs instead of the cap (see similarEpochs). */
+export function withSimilarEpochs(e: RunEstimate, similar: { epochs: number; runs: number } | undefined): RunEstimate {
+  if (!similar || e.epochsFrom !== 'cap') return e;
+  const finalEval = e.totalSeconds - e.epochs * e.secondsPerEpoch;
+  return { ...e, epochs: similar.epochs, epochsFrom: 'similar', similarRuns: similar.runs, totalSeconds: similar.epochs * e.secondsPerEpoch + finalEval };
 }
 
 /** A cache file's value; undefined when absent or unreadable (it is then computed again). */
@@ -198,11 +234,15 @@ export function formatBytes(n: number): string {
   return `${n} B`;
 }
 
+function epochsText(e: RunEstimate): string {
+  return e.epochsFrom === 'cap' ? `≤${e.epochs}` : e.epochsFrom === 'similar' ? `~${e.epochs}` : String(e.epochs);
+}
+
 /** A table of estimates, one row per run and a total (time summed; memory the largest run). */
 export function formatEstimates(rows: readonly { readonly label: string; readonly estimate: RunEstimate }[], bench: BenchFigure, jobs = 1): string {
   const head = ['run', 'steps/ep', 'epochs', 'non-emb', 'params', 'weights', 'adam', 'activ.', 'logits', 'per epoch', 'total'];
   const cells = rows.map(({ label, estimate: e }) => [
-    label, String(e.stepsPerEpoch), String(e.epochs), formatCount(e.params.nonEmbedding), formatCount(e.params.total),
+    label, String(e.stepsPerEpoch), epochsText(e), formatCount(e.params.nonEmbedding), formatCount(e.params.total),
     formatBytes(e.memory.weights), formatBytes(e.memory.adam), formatBytes(e.memory.activations), formatBytes(e.memory.logits),
     formatDuration(e.secondsPerEpoch * 1000), formatDuration(e.totalSeconds * 1000),
   ]);
@@ -219,7 +259,7 @@ export function formatEstimates(rows: readonly { readonly label: string; readonl
   return [
     fmt(head), ...cells.map(fmt), '',
     `time from ${bench.gflops.toFixed(2)} GFLOP/s (${bench.backend}, lsrm bench train ${bench.msPerStep.toFixed(0)} ms/step at batch ${bench.batch}, measured ${bench.measuredAt.slice(0, 10)}); ` +
-      `epochs are upper bounds when validation stops early; memory totals are the largest run's. ` +
+      `epochs: ≤ the cap where validation may stop a run earlier, ~ the median of finished runs alike (same data and training, another seed; same model when there is one); memory totals are the largest run's. ` +
       `With ${slots} job${slots > 1 ? 's' : ''} the sweep takes about ${formatDuration(listSchedule(rows.map((r) => r.estimate.totalSeconds), slots) * 1000)}` +
       ` (runs in this order, each on the first free job).`,
   ].join('\n') + '\n';

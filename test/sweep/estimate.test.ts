@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchCachePath, benchFigureOf, dataStatsOf, dataStatsOfSplit, estimateRun, formatBytes, formatEstimates, readBenchFigure, writeBenchFigure, type DataStats } from '../../lib/sweep/estimate';
+import { benchCachePath, benchFigureOf, dataStatsOf, dataStatsOfSplit, estimateRun, formatBytes, formatEstimates, readBenchFigure, similarEpochs, withSimilarEpochs, writeBenchFigure, type DataStats } from '../../lib/sweep/estimate';
 import { normalizeRunConfig } from '../../lib/runs/run';
 import type { LeaveOneOutSplit } from '../../lib/data/types';
 import { MODELS } from '../../lib/models';
@@ -100,4 +100,26 @@ test('formatEstimates: a row per run, a total, and where the speed came from', (
   const short = { ...e, totalSeconds: 600 };
   assert.match(formatEstimates([{ label: 'long', estimate: long }, { label: 'short', estimate: short }], fig, 2), /With 2 jobs the sweep takes about 1h00m/);
   assert.deepEqual([formatBytes(640), formatBytes(4608), formatBytes(3 * 2 ** 20), formatBytes(2 ** 31)], ['640 B', '4.5 KB', '3.0 MB', '2.0 GB']);
+});
+
+test('similarEpochs: the median epochs of finished runs alike (another seed; same model first), only for runs stopped by validation', () => {
+  const open = (seed: number, dim = 8, patience = 3) => normalizeRunConfig({ data: { source: 'synthetic:smoke', core: 0 }, model: { kind: 'lsrm', numLayers: 1, dim, numHeads: 1, maxLen: 4 }, train: { maxEpochs: 200, patience, batchSize: 2, seed } });
+  const finished = [
+    { config: open(1), epochs: 120 }, { config: open(2), epochs: 150 }, { config: open(3), epochs: 100 },
+    { config: open(1, 16), epochs: 60 }, { config: open(1, 8, 9), epochs: 10 },
+  ];
+  assert.deepEqual(similarEpochs(open(0), finished), { epochs: 120, runs: 3 }, 'same model: 100, 120, 150');
+  assert.deepEqual(similarEpochs(open(0, 32), finished), { epochs: 110, runs: 4 }, 'no run of this model: every model of the same training (60, 100, 120, 150)');
+  assert.equal(similarEpochs(open(0, 8, 5), finished), undefined, 'another patience is another training');
+  assert.equal(similarEpochs(CONFIG, finished), undefined, 'a run of fixed epochs needs no guess');
+  const e = estimateRun(open(0), STATS, { gflops: 1e-6 });
+  assert.equal(e.epochsFrom, 'cap');
+  const guessed = withSimilarEpochs(e, similarEpochs(open(0), finished));
+  assert.deepEqual([guessed.epochs, guessed.epochsFrom, guessed.similarRuns], [120, 'similar', 3]);
+  const finalEval = e.totalSeconds - 200 * e.secondsPerEpoch;
+  assert.ok(Math.abs(guessed.totalSeconds - (120 * e.secondsPerEpoch + finalEval)) < 1e-9, 'the final evaluation is kept');
+  const fig = benchFigureOf({ msPerStep: 100, batch: 64, items: 1682, backend: 'wasm', cpuModel: 'x', cores: 2 }, new Date('2025-01-02T00:00:00Z'));
+  const text = formatEstimates([{ label: 'capped', estimate: e }, { label: 'guessed', estimate: guessed }], fig, 1);
+  assert.match(text, /capped +2 +≤200 /);
+  assert.match(text, /guessed +2 +~120 /);
 });
