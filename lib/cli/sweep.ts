@@ -26,11 +26,13 @@ import { loadSweepSpec, type SweepRun } from '../sweep/spec';
 import { formatSlurmStatus, formatStatus, sweepStatus } from '../sweep/status';
 import { execSweepRun } from '../sweep/worker';
 import { intOption, oneOfOption, stringOption, UsageError, type Command, type OptionValues } from './command';
+import { presetCommand } from './sweep-preset';
 
 const USAGE = `usage: lsrm sweep run SPEC [--executor local|slurm] [--jobs N] [--dry-run] [--store DIR]
        lsrm sweep status (SPEC | --manifest FILE) [--store DIR]
        lsrm sweep resubmit SPEC --failed [slurm options] [--store DIR]
        lsrm sweep exec --manifest FILE --index I [--if-busy wait|exit] [--workers N] [--store DIR]
+       lsrm sweep preset [NAME [--seeds 0,1,2] [--out FILE] | NAME --compare [--seeds ...] [--store DIR]]
 
 A sweep spec is a JSON file { "base": {...}, "axes": { "model.dim": [32, 64], ... }, "runs": [{...}] }
 (see examples/sweep-smoke.json). Every run trains into the store once: runs finished before are
@@ -56,6 +58,11 @@ exec
                     exit with code 75 (the local executor's choice: it polls the run itself)
   --workers N       replicas computing each batch (this thread and N-1 worker threads; default 1:
                     a sweep already runs one training per core; on Slurm, match --cpus-per-task)
+preset
+  Named paper-scale sweeps (backbones-ml-1m, backbones-ml-20m: the HSTU README's and FuXi-alpha's
+  configurations): without NAME a list; with NAME its spec as JSON (stdout, or --out FILE) for
+  lsrm sweep run; --compare prints the stored runs' test HR@10 / NDCG@10 (mean over --seeds)
+  against the published numbers.
 every command
   --store DIR       the result store (default: runs/ of the project, or $LSRM_RUNS_DIR)
 
@@ -255,8 +262,10 @@ async function runSubcommand(sub: string | undefined, v: OptionValues, rest: str
       const workers = intOption(v, 'workers', 1, { min: 1, max: 256 })!;
       return execSweepRun(manifest, index, { store: store === undefined ? undefined : resolve(store), ifBusy, workers, emit: (ev) => io.out(JSON.stringify(ev) + '\n') });
     }
+    case 'preset':
+      return presetCommand(rest, { seeds: stringOption(v, 'seeds'), out: stringOption(v, 'out'), compare: v.compare === true, store: storeOf(v) }, io.out);
     default:
-      throw new UsageError(sub === undefined ? 'which sweep command? one of run, status, resubmit, exec' : `unknown sweep command '${sub}': one of run, status, resubmit, exec`);
+      throw new UsageError(sub === undefined ? 'which sweep command? one of run, status, resubmit, exec, preset' : `unknown sweep command '${sub}': one of run, status, resubmit, exec, preset`);
   }
 }
 
@@ -267,6 +276,7 @@ export const sweepCommand: Command = {
   options: {
     ...SWEEP_FLAGS, store: { type: 'string' }, 'dry-run': { type: 'boolean' },
     manifest: { type: 'string' }, index: { type: 'string' }, failed: { type: 'boolean' }, 'if-busy': { type: 'string' }, workers: { type: 'string' },
+    seeds: { type: 'string' }, out: { type: 'string' }, compare: { type: 'boolean' },
   },
   run: (values, [sub, ...rest]) => runSubcommand(sub, values, rest, IO),
 };

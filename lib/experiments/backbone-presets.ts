@@ -31,10 +31,10 @@
  *     without times (all equal) falls back to positions alone.
  *
  * How to run (ML-1M in $LSRM_DATA_DIR/ml-1m or downloaded on first use, a GPU backend):
- *   1. write the sweep:  npx tsx -e "import { backboneSweep } from './lib/experiments/backbone-presets';
- *      console.log(JSON.stringify(backboneSweep('ml-1m'), null, 2))" > ml-1m-backbones.json
+ *   1. write the sweep:  lsrm sweep preset backbones-ml-1m [--seeds 0,1,2] --out ml-1m-backbones.json
  *   2. train:            lsrm sweep run ml-1m-backbones.json [--executor slurm --gpus 1]
- *   3. compare each run's test HR@10 / NDCG@10 (result.json) with `published` below.
+ *   3. compare:          lsrm sweep preset backbones-ml-1m --compare [--seeds 0,1,2]
+ *      (each model's test HR@10 / NDCG@10, mean over the stored seeds, against `published` below).
  */
 import type { ModelSpec } from '../runs/build';
 import type { SweepSpec } from '../sweep/spec';
