@@ -14,7 +14,7 @@
  * Figure entry: FIGURE (registry.ts); output figures/table-2-datasets.{csv,md,html,png}.
  */
 import { dataVersion } from '../runs/in-store';
-import { loadSource } from '../data/load/index';
+import { datasetsAtHand, loadSource } from '../data/load/index';
 import { prepareData } from '../data/pipeline';
 import { datasetApEn, type ApEnOptions } from '../data/quality';
 import type { Sequences } from '../data/types';
@@ -23,6 +23,7 @@ import { formatCell, type Column, type Row } from '../plot/table';
 import { runOrLoad, type StoreOptions } from '../runs/store';
 import { saveTableOutput, type FigureEntry, type ProduceOptions, type TableOutput } from './figure';
 import type { DataChoice, ScalePreset } from './scale';
+import { dataLabel } from './presets';
 
 /** One dataset to measure: a source spec (lib/data/source.ts), its k-core K and a label. */
 export type Table2Source = DataChoice;
@@ -56,13 +57,17 @@ export const TABLE_2_APEN: Pick<ApEnOptions, 'm' | 'r' | 'cutLength'> = { m: 2, 
 export const DEFAULT_SOURCE: Table2Source = { spec: 'synthetic:default', core: 0, label: 'Synthetic (default)' };
 
 /**
- * The datasets Table II describes at a scale: the embedded default dataset, then the data
- * the scale's experiments train on (scale.data). The smoke scale lists only its own tiny data.
+ * The datasets Table II describes at a scale: the embedded default dataset, the data the scale's
+ * experiments train on (scale.data), then every real dataset at hand (`atHand`, default
+ * datasetsAtHand(): found in $LSRM_DATA_DIR or data/, never downloaded), without k-core, as
+ * the cpu-scale experiments use them. The smoke scale lists only its own tiny data.
  */
-export function table2Sources(scale: ScalePreset): Table2Source[] {
+export function table2Sources(scale: ScalePreset, atHand: readonly string[] = scale.name === 'smoke' ? [] : datasetsAtHand()): Table2Source[] {
   const own = scale.data.map((d) => ({ ...d }));
-  if (scale.name === 'smoke' || own.some((d) => d.spec === DEFAULT_SOURCE.spec)) return own;
-  return [{ ...DEFAULT_SOURCE }, ...own];
+  if (scale.name === 'smoke') return own;
+  const base = own.some((d) => d.spec === DEFAULT_SOURCE.spec) ? own : [{ ...DEFAULT_SOURCE }, ...own];
+  const real = atHand.map((name) => `dataset:${name}`).filter((spec) => !base.some((d) => d.spec === spec));
+  return [...base, ...real.map((spec) => ({ spec, core: 0, label: dataLabel(spec) }))];
 }
 
 /** The paper's rows, with average length and density derived from its counts. */

@@ -95,10 +95,17 @@ test('table2Rows puts measured rows first, then the paper; renders to csv and md
   assert.match(toMarkdown(none, TABLE_2_COLUMNS), /\| raw \| 4 \| 4 \| 8 \| 2\.0 \| 5\.00e-1 \| - \| - \| - \| none \|/);
 });
 
-test('table2Sources: the default synthetic dataset, then the scale data (smoke: only its own)', () => {
+test('table2Sources: the default synthetic dataset, the scale data, then the real datasets at hand (smoke: only its own)', () => {
   assert.deepEqual(table2Sources(SCALES.smoke).map((s) => s.spec), ['synthetic:smoke']);
-  assert.deepEqual(table2Sources(SCALES.cpu).map((s) => s.spec), ['synthetic:default', 'synthetic:cpu']);
-  assert.deepEqual(table2Sources(SCALES.paper).map((s) => [s.label, s.core]), [['Synthetic (default)', 0], ['MovieLens-20M', 5], ['Amazon (mix)', 30]]);
+  assert.deepEqual(table2Sources(SCALES.cpu, []).map((s) => s.spec), ['synthetic:default', 'synthetic:cpu']);
+  assert.deepEqual(table2Sources(SCALES.paper, []).map((s) => [s.label, s.core]), [['Synthetic (default)', 0], ['MovieLens-20M', 5], ['Amazon (mix)', 30]]);
+  // Every real dataset at hand follows, without k-core; one the scale lists already is not repeated.
+  assert.deepEqual(table2Sources(SCALES.cpu, ['ml-100k', 'amazon-games-sasrec']).slice(2), [
+    { spec: 'dataset:ml-100k', core: 0, label: 'ml-100k' },
+    { spec: 'dataset:amazon-games-sasrec', core: 0, label: 'amazon-games-sasrec' },
+  ]);
+  assert.deepEqual(table2Sources(SCALES.paper, ['ml-20m', 'ml-100k']).map((s) => s.spec), ['synthetic:default', 'dataset:ml-20m', 'dataset:amazon-2018', 'dataset:ml-100k']);
+  assert.deepEqual(table2Sources(SCALES.smoke, ['ml-100k']).map((s) => s.spec), ['synthetic:smoke'], 'smoke never reads real data');
 });
 
 test('a missing source file fails with the loader message', async () => {

@@ -20,7 +20,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError } from '../../util/errors';
 import { projectDataDir, userDataDir } from '../../util/paths';
-import { datasetLayouts, findDataset, type DataFormat, type DataLayout, type DatasetEntry } from '../datasets';
+import { datasetLayouts, findDataset, FOLDER_DATASETS, listDatasets, MOVIELENS_DATASETS, type DataFormat, type DataLayout, type DatasetEntry } from '../datasets';
 import { ensureDataset, verifyRecorded } from '../download';
 import { isAmazonMix, parseSourceSpec, type SourceSample, type SourceSpec } from '../source';
 import { sampleUsers } from '../subsample';
@@ -136,6 +136,24 @@ export async function findDatasetFiles(entry: DatasetEntry, opts: SourceOptions 
   }
   if (entry.remote) return { format: entry.kind, path: await ensureDataset(entry, { ...opts, searched: dirs }) };
   throw notFoundError(entry, dirs, userDir !== undefined);
+}
+
+/**
+ * The named datasets whose files are on this machine already ($LSRM_DATA_DIR/<name>/ or
+ * data/<name>/, any layout the loader reads), in listDatasets() order: nothing is downloaded
+ * or verified. `names` limits the candidates (default: the MovieLens releases and the folder
+ * datasets, not each Amazon category on its own).
+ * @example datasetsAtHand() // ['ml-100k', 'ml-latest-small', 'amazon-games-sasrec', ...]
+ */
+export function datasetsAtHand(opts: Pick<SourceOptions, 'dataDir' | 'dataRoot'> = {}, names?: readonly string[]): string[] {
+  const userDir = opts.dataDir === undefined ? userDataDir() : opts.dataDir ?? undefined;
+  const candidates = names ? listDatasets().filter((d) => names.includes(d.name)) : [...MOVIELENS_DATASETS, ...FOLDER_DATASETS];
+  return candidates
+    .filter((entry) => {
+      const dirs = [...(userDir ? [join(userDir, entry.name)] : []), join(opts.dataRoot ?? projectDataDir(), entry.name)];
+      return dirs.some((dir) => datasetLayouts(entry).some((l) => hasLayout(dir, l)));
+    })
+    .map((d) => d.name);
 }
 
 /** True when `dir` holds the layout: its file, or for '.' at least one Amazon category file. */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDataset, loadSource } from '../../../lib/data/load/index';
+import { datasetsAtHand, loadDataset, loadSource } from '../../../lib/data/load/index';
 import { DataError } from '../../../lib/util/errors';
 import { rawRows, tempDir, writeFixture } from './tmp';
 
@@ -122,4 +122,17 @@ test('a user folder file listed in its .sha256 is verified; a mix needs Amazon f
   await assert.rejects(loadDataset('amazon-Books+amazon-Software', { dataDir: user, dataRoot: tempDir(), ...offline }), /mixing amazon-Books\+amazon-Software needs Amazon category files, but amazon-Software was found as .*amazon-Software\.inter/);
   writeFixture(user, 'amazon-Software/Software.csv.gz', 's1,u1,5,2\n', true);
   assert.deepEqual(rawRows((await loadDataset('amazon-Books+amazon-Software', { dataDir: user, dataRoot: tempDir(), ...offline })).interactions), [['u1', 'b1', 1], ['u1', 's1', 2]]);
+});
+
+test('datasetsAtHand: the named datasets whose files are in the user folder or data/, in list order, nothing downloaded', () => {
+  const user = tempDir(), root = tempDir();
+  assert.deepEqual(datasetsAtHand({ dataDir: user, dataRoot: root }), []);
+  writeFixture(user, 'amazon-games-sasrec/Video.txt', '1 1\n');
+  writeFixture(root, 'ml-100k/ml-100k.inter', 'user_id:token\titem_id:token\ttimestamp:float\nu\ti\t1\n');
+  writeFixture(user, 'ml-1m/README', 'no ratings file: not at hand');
+  writeFixture(user, 'amazon-2018/Books.csv', 'i,u,5,1\n');
+  assert.deepEqual(datasetsAtHand({ dataDir: user, dataRoot: root }), ['ml-100k', 'amazon-2018', 'amazon-games-sasrec']);
+  assert.deepEqual(datasetsAtHand({ dataDir: null, dataRoot: root }), ['ml-100k'], 'no user folder: data/ only');
+  assert.deepEqual(datasetsAtHand({ dataDir: user, dataRoot: root }, ['amazon-Books', 'ml-100k']), ['ml-100k'], 'only the names asked for');
+  assert.equal(existsSync(join(root, 'ml-1m')), false, 'nothing was downloaded');
 });
