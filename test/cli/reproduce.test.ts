@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { headlineScale, reproduceCommand, reproduceEntries } from '../../lib/cli/reproduce';
+import { headlineScale, reproduceCommand, reproduceEntries, runReproduce } from '../../lib/cli/reproduce';
 import { getScale } from '../../lib/experiments/scale';
 import { UsageError } from '../../lib/cli/command';
 
@@ -34,13 +34,7 @@ test('lsrm reproduce --only fig-2a-model-scaling --scale smoke: the ladder on 2 
   const figures = mkdtempSync(join(tmpdir(), 'lsrm-repro-fig-'));
   const runs = mkdtempSync(join(tmpdir(), 'lsrm-repro-runs-'));
   const printed: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((s: string) => (printed.push(String(s)), true)) as typeof process.stdout.write;
-  try {
-    assert.equal(await withDirs(figures, runs, () => reproduceCommand.run({ scale: 'smoke', only: 'fig-2a-model-scaling' }, [])), 0);
-  } finally {
-    process.stdout.write = write;
-  }
+  assert.equal(await withDirs(figures, runs, () => runReproduce({ scale: 'smoke', only: 'fig-2a-model-scaling' }, (s) => printed.push(s))), 0);
   assert.deepEqual(readdirSync(figures), ['smoke']);
   const files = readdirSync(join(figures, 'smoke'));
   for (const ext of ['json', 'csv', 'md', 'html']) assert.ok(files.includes(`fig-2a-model-scaling.${ext}`), ext);
@@ -54,7 +48,7 @@ test('lsrm reproduce --only fig-2a-model-scaling --scale smoke: the ladder on 2 
 test('lsrm reproduce --scale smoke writes both tables to <LSRM_FIGURES_DIR>/smoke without Jupyter; a second run rewrites nothing', async () => {
   const figures = mkdtempSync(join(tmpdir(), 'lsrm-repro-fig-'));
   const runs = mkdtempSync(join(tmpdir(), 'lsrm-repro-runs-'));
-  assert.equal(await withDirs(figures, runs, () => reproduceCommand.run({ scale: 'smoke', only: 'table-2-datasets,table-4-configs' }, [])), 0);
+  assert.equal(await withDirs(figures, runs, () => runReproduce({ scale: 'smoke', only: 'table-2-datasets,table-4-configs' }, () => undefined)), 0);
   assert.deepEqual(readdirSync(figures), ['smoke'], 'nothing in the root: it holds the committed cpu scale');
   const out = join(figures, 'smoke');
   const files = readdirSync(out);
@@ -66,9 +60,17 @@ test('lsrm reproduce --scale smoke writes both tables to <LSRM_FIGURES_DIR>/smok
   // Again, with every file dated in the past: unchanged data leaves every file (PNGs included) untouched.
   const past = new Date(2001, 0, 1);
   for (const f of files) utimesSync(join(out, f), past, past);
-  assert.equal(await withDirs(figures, runs, () => reproduceCommand.run({ scale: 'smoke', only: 'table-2-datasets,table-4-configs' }, [])), 0);
+  assert.equal(await withDirs(figures, runs, () => runReproduce({ scale: 'smoke', only: 'table-2-datasets,table-4-configs' }, () => undefined)), 0);
   const touched = readdirSync(out).filter((f) => statSync(join(out, f)).mtimeMs !== past.getTime());
   assert.deepEqual(touched, []);
+});
+
+test('lsrm reproduce at the cpu scale writes its tables to figures/default/, never over the committed figures/<id>.*', async () => {
+  const figures = mkdtempSync(join(tmpdir(), 'lsrm-repro-fig-'));
+  const runs = mkdtempSync(join(tmpdir(), 'lsrm-repro-runs-'));
+  assert.equal(await withDirs(figures, runs, () => runReproduce({ only: 'table-4-configs' }, () => undefined)), 0);
+  assert.deepEqual(readdirSync(figures), ['default'], 'the root holds the committed results of lsrm figures');
+  for (const ext of ['csv', 'md', 'html']) assert.ok(readdirSync(join(figures, 'default')).includes(`table-4-configs.${ext}`), ext);
 });
 
 test('lsrm reproduce names ids it does not make and bad scales', async () => {
@@ -81,14 +83,8 @@ test('--store DIR is the run store of reproduce (and of the processes it starts)
   const figures = mkdtempSync(join(tmpdir(), 'lsrm-repro-fig-'));
   const store = mkdtempSync(join(tmpdir(), 'lsrm-repro-store-'));
   const other = mkdtempSync(join(tmpdir(), 'lsrm-repro-runs-'));
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  try {
-    // LSRM_RUNS_DIR points elsewhere: --store wins, and the results land in the store.
-    assert.equal(await withDirs(figures, other, () => reproduceCommand.run({ scale: 'smoke', only: 'table-2-datasets', store }, [])), 0);
-  } finally {
-    process.stdout.write = write;
-  }
+  // LSRM_RUNS_DIR points elsewhere: --store wins, and the results land in the store.
+  assert.equal(await withDirs(figures, other, () => runReproduce({ scale: 'smoke', only: 'table-2-datasets', store }, () => undefined)), 0);
   assert.ok(readdirSync(store).includes('table-2'), `the store holds the Table II records (has ${readdirSync(store).join(', ')})`);
   assert.deepEqual(readdirSync(other), [], 'nothing went to LSRM_RUNS_DIR');
   await assert.rejects(() => reproduceCommand.run({ only: 'table-4-configs', store: ' ' }, []), (e: Error) => e instanceof UsageError && /--store takes a folder/.test(e.message));
