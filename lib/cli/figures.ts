@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { FIGURES, findFigure, type FigureEntry } from '../experiments/registry';
 import { getScale, type ScalePreset } from '../experiments/scale';
-import { sweepRuns } from '../sweep/spec';
+import { sweepRuns, type SweepRun } from '../sweep/spec';
+import { writeManifest } from '../sweep/manifest';
 import { formatEstimates } from '../sweep/estimate';
 import { listSchedule } from '../sweep/table';
 import { runPaths } from '../runs/in-store';
@@ -24,9 +25,9 @@ import { formatDuration } from '../train/progress';
 import { staleBuild } from '../notebook/build';
 import { figuresDirFor } from '../plot/save';
 import { projectRoot } from '../util/paths';
-import { executeNotebook, formatCellError, jupyterMissing } from '../notebook/run';
+import { executeNotebook, formatCellError, jupyterMissing, runProcessGroup } from '../notebook/run';
 import { sweepOptionsToEnv, type SweepOptions } from '../sweep/options';
-import { stringOption, UsageError, useStore, type Command } from './command';
+import { stringOption, UsageError, useStore, type Command, type OptionValues } from './command';
 import { estimateRows, sweepOptionsOf, SWEEP_FLAGS, type EstimatedRun } from './sweep';
 
 /** A cell that trains (hours at the cpu scale) or follows Slurm jobs (days at the paper scale) must not time out. */
@@ -149,6 +150,41 @@ async function dryRun(entries: readonly FigureEntry[], scale: ScalePreset, store
   return 0;
 }
 
+/** The runs of every figure of `entries` with a sweep, in figure order, each run once (shared by key). */
+export function unionRuns(entries: readonly FigureEntry[], scale: ScalePreset): SweepRun[] {
+  const byKey = new Map<string, SweepRun>();
+  for (const e of entries) for (const run of e.sweep ? sweepRuns(e.sweep(scale)) : []) if (!byKey.has(run.key)) byKey.set(run.key, run);
+  return [...byKey.values()];
+}
+
+/** The sweep flags (SWEEP_FLAGS) of a parsed command line, as arguments again for lsrm sweep run. */
+export function sweepFlagArgs(values: OptionValues): string[] {
+  return Object.keys(SWEEP_FLAGS).flatMap((name) => {
+    const v = values[name];
+    if (v === undefined || v === false) return [];
+    if (v === true) return [`--${name}`];
+    return (Array.isArray(v) ? v : [v]).flatMap((x) => [`--${name}`, String(x)]);
+  });
+}
+
+/**
+ * --train-first: every selected figure's runs as one sweep (lsrm sweep run --manifest, in its own
+ * process group like a notebook, so stopping lsrm figures stops it and `nice` reaches it), then
+ * the notebooks, whose runs all load. One sweep keeps every job busy across figures, where figure
+ * after figure leaves jobs idle while each figure's longest run finishes.
+ */
+async function trainFirst(entries: readonly FigureEntry[], scale: ScalePreset, values: OptionValues, store: string): Promise<number> {
+  const runs = unionRuns(entries, scale);
+  if (runs.length === 0) return 0;
+  const manifest = writeManifest(store, runs);
+  const figures = entries.filter((e) => e.sweep).length;
+  process.stderr.write(`training the ${runs.length} runs of ${figures} figure${figures > 1 ? 's' : ''} first, as one sweep (lsrm sweep status --manifest ${manifest})\n`);
+  const args = [...process.execArgv, process.argv[1], 'sweep', 'run', '--manifest', manifest, '--store', store, ...sweepFlagArgs(values)];
+  const r = await runProcessGroup(process.execPath, args, process.env, { onStderr: (t) => process.stderr.write(t) });
+  if (r.code !== 0) process.stderr.write(`lsrm figures: the runs did not all train (lsrm sweep run exited ${r.code}); the notebooks train what is missing\n`);
+  return r.code;
+}
+
 async function runAll(notebooks: string[], scale: string, inPlace: boolean, sweep: SweepOptions): Promise<number> {
   const root = projectRoot();
   const tmp = inPlace ? undefined : mkdtempSync(join(tmpdir(), 'lsrm-figures-'));
@@ -174,7 +210,7 @@ async function runAll(notebooks: string[], scale: string, inPlace: boolean, swee
 export const figuresCommand: Command = {
   name: 'figures',
   summary: 'regenerate figures/ by executing the notebooks headless at a scale',
-  usage: `usage: lsrm figures [--scale smoke|cpu|paper] [--only <id,id,...>] [--in-place] [--list] [--dry-run]
+  usage: `usage: lsrm figures [--scale smoke|cpu|paper] [--only <id,id,...>] [--in-place] [--list] [--dry-run] [--train-first]
                     [--jobs N] [--executor local|slurm] [slurm options]
 
 Executes each figure's notebook (notebooks/*.ipynb) headless with the tslab kernel and
@@ -184,6 +220,8 @@ cpu scale, figures/<scale>/<id>.* at the others (git-ignored). Unchanged files a
   --only      only these figure ids (see --list)
   --in-place  also store the executed notebooks, with outputs, over notebooks/*.ipynb
   --list      list the figure ids and their notebooks
+  --train-first  train the runs of every selected figure as one sweep before any notebook (no
+              job idles while one figure's longest run finishes; the notebooks then load them)
   --dry-run   train and run nothing: per figure, its runs in the store, shared with an earlier
               figure and to train, each with its time and memory (lsrm sweep run --dry-run's
               estimate; a stopped run counts only its remaining epochs), and the total wall time
@@ -206,6 +244,7 @@ and, for PNGs, Chromium (apt-get install chromium, or CHROME_PATH).`,
     'in-place': { type: 'boolean' },
     list: { type: 'boolean' },
     'dry-run': { type: 'boolean' },
+    'train-first': { type: 'boolean' },
     store: { type: 'string' },
   },
   async run(values) {
@@ -223,6 +262,7 @@ and, for PNGs, Chromium (apt-get install chromium, or CHROME_PATH).`,
     }
     const sweep = sweepOptionsOf(values);
     if (values['dry-run']) return dryRun(entries, getScale(scale), resolve(runsDir()), sweep.jobs ?? 1);
+    if (values['train-first'] && sweep.executor === 'slurm' && sweep.wait === false) throw new UsageError('--train-first waits for its sweep: drop --no-wait, or drop --train-first');
     const missing = jupyterMissing();
     if (missing) {
       process.stderr.write(`lsrm figures: cannot run notebooks: ${missing}\n`);
@@ -233,6 +273,7 @@ and, for PNGs, Chromium (apt-get install chromium, or CHROME_PATH).`,
       process.stderr.write(`lsrm figures: the notebooks import dist/, which is stale: ${stale}\n`);
       return 1;
     }
+    if (values['train-first']) await trainFirst(entries, getScale(scale), values, resolve(runsDir()));
     return runAll(notebooksOf(entries), scale, values['in-place'] === true, sweep);
   },
 };

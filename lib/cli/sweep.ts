@@ -28,7 +28,7 @@ import { execSweepRun } from '../sweep/worker';
 import { intOption, oneOfOption, stringOption, UsageError, type Command, type OptionValues } from './command';
 import { presetCommand } from './sweep-preset';
 
-const USAGE = `usage: lsrm sweep run SPEC [--executor local|slurm] [--jobs N] [--dry-run] [--store DIR]
+const USAGE = `usage: lsrm sweep run (SPEC | --manifest FILE) [--executor local|slurm] [--jobs N] [--dry-run] [--store DIR]
        lsrm sweep status (SPEC | --manifest FILE) [--store DIR]
        lsrm sweep resubmit SPEC --failed [slurm options] [--store DIR]
        lsrm sweep exec --manifest FILE --index I [--if-busy wait|exit] [--workers N] [--store DIR]
@@ -175,12 +175,8 @@ function slurmOptions(v: OptionValues, store: string, io: Io): SubmitOptions {
 
 /** `lsrm sweep status`: the store's view, or Slurm's when the sweep was submitted there. */
 async function statusOf(v: OptionValues, rest: string[]): Promise<string> {
-  const manifest = stringOption(v, 'manifest');
-  if (manifest !== undefined && rest.length > 0) throw new UsageError('sweep status takes a SPEC file or --manifest FILE, not both');
-  const m = manifest !== undefined ? readManifest(manifest) : undefined;
-  const runs = m ? m.runs : loadSweepSpec(specOf(rest, 'status')).runs;
-  const store = m && stringOption(v, 'store') === undefined ? m.store : storeOf(v);
-  const path = manifest ?? manifestPathOf(store, runs);
+  const { runs, store } = runsOf(v, rest, 'status');
+  const path = stringOption(v, 'manifest') ?? manifestPathOf(store, runs);
   const rows = sweepStatus(runs, store);
   if (readSubmissions(path).length === 0) return formatStatus(rows);
   return formatSlurmStatus(rows, await slurmStatus(path, runs, store));
@@ -202,12 +198,22 @@ export function interruptMessage(runs: readonly SweepRun[], o: LocalOutcome, aga
   return lines.join('\n') + '\n';
 }
 
+/** The runs of `sweep run`/`status`: a SPEC file, or --manifest FILE (a written sweep: a figure's, or lsrm figures --train-first's), with its store unless --store says otherwise. */
+function runsOf(v: OptionValues, rest: string[], sub: string): { runs: readonly SweepRun[]; store: string; source: string } {
+  const manifest = stringOption(v, 'manifest');
+  if (manifest !== undefined && rest.length > 0) throw new UsageError(`sweep ${sub} takes a SPEC file or --manifest FILE, not both`);
+  if (manifest === undefined) {
+    const specPath = specOf(rest, sub);
+    return { runs: loadSweepSpec(specPath).runs, store: storeOf(v), source: specPath };
+  }
+  const m = readManifest(manifest);
+  return { runs: m.runs, store: stringOption(v, 'store') === undefined ? m.store : storeOf(v), source: `--manifest ${manifest}` };
+}
+
 async function runCommand(v: OptionValues, rest: string[], io: Io): Promise<number> {
-  const specPath = specOf(rest, 'run');
-  const store = storeOf(v);
+  const { runs, store, source } = runsOf(v, rest, 'run');
   const executor = oneOfOption(v, 'executor', ['local', 'slurm'] as const, 'local')!;
   const jobs = intOption(v, 'jobs', undefined, { min: 1 });
-  const { runs } = loadSweepSpec(specPath);
   if (v['dry-run'] === true) {
     io.out(await estimateTable(runs, store, { jobs, log: io.err }));
     return 0;
@@ -225,7 +231,7 @@ async function runCommand(v: OptionValues, rest: string[], io: Io): Promise<numb
   try {
     const o = await runLocal(runs, { store, jobs, manifestPath, stream: process.stderr, signal: abort.signal });
     if (o.isInterrupted) {
-      const again = `lsrm sweep run ${specPath} --store ${store}${jobs ? ` --jobs ${jobs}` : ''}`;
+      const again = `lsrm sweep run ${source} --store ${store}${jobs ? ` --jobs ${jobs}` : ''}`;
       io.err(interruptMessage(runs, o, again));
       return 130;
     }

@@ -113,13 +113,19 @@ function keepNiceness(pid: number): void {
 }
 
 /**
- * Run `command args` in its own process group and collect its output. The notebook driver starts
+ * Run `command args` in its own process group and collect its output (also handed, as it comes,
+ * to opts.onStdout / opts.onStderr). The notebook driver starts
  * a kernel, and the kernel a sweep's training processes: when this process is stopped (SIGINT,
  * SIGTERM, SIGHUP) the whole group gets SIGTERM before this process stops with the same signal,
  * so no kernel or training is left running (a training stopped mid-epoch resumes from its last
  * epoch).
  */
-export function runProcessGroup(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runProcessGroup(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  opts: { readonly onStdout?: (s: string) => void; readonly onStderr?: (s: string) => void } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     if (child.pid !== undefined) keepNiceness(child.pid);
@@ -139,8 +145,14 @@ export function runProcessGroup(command: string, args: readonly string[], env: N
     const cleanup = () => {
       for (const s of signals) process.removeListener(s, onSignal);
     };
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      opts.onStdout?.(d.toString());
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      opts.onStderr?.(d.toString());
+    });
     child.on('error', (e) => (cleanup(), fail(e)));
     child.on('close', (code) => (cleanup(), done({ code: code ?? 1, stdout, stderr })));
   });

@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { figuresCommand, following, notebookEnv, notebooksOf, planFigures, selectFigures } from '../../lib/cli/figures';
+import { figuresCommand, following, notebookEnv, notebooksOf, planFigures, selectFigures, sweepFlagArgs, unionRuns } from '../../lib/cli/figures';
+import { jupyterMissing } from '../../lib/notebook/run';
+import { staleBuild } from '../../lib/notebook/build';
+import { readManifest } from '../../lib/sweep/manifest';
 import { SCALES } from '../../lib/experiments/scale';
 import { runPaths } from '../../lib/runs/in-store';
 import { sweepRuns } from '../../lib/sweep/spec';
@@ -120,4 +123,31 @@ test('lsrm figures --dry-run: an estimate per figure and the total; nothing trai
   assert.match(r.stdout, /2 runs to train at the smoke scale: about \S+ with --jobs 2/);
   assert.doesNotMatch(r.stdout, /table-4-configs/, 'Table IV trains nothing');
   assert.equal(existsSync(join(store, 'train')), false, 'a dry run trains nothing');
+});
+
+test('--train-first: the runs of every selected figure, in figure order, each once; the sweep flags pass on to lsrm sweep run', () => {
+  const [fig2a, fig2b, table4] = selectFigures('fig-2a-model-scaling,fig-2b-data-scaling,table-4-configs');
+  const runs = unionRuns([fig2a, fig2b, table4], SCALES.smoke);
+  const runs2a = sweepRuns(fig2a.sweep!(SCALES.smoke)), runs2b = sweepRuns(fig2b.sweep!(SCALES.smoke));
+  assert.deepEqual(runs.slice(0, runs2a.length).map((r) => r.key), runs2a.map((r) => r.key), 'Figure 2a first');
+  assert.equal(new Set(runs.map((r) => r.key)).size, runs.length);
+  assert.deepEqual(new Set(runs.map((r) => r.key)), new Set([...runs2a, ...runs2b].map((r) => r.key)));
+  assert.deepEqual(sweepFlagArgs({ jobs: '2', executor: 'slurm', 'no-wait': true, 'sbatch-arg': ['--a=1', '--b=2'], only: 'x', 'dry-run': false }),
+    ['--executor', 'slurm', '--jobs', '2', '--no-wait', '--sbatch-arg', '--a=1', '--sbatch-arg', '--b=2']);
+});
+
+const NB_SKIP = jupyterMissing() ?? staleBuild(join(__dirname, '..', '..')) ?? false;
+test('lsrm figures --train-first: one sweep trains every run, then the notebook loads them all', { skip: NB_SKIP }, () => {
+  const store = mkdtempSync(join(tmpdir(), 'lsrm-tf-runs-'));
+  const figures = mkdtempSync(join(tmpdir(), 'lsrm-tf-fig-'));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'lib/cli.ts', 'figures', '--scale', 'smoke', '--only', 'fig-3-repetition', '--train-first', '--jobs', '2', '--store', store],
+    { encoding: 'utf8', env: { ...process.env, LSRM_BACKEND: 'wasm', LSRM_FIGURES_DIR: figures } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /training the 2 runs of 1 figure first, as one sweep \(lsrm sweep status --manifest (\S+)\)/);
+  const manifest = /--manifest (\S+)\)/.exec(r.stderr)![1];
+  assert.equal(readManifest(manifest).runs.length, 2);
+  assert.match(r.stderr, /sweep: 2 done/, 'the sweep trained both');
+  assert.match(r.stderr, /fig-3-repetition: sweep: 2 loaded/, 'the notebook trained nothing');
+  assert.match(r.stdout, /1\/1 notebooks ran/);
+  assert.ok(existsSync(join(figures, 'smoke', 'fig-3-repetition.json')));
 });

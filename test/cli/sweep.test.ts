@@ -21,7 +21,7 @@ test('lsrm sweep: usage errors exit 2 and name the fix; a missing spec exits 1 n
   const dir = mkdtempSync(join(tmpdir(), 'lsrm-cli-sweep-'));
   const spec = specFile(dir, { base: BASE, runs: [{}] });
   const cases: [string[], number, RegExp][] = [
-    [['sweep'], 2, /which sweep command\? one of run, status, resubmit, exec/],
+    [['sweep'], 2, /which sweep command\? one of run, status, resubmit, exec, preset/],
     [['sweep', 'go', spec], 2, /unknown sweep command 'go'/],
     [['sweep', 'run'], 2, /sweep run takes one SPEC file, got none/],
     [['sweep', 'run', spec, '--executor', 'ssh'], 2, /--executor must be one of local, slurm, got 'ssh'/],
@@ -30,6 +30,7 @@ test('lsrm sweep: usage errors exit 2 and name the fix; a missing spec exits 1 n
     [['sweep', 'exec', '--manifest', spec, '--index', '0', '--if-busy', 'skip'], 2, /--if-busy must be one of wait, exit, got 'skip'/],
     [['sweep', 'exec', '--manifest', spec, '--index', '0', '--workers', '0'], 2, /--workers must be an integer in \[1, 256\], got 0/],
     [['sweep', 'status', spec, '--manifest', spec], 2, /sweep status takes a SPEC file or --manifest FILE, not both/],
+    [['sweep', 'run', spec, '--manifest', spec], 2, /sweep run takes a SPEC file or --manifest FILE, not both/],
     [['sweep', 'resubmit', spec], 2, /sweep resubmit needs --failed/],
     [['sweep', 'run', join(dir, 'none.json')], 1, /none\.json: no such sweep spec/],
   ];
