@@ -168,13 +168,27 @@ export function sweepFlagArgs(values: OptionValues): string[] {
 }
 
 /**
+ * Runs in the order that ends a sweep soonest by the estimates (longest first: a long run started
+ * last keeps one job busy alone at the end); runs in the store first (they only load).
+ */
+export async function longestFirst(runs: readonly SweepRun[], store: string, jobs: number): Promise<SweepRun[]> {
+  const stored = runs.filter((r) => existsSync(runPaths(store, r.key).record));
+  const todo = runs.filter((r) => !stored.includes(r));
+  if (todo.length === 0) return [...runs];
+  const { rows } = await estimateRows(todo.map((r) => ({ label: r.label, config: r.config, doneEpochs: curveEpochs(runPaths(store, r.key).runDir) })), store, (m) => process.stderr.write(m));
+  const order = todo.map((run, i) => ({ run, seconds: rows[i].estimate.totalSeconds })).sort((a, b) => b.seconds - a.seconds);
+  process.stderr.write(`${todo.length} runs to train, longest first: about ${formatDuration(listSchedule(order.map((o) => o.seconds), jobs) * 1000)} on ${jobs} job${jobs > 1 ? 's' : ''} by the estimates\n`);
+  return [...stored, ...order.map((o) => o.run)];
+}
+
+/**
  * --train-first: every selected figure's runs as one sweep (lsrm sweep run --manifest, in its own
  * process group like a notebook, so stopping lsrm figures stops it and `nice` reaches it), then
- * the notebooks, whose runs all load. One sweep keeps every job busy across figures, where figure
- * after figure leaves jobs idle while each figure's longest run finishes.
+ * the notebooks, whose runs all load. One sweep, longest runs first, keeps every job busy across
+ * figures, where figure after figure leaves jobs idle while each figure's longest run finishes.
  */
-async function trainFirst(entries: readonly FigureEntry[], scale: ScalePreset, values: OptionValues, store: string): Promise<number> {
-  const runs = unionRuns(entries, scale);
+async function trainFirst(entries: readonly FigureEntry[], scale: ScalePreset, values: OptionValues, store: string, jobs: number): Promise<number> {
+  const runs = await longestFirst(unionRuns(entries, scale), store, jobs);
   if (runs.length === 0) return 0;
   const manifest = writeManifest(store, runs);
   const figures = entries.filter((e) => e.sweep).length;
@@ -273,7 +287,7 @@ and, for PNGs, Chromium (apt-get install chromium, or CHROME_PATH).`,
       process.stderr.write(`lsrm figures: the notebooks import dist/, which is stale: ${stale}\n`);
       return 1;
     }
-    if (values['train-first']) await trainFirst(entries, getScale(scale), values, resolve(runsDir()));
+    if (values['train-first']) await trainFirst(entries, getScale(scale), values, resolve(runsDir()), sweep.jobs ?? 1);
     return runAll(notebooksOf(entries), scale, values['in-place'] === true, sweep);
   },
 };

@@ -139,13 +139,15 @@ test('--train-first: the runs of every selected figure, in figure order, each on
 const NB_SKIP = jupyterMissing() ?? staleBuild(join(__dirname, '..', '..')) ?? false;
 test('lsrm figures --train-first: one sweep trains every run, then the notebook loads them all', { skip: NB_SKIP }, () => {
   const store = mkdtempSync(join(tmpdir(), 'lsrm-tf-runs-'));
+  writeBenchFigure(store, benchFigureOf({ msPerStep: 200, batch: 64, items: 1682, backend: 'wasm', cpuModel: cpus()[0]?.model ?? 'unknown', cores: 2 }));
   const figures = mkdtempSync(join(tmpdir(), 'lsrm-tf-fig-'));
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'lib/cli.ts', 'figures', '--scale', 'smoke', '--only', 'fig-3-repetition', '--train-first', '--jobs', '2', '--store', store],
     { encoding: 'utf8', env: { ...process.env, LSRM_BACKEND: 'wasm', LSRM_FIGURES_DIR: figures } });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /training the 2 runs of 1 figure first, as one sweep \(lsrm sweep status --manifest (\S+)\)/);
   const manifest = /--manifest (\S+)\)/.exec(r.stderr)![1];
-  assert.equal(readManifest(manifest).runs.length, 2);
+  assert.deepEqual(readManifest(manifest).runs.map((r) => r.label), ['Figure 3 1x24 30 epochs seed 0', 'Figure 3 1x8 30 epochs seed 0'], 'the longer run first');
+  assert.match(r.stderr, /2 runs to train, longest first: about \S+ on 2 jobs by the estimates/);
   assert.match(r.stderr, /sweep: 2 done/, 'the sweep trained both');
   assert.match(r.stderr, /fig-3-repetition: sweep: 2 loaded/, 'the notebook trained nothing');
   assert.match(r.stdout, /1\/1 notebooks ran/);
