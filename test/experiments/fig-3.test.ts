@@ -53,14 +53,20 @@ test('summarizeCurve: best epoch and the loss change over each phase, by hand', 
   assert.deepEqual(m.gains, [{ from: 1, to: 5, gain: 0.4 }, { from: 5, to: 12, gain: 0.48 }, { from: 12, to: 14, gain: -0.02 }]);
 });
 
-test('findings: returns that do not diminish and a rise after the best epoch are reported as such', () => {
+test('findings: returns compared per epoch (the phases differ in length), and a rise after the best epoch', () => {
   const rows = curve();
   const a: Fig3Artefact = { id: 'x', scale: 'smoke', data: 'd', seeds: [0], runs: [], wallSeconds: 0, epochs: 14, models: [summarizeCurve(rows, 5.1)], points: rows };
   const [line] = fig3Findings(a);
   assert.match(line, /best validation loss 5\.0000 at epoch 10 of 14/);
-  assert.match(line, /epochs 1-5 -0\.400, epochs 5-12 -0\.480, epochs 12-14 \+0\.020/);
-  assert.match(line, /returns do not diminish phase by phase/); // 0.48 > 0.4
+  // 0.4 over 4 epochs, 0.48 over 7, -0.02 over 2: more in all over 5-12, but less an epoch.
+  assert.match(line, /epochs 1-5 -0\.400 \(-0\.1000 an epoch\), epochs 5-12 -0\.480 \(-0\.0686 an epoch\), epochs 12-14 \+0\.020 \(\+0\.0100 an epoch\)/);
+  assert.match(line, /returns per epoch diminish phase by phase, as in the paper/);
   assert.match(line, /ends 0\.040 above its best \(overfitting\)/);
+  // A curve that falls faster over epochs 5-12 than over 1-5, per epoch: not diminishing.
+  const steep = rows.map((r) => ({ ...r, validLoss: r.epoch <= 5 ? 6 - 0.01 * r.epoch : r.epoch <= 12 ? 5.95 - 0.1 * (r.epoch - 5) : 5.25, isBest: r.epoch === 13 }));
+  const [other] = fig3Findings({ ...a, models: [summarizeCurve(steep, 5.2)], points: steep });
+  assert.match(other, /returns per epoch do not diminish phase by phase/);
+  assert.match(other, /ends at its best/);
 });
 
 test('the figure: validation line, dotted training line and a starred best epoch per model', () => {
