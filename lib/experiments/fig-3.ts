@@ -157,9 +157,15 @@ export function fig3Findings(a: Fig3Artefact): string[] {
     const last = m.validLossAt[String(a.epochs)];
     const after = last - m.bestValidLoss;
     const diminishing = m.gains.every((p, i) => i === 0 || rate(p) < rate(m.gains[i - 1]));
+    // A rise within 0.1% of the loss is a plateau, not an overfitting rise.
+    const ending = after > 1e-3 * m.bestValidLoss ? `it ends ${after.toFixed(4)} above its best (overfitting)`
+      : after > 1e-4 ? `it ends ${after.toFixed(4)} above its best, within 0.1%: a plateau, no overfitting rise by epoch ${a.epochs}`
+      : `it ends at its best (no overfitting by epoch ${a.epochs})`;
+    const lastRow = a.points.find((r) => r.params === m.params && r.seed === m.seed && r.epoch === a.epochs);
+    const gap = lastRow ? `; at epoch ${a.epochs} the training loss is ${(lastRow.validLoss - lastRow.trainLoss).toFixed(3)} below the validation loss` : '';
     return `${m.numLayers}x${m.dim} (N ${m.params.toLocaleString('en-US')}): best validation loss ${m.bestValidLoss.toFixed(4)} at epoch ${m.bestEpoch} of ${a.epochs}; ` +
       `change in validation loss over ${g}: returns per epoch ${diminishing ? 'diminish phase by phase, as in the paper' : 'do not diminish phase by phase'}; ` +
-      (after > 1e-4 ? `it ends ${after.toFixed(3)} above its best (overfitting)` : 'it ends at its best (no overfitting by epoch ' + a.epochs + ')');
+      ending + gap;
   });
 }
 

@@ -61,12 +61,17 @@ test('findings: returns compared per epoch (the phases differ in length), and a 
   // 0.4 over 4 epochs, 0.48 over 7, -0.02 over 2: more in all over 5-12, but less an epoch.
   assert.match(line, /epochs 1-5 -0\.400 \(-0\.1000 an epoch\), epochs 5-12 -0\.480 \(-0\.0686 an epoch\), epochs 12-14 \+0\.020 \(\+0\.0100 an epoch\)/);
   assert.match(line, /returns per epoch diminish phase by phase, as in the paper/);
-  assert.match(line, /ends 0\.040 above its best \(overfitting\)/);
+  assert.match(line, /ends 0\.0400 above its best \(overfitting\)/);
   // A curve that falls faster over epochs 5-12 than over 1-5, per epoch: not diminishing.
   const steep = rows.map((r) => ({ ...r, validLoss: r.epoch <= 5 ? 6 - 0.01 * r.epoch : r.epoch <= 12 ? 5.95 - 0.1 * (r.epoch - 5) : 5.25, isBest: r.epoch === 13 }));
   const [other] = fig3Findings({ ...a, models: [summarizeCurve(steep, 5.2)], points: steep });
   assert.match(other, /returns per epoch do not diminish phase by phase/);
   assert.match(other, /ends at its best/);
+  assert.match(line, /at epoch 14 the training loss is 0\.200 below the validation loss/);
+  // A rise of 0.0005 on a loss of 5: within 0.1%, a plateau.
+  const flat = rows.map((r) => ({ ...r, validLoss: r.epoch <= 10 ? r.validLoss : 5.0005, isBest: r.epoch === 10 }));
+  const [plateau] = fig3Findings({ ...a, models: [summarizeCurve(flat, 5.1)], points: flat });
+  assert.match(plateau, /ends 0\.0005 above its best, within 0\.1%: a plateau, no overfitting rise by epoch 14/);
 });
 
 test('the figure: validation line, dotted training line and a starred best epoch per model', () => {
