@@ -131,6 +131,9 @@ function curveEpochs(runDir: string): number {
   }
 }
 
+/** The wall time a cpu-scale figure should stay within on this 2-core machine (the project's budget); --dry-run flags figures above it. */
+export const FIGURE_BUDGET_SECONDS = 2 * 3600;
+
 /** `lsrm figures --dry-run`: per figure, its runs stored, shared and to train, with their estimate; the wall time figure by figure. */
 async function dryRun(entries: readonly FigureEntry[], scale: ScalePreset, store: string, jobs: number): Promise<number> {
   let wall = 0, trains = 0;
@@ -144,7 +147,9 @@ async function dryRun(entries: readonly FigureEntry[], scale: ScalePreset, store
     const seconds = listSchedule(rows.map((r) => r.estimate.totalSeconds), jobs);
     wall += seconds;
     trains += rows.length;
-    process.stdout.write(`${head}, about ${formatDuration(seconds * 1000)} on ${jobs} job${jobs > 1 ? 's' : ''}\n${formatEstimates(rows, bench, jobs)}\n`);
+    const capped = rows.some((r) => r.estimate.epochsFrom === 'cap');
+    const over = seconds > FIGURE_BUDGET_SECONDS ? ` (over the ~${FIGURE_BUDGET_SECONDS / 3600} h a figure should take${capped ? ', at the epoch caps' : ''})` : '';
+    process.stdout.write(`${head}, about ${formatDuration(seconds * 1000)} on ${jobs} job${jobs > 1 ? 's' : ''}${over}\n${formatEstimates(rows, bench, jobs)}\n`);
   }
   process.stdout.write(`${trains} runs to train at the ${scale.name} scale: about ${formatDuration(wall * 1000)} with --jobs ${jobs} (figure after figure; ≤: a run's epoch cap, which validation may cut short)\n`);
   return 0;
@@ -238,8 +243,8 @@ cpu scale, figures/<scale>/<id>.* at the others (git-ignored). Unchanged files a
               job idles while one figure's longest run finishes; the notebooks then load them)
   --dry-run   train and run nothing: per figure, its runs in the store, shared with an earlier
               figure and to train, each with its time and memory (lsrm sweep run --dry-run's
-              estimate; a stopped run counts only its remaining epochs), and the total wall time
-              on --jobs
+              estimate; a stopped run counts only its remaining epochs), the total wall time on
+              --jobs, and which figures exceed the ~2 h a cpu-scale figure should take
 The runs behind a figure are a sweep, run before its table is built:
   --jobs N        local trainings at once (default 1: in the notebook's kernel; 2 or more: child
                   processes, a line per change of a run's state)

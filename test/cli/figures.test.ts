@@ -118,11 +118,17 @@ test('lsrm figures --dry-run: an estimate per figure and the total; nothing trai
   writeBenchFigure(store, benchFigureOf({ msPerStep: 2000, batch: 64, items: 1682, backend: 'cpu', cpuModel: cpus()[0]?.model ?? 'unknown', cores: 2 }));
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'lib/cli.ts', 'figures', '--dry-run', '--scale', 'smoke', '--only', 'fig-3-repetition,table-4-configs', '--jobs', '2', '--store', store], { encoding: 'utf8', env: { ...process.env, LSRM_BACKEND: 'cpu' } });
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^fig-3-repetition: 2 runs: 0 in the store, 2 to train, about \S+ on 2 jobs\n/);
+  assert.match(r.stdout, /^fig-3-repetition: 2 runs: 0 in the store, 2 to train, about \S+ on 2 jobs\n/, 'seconds: within the budget, no flag');
   assert.match(r.stdout, /Figure 3 1x24 30 epochs seed 0 +\d+ +30 /);
   assert.match(r.stdout, /2 runs to train at the smoke scale: about \S+ with --jobs 2/);
   assert.doesNotMatch(r.stdout, /table-4-configs/, 'Table IV trains nothing');
   assert.equal(existsSync(join(store, 'train')), false, 'a dry run trains nothing');
+  // On a machine a million times slower the same grid is over a figure's budget, and says so.
+  const slow = mkdtempSync(join(tmpdir(), 'lsrm-plan-'));
+  writeBenchFigure(slow, benchFigureOf({ msPerStep: 2e9, batch: 64, items: 1682, backend: 'cpu', cpuModel: cpus()[0]?.model ?? 'unknown', cores: 2 }));
+  const s = spawnSync(process.execPath, ['--import', 'tsx', 'lib/cli.ts', 'figures', '--dry-run', '--scale', 'smoke', '--only', 'fig-3-repetition', '--jobs', '2', '--store', slow], { encoding: 'utf8', env: { ...process.env, LSRM_BACKEND: 'cpu' } });
+  assert.equal(s.status, 0, s.stderr);
+  assert.match(s.stdout, /^fig-3-repetition: 2 runs: 0 in the store, 2 to train, about \S+ on 2 jobs \(over the ~2 h a figure should take\)\n/);
 });
 
 test('--train-first: the runs of every selected figure, in figure order, each once; the sweep flags pass on to lsrm sweep run', () => {
