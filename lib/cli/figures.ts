@@ -11,7 +11,7 @@
  * which each notebook's produce call reads with sweepOptionsFromEnv().
  */
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { FIGURES, findFigure, type FigureEntry } from '../experiments/registry';
 import { getScale, type ScalePreset } from '../experiments/scale';
@@ -292,7 +292,8 @@ and, for PNGs, Chromium (apt-get install chromium, or CHROME_PATH).`,
       process.stderr.write(`lsrm figures: the notebooks import dist/, which is stale: ${stale}\n`);
       return 1;
     }
-    if (values['train-first']) await trainFirst(entries, getScale(scale), values, resolve(runsDir()), sweep.jobs ?? 1);
+    // lsrm sweep run trains on every core when --jobs is not given.
+    if (values['train-first']) await trainFirst(entries, getScale(scale), values, resolve(runsDir()), sweep.jobs ?? availableParallelism());
     return runAll(notebooksOf(entries), scale, values['in-place'] === true, sweep);
   },
 };
