@@ -17,6 +17,7 @@ import { runPaths, type StoreMetrics } from '../runs/in-store';
 import { readRunRecord } from '../runs/store';
 import { expandSweep, type SweepSpec } from '../sweep/spec';
 import { UsageError } from './command';
+import { textTable } from './runs';
 
 const PREFIX = 'backbones-';
 
@@ -84,10 +85,8 @@ export function formatComparison(rows: readonly PresetComparison[]): string {
     f(r.ours?.['HR@10']), f(r.published?.['HR@10']), diff(r.ours?.['HR@10'], r.published?.['HR@10']),
     f(r.ours?.['NDCG@10']), f(r.published?.['NDCG@10']), diff(r.ours?.['NDCG@10'], r.published?.['NDCG@10']),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: readonly string[]) => c.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ');
-  return [line(head), ...cells.map(line)].join('\n') +
-    '\nOurs: full-ranking test metrics of the stored runs (mean over seeds), full softmax; published: the authors\' README, sampled softmax (lib/experiments/backbone-presets.ts lists what differs).\n';
+  return textTable(head, cells, [1, 2, 3, 4, 5, 6, 7]) +
+    'Ours: full-ranking test metrics of the stored runs (mean over seeds), full softmax; published: the authors\' README, sampled softmax (lib/experiments/backbone-presets.ts lists what differs).\n';
 }
 
 /** `lsrm sweep preset [NAME] [--seeds S] [--out FILE] [--compare]`. */
