@@ -28,7 +28,8 @@ import { projectRoot } from '../util/paths';
 import { executeNotebook, formatCellError, jupyterMissing, runProcessGroup } from '../notebook/run';
 import { sweepOptionsToEnv, type SweepOptions } from '../sweep/options';
 import { stringOption, UsageError, useStore, type Command, type OptionValues } from './command';
-import { estimateRows, sweepOptionsOf, SWEEP_FLAGS, type EstimatedRun } from './sweep';
+import { estimateRows, sweepOptionsOf, SWEEP_FLAGS } from './sweep';
+import { curveEpochs, type EstimatedRun } from '../sweep/estimate';
 
 /** A cell that trains (hours at the cpu scale) or follows Slurm jobs (days at the paper scale) must not time out. */
 const LONG_CELL_SEC = 30 * 24 * 3600;
@@ -120,15 +121,6 @@ export function planFigures(entries: readonly FigureEntry[], scale: ScalePreset,
     plans.push({ id: e.id, runs: runs.length, stored, shared, toTrain });
   }
   return plans;
-}
-
-/** Epochs in a run folder's curve.json (0 when it has none). */
-function curveEpochs(runDir: string): number {
-  try {
-    return (JSON.parse(readFileSync(join(runDir, 'curve.json'), 'utf8')) as unknown[]).length;
-  } catch {
-    return 0;
-  }
 }
 
 /** The wall time a cpu-scale figure should stay within on this 2-core machine (the project's budget); --dry-run flags figures above it. */

@@ -16,8 +16,8 @@ import { runsDir } from '../util/paths';
 import type { RunConfig } from '../runs/run';
 import { benchTrain } from '../bench/train';
 import { kernelsTag } from '../ops/wasm-simd';
-import { finishedRuns } from '../runs/in-store';
-import { benchFigureOf, BENCH_SHAPE, dataStatsOf, estimateRun, formatEstimates, readBenchFigure, similarEpochs, withSimilarEpochs, writeBenchFigure, type BenchFigure, type DataStats, type RunEstimate } from '../sweep/estimate';
+import { benchFigureOf, BENCH_SHAPE, dataStatsOf, estimateRemaining, formatEstimates, readBenchFigure, writeBenchFigure, type BenchFigure, type EstimatedRun, type RunEstimate } from '../sweep/estimate';
+import type { DataSpec } from '../runs/build';
 import { runLocal, type LocalOutcome } from '../sweep/local';
 import { manifestPath as manifestPathOf, readManifest, writeManifest } from '../sweep/manifest';
 import { EXECUTORS, type SweepOptions } from '../sweep/options';
@@ -96,34 +96,15 @@ export async function estimateTable(runs: readonly EstimatedRun[], store: string
   return formatEstimates(rows, bench, opts.jobs);
 }
 
-/** A run to estimate; `doneEpochs` of it already trained (a run that resumes costs only the rest). */
-export interface EstimatedRun {
-  readonly label: string;
-  readonly config: RunConfig;
-  readonly doneEpochs?: number;
-}
-
-/** The estimate of each run (see estimateTable), the epochs already trained taken off. */
+/** The estimate of each run (see estimateRemaining), every run's data loaded (once) for its statistics. */
 export async function estimateRows(runs: readonly EstimatedRun[], store: string, log: (m: string) => void = () => undefined): Promise<{ rows: { label: string; estimate: RunEstimate }[]; bench: BenchFigure }> {
   const bench = await benchFigure(store, log);
-  const stats = new Map<string, DataStats>();
-  const finished = finishedRuns(store);
-  const rows = [];
-  for (const { label, config, doneEpochs = 0 } of runs) {
-    const id = JSON.stringify(config.data);
-    if (!stats.has(id)) {
-      log(`loading ${config.data.source} for its statistics (once)\n`);
-      stats.set(id, await dataStatsOf(config.data, store));
-    }
-    // A run already past what similar runs took is only bounded by its cap.
-    const similar = similarEpochs(config, finished);
-    const e = withSimilarEpochs(estimateRun(config, stats.get(id)!, bench), similar && similar.epochs > doneEpochs ? similar : undefined);
-    const done = Math.min(doneEpochs, e.epochs);
-    rows.push(done > 0
-      ? { label: `${label} (from epoch ${done + 1})`, estimate: { ...e, epochs: e.epochs - done, totalSeconds: e.totalSeconds - done * e.secondsPerEpoch } }
-      : { label, estimate: e });
-  }
-  return { rows, bench };
+  const stats = (data: DataSpec) => {
+    log(`loading ${data.source} for its statistics (once)\n`);
+    return dataStatsOf(data, store);
+  };
+  const rows = await estimateRemaining(runs, store, bench, stats);
+  return { rows: rows.map((r) => r!), bench };
 }
 
 function storeOf(v: OptionValues): string {

@@ -36,7 +36,7 @@ import { formatDuration } from '../train/progress';
 import { dropoutRatesOf, prepareSplit, type DataSpec } from '../runs/build';
 import type { RunConfig } from '../runs/run';
 import { runKey } from '../runs/store';
-import { dataVersion } from '../runs/in-store';
+import { dataVersion, finishedRuns, runPaths } from '../runs/in-store';
 import { listSchedule } from './table';
 
 /** This machine's training speed under the cost model (see the header). */
@@ -263,4 +263,75 @@ export function formatEstimates(rows: readonly { readonly label: string; readonl
       `With ${slots} job${slots > 1 ? 's' : ''} the sweep takes about ${formatDuration(listSchedule(rows.map((r) => r.estimate.totalSeconds), slots) * 1000)}` +
       ` (runs in this order, each on the first free job).`,
   ].join('\n') + '\n';
+}
+
+/** Epochs a run's directory already holds (its curve.json; 0 when absent or unreadable): a run that resumes costs only the rest. */
+export function curveEpochs(runDir: string): number {
+  try {
+    return (JSON.parse(readFileSync(join(runDir, 'curve.json'), 'utf8')) as unknown[]).length;
+  } catch {
+    return 0;
+  }
+}
+
+/** A run to estimate; `doneEpochs` of it already trained (a run that resumes costs only the rest). */
+export interface EstimatedRun {
+  readonly label: string;
+  readonly config: RunConfig;
+  readonly doneEpochs?: number;
+}
+
+/**
+ * The estimate of each run, the epochs already trained taken off and the epochs expected from
+ * similar finished runs of `store` where validation stops the run (similarEpochs). `stats` gives
+ * a run's DataStats, or undefined to leave the run out (its row is then undefined).
+ */
+export async function estimateRemaining(
+  runs: readonly EstimatedRun[], store: string, bench: Pick<BenchFigure, 'gflops'>,
+  stats: (data: DataSpec) => Promise<DataStats | undefined>,
+): Promise<({ label: string; estimate: RunEstimate } | undefined)[]> {
+  const byData = new Map<string, DataStats | undefined>();
+  const finished = finishedRuns(store);
+  const rows = [];
+  for (const { label, config, doneEpochs = 0 } of runs) {
+    const id = JSON.stringify(config.data);
+    if (!byData.has(id)) byData.set(id, await stats(config.data));
+    const data = byData.get(id);
+    if (!data) {
+      rows.push(undefined);
+      continue;
+    }
+    // A run already past what similar runs took is only bounded by its cap.
+    const similar = similarEpochs(config, finished);
+    const e = withSimilarEpochs(estimateRun(config, data, bench), similar && similar.epochs > doneEpochs ? similar : undefined);
+    const done = Math.min(doneEpochs, e.epochs);
+    rows.push(done > 0
+      ? { label: `${label} (from epoch ${done + 1})`, estimate: { ...e, epochs: e.epochs - done, totalSeconds: e.totalSeconds - done * e.secondsPerEpoch } }
+      : { label, estimate: e });
+  }
+  return rows;
+}
+
+/** The seconds each run of a sweep still needs by the cost model, for the live table's ETA (table.ts). */
+export interface SweepPriors {
+  /** Run key -> seconds (runs whose data statistics are not cached yet are absent). */
+  readonly seconds: ReadonlyMap<string, number>;
+  /** True when a bench figure of this machine was cached: the seconds are wall time; false: relative weights only, to be scaled by runs that finish. */
+  readonly isAbsolute: boolean;
+}
+
+/**
+ * The priors of a sweep's runs (see SweepPriors) from what the store has cached: the bench figure
+ * of `backend` on this CPU model (any kernels) and the data statistics. Nothing is measured or
+ * loaded, so a sweep starts at once; a store without them gets fewer priors, and the table falls
+ * back to the mean of the runs known.
+ */
+export async function sweepPriors(runs: readonly { readonly key: string; readonly label: string; readonly config: RunConfig }[], store: string, backend: string, cpuModel: string): Promise<SweepPriors> {
+  const fig = readCache<BenchFigure>(benchCachePath(store, backend));
+  const bench = fig && fig.cpuModel === cpuModel && fig.gflops > 0 ? fig : undefined;
+  const cachedOnly = (data: DataSpec) => dataStatsOf(data, store, () => Promise.reject(new Error('not cached'))).catch(() => undefined);
+  const rows = await estimateRemaining(runs.map((r) => ({ label: r.label, config: r.config, doneEpochs: curveEpochs(runPaths(store, r.key).runDir) })), store, { gflops: bench?.gflops ?? 1 }, cachedOnly);
+  const seconds = new Map<string, number>();
+  rows.forEach((row, i) => row && seconds.set(runs[i].key, row.estimate.totalSeconds));
+  return { seconds, isAbsolute: bench !== undefined };
 }

@@ -21,7 +21,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { extname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { writeJsonAtomic } from '../util/atomic';
@@ -31,6 +31,7 @@ import type { CurveRow } from '../train/train';
 import type { ProgressStream } from '../train/progress';
 import { writeManifest } from './manifest';
 import type { SweepRun } from './spec';
+import { sweepPriors, type SweepPriors } from './estimate';
 import { createSweepTable, type SweepTable } from './table';
 import { ERROR_FILE, EXIT_BUSY, lockState, type WorkerEvent } from './worker';
 
@@ -52,6 +53,8 @@ export interface LocalOptions {
   readonly graceMs?: number;
   /** Between two looks at runs trained elsewhere (default 2000 ms). */
   readonly pollMs?: number;
+  /** The cost model's seconds per run for the sweep's ETA (default: estimate.ts sweepPriors from what the store has cached). */
+  readonly priors?: SweepPriors;
   /** Every event of every worker, with the worker's pid (tests kill workers by it). */
   onEvent?(run: SweepRun, ev: WorkerEvent, pid: number): void;
 }
@@ -187,7 +190,9 @@ export async function runLocal(runs: readonly SweepRun[], opts: LocalOptions): P
   const jobs = Math.max(1, opts.jobs ?? availableParallelism());
   const manifestPath = opts.manifestPath ?? writeManifest(opts.store, runs);
   const command = opts.command ?? workerCommand();
-  const table = createSweepTable(runs, { stream: opts.stream ?? { write: () => true }, jobs });
+  const env = opts.env ?? process.env;
+  const priors = opts.priors ?? await sweepPriors(runs, opts.store, env.LSRM_BACKEND ?? 'wasm', cpus()[0]?.model ?? 'unknown');
+  const table = createSweepTable(runs, { stream: opts.stream ?? { write: () => true }, jobs, priors });
   const { loaded, queue } = splitStored(runs, opts.store, table);
   const trained: string[] = [];
   const failed: { key: string; label: string; message: string }[] = [];
@@ -243,7 +248,7 @@ export async function runLocal(runs: readonly SweepRun[], opts: LocalOptions): P
         applyEvent(table, run, ev, Date.now());
         opts.onEvent?.(run, ev, pid);
       };
-      const child = startWorker(command, args, opts.env ?? process.env, onEvent, (end) => {
+      const child = startWorker(command, args, env, onEvent, (end) => {
         live.delete(child);
         if (end.code === 0 && end.last?.type === 'done') (end.last.isCached ? loaded : trained).push(run.key);
         else if (end.code === EXIT_BUSY && end.last?.type === 'busy') elsewhere.add(i);

@@ -3,9 +3,13 @@
  * ETA) and a total line (counts, the sweep's ETA). On a TTY the table is redrawn in place; on
  * a pipe or a log file one line is written per change (a state or an epoch; not every step).
  *
- * The sweep's ETA: each pending run's duration is guessed as the mean of those known (finished
- * this session, or elapsed + ETA of a running one), and the pending runs are handed, in turn, to
- * the first of the `jobs` slots to free up (the running runs hold theirs until their ETA).
+ * The sweep's ETA: each pending run's duration is guessed from the cost model (its prior,
+ * estimate.ts sweepPriors: the seconds it still needs, from the cached bench figure and data
+ * statistics), scaled by how long the runs finished this session took against their own priors;
+ * without a prior, as the mean of the durations known (finished this session, or elapsed + ETA of
+ * a running one). A ladder's runs differ 50-fold in cost, so the mean alone once said 1 h for a
+ * 3.5 h grid. The pending runs are then handed, in turn, to the first of the `jobs` slots to free
+ * up (the running runs hold theirs until their ETA).
  */
 import { formatDuration, type ProgressStream } from '../train/progress';
 import type { SweepRun } from './spec';
@@ -25,6 +29,8 @@ export interface RunRow {
   /** When this session started it, and how long it took (done runs). */
   readonly startedMs?: number;
   readonly durationMs?: number;
+  /** The cost model's seconds for what the run still had to train when the sweep began (see the header). */
+  readonly priorSeconds?: number;
   readonly message?: string;
 }
 
@@ -44,20 +50,39 @@ export interface TableOptions {
   readonly now?: () => number;
   /** Least time between two redraws on a TTY (default 250 ms; changes of state redraw at once). */
   readonly redrawMs?: number;
+  /** The cost model's seconds per run key (estimate.ts sweepPriors); absolute: wall time, else weights to be scaled by finished runs. */
+  readonly priors?: { readonly seconds: ReadonlyMap<string, number>; readonly isAbsolute: boolean };
 }
 
-/** The sweep's ETA of `rows` (see the header). */
-export function sweepEta(rows: readonly RunRow[], jobs: number, nowMs: number): number | undefined {
+/**
+ * How long runs take against their priors: total duration / total prior over the runs finished
+ * this session that have one; 1 when none has finished and the priors are wall time; else undefined.
+ */
+export function priorScale(rows: readonly RunRow[], isAbsolute: boolean): number | undefined {
+  const done = rows.filter((r) => r.state === 'done' && r.durationMs !== undefined && r.priorSeconds !== undefined && r.priorSeconds > 0);
+  if (done.length === 0) return isAbsolute ? 1 : undefined;
+  return done.reduce((a, r) => a + r.durationMs! / 1000, 0) / done.reduce((a, r) => a + r.priorSeconds!, 0);
+}
+
+/** The sweep's ETA of `rows` (see the header); `isAbsolute`: the rows' priors are wall time. */
+export function sweepEta(rows: readonly RunRow[], jobs: number, nowMs: number, isAbsolute = false): number | undefined {
   const running = rows.filter((r) => r.state === 'running');
-  const pending = rows.filter((r) => r.state === 'pending').length;
+  const pendingRows = rows.filter((r) => r.state === 'pending');
   const known = [
     ...rows.filter((r) => r.state === 'done' && r.durationMs !== undefined).map((r) => r.durationMs! / 1000),
     ...running.filter((r) => r.etaSeconds !== undefined && r.startedMs !== undefined).map((r) => (nowMs - r.startedMs!) / 1000 + r.etaSeconds!),
   ];
   const mean = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : undefined;
-  const etas = running.map((r) => r.etaSeconds ?? (mean !== undefined ? Math.max(0, mean - (nowMs - (r.startedMs ?? nowMs)) / 1000) : undefined));
-  if (etas.some((e) => e === undefined) || (pending > 0 && mean === undefined)) return undefined;
-  return listSchedule(Array.from({ length: pending }, () => mean!), jobs, etas as number[]);
+  const scale = priorScale(rows, isAbsolute);
+  const guess = (r: RunRow) => (r.priorSeconds !== undefined && scale !== undefined ? r.priorSeconds * scale : mean);
+  const etas = running.map((r) => {
+    if (r.etaSeconds !== undefined) return r.etaSeconds;
+    const g = guess(r);
+    return g === undefined ? undefined : Math.max(0, g - (nowMs - (r.startedMs ?? nowMs)) / 1000);
+  });
+  const pending = pendingRows.map(guess);
+  if (etas.some((e) => e === undefined) || pending.some((d) => d === undefined)) return undefined;
+  return listSchedule(pending as number[], jobs, etas as number[]);
 }
 
 /**
@@ -106,12 +131,12 @@ export function renderTable(rows: readonly RunRow[], totalEta: number | undefine
 export function createSweepTable(runs: readonly SweepRun[], opts: TableOptions): SweepTable {
   const now = opts.now ?? Date.now;
   const rows = new Map<string, RunRow>(
-    runs.map((r) => [r.key, { label: r.label, state: 'pending' as RunState, selectBy: r.config.train.selectBy, maxEpochs: r.config.train.epochs ?? r.config.train.maxEpochs }]),
+    runs.map((r) => [r.key, { label: r.label, state: 'pending' as RunState, selectBy: r.config.train.selectBy, maxEpochs: r.config.train.epochs ?? r.config.train.maxEpochs, priorSeconds: opts.priors?.seconds.get(r.key) }]),
   );
   const isTTY = opts.stream.isTTY === true;
   let drawn = 0;
   let lastDraw = -Infinity;
-  const total = () => sweepEta([...rows.values()], opts.jobs, now());
+  const total = () => sweepEta([...rows.values()], opts.jobs, now(), opts.priors?.isAbsolute === true);
   const redraw = () => {
     const lines = renderTable([...rows.values()], total());
     const up = drawn > 0 ? `\x1b[${drawn}A` : '';

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchCachePath, benchFigureOf, dataStatsOf, dataStatsOfSplit, estimateRun, formatBytes, formatEstimates, readBenchFigure, similarEpochs, withSimilarEpochs, writeBenchFigure, type DataStats } from '../../lib/sweep/estimate';
+import { benchCachePath, benchFigureOf, dataStatsOf, dataStatsOfSplit, estimateRun, formatBytes, formatEstimates, readBenchFigure, similarEpochs, sweepPriors, withSimilarEpochs, writeBenchFigure, type DataStats } from '../../lib/sweep/estimate';
 import { normalizeRunConfig } from '../../lib/runs/run';
 import type { LeaveOneOutSplit } from '../../lib/data/types';
 import { MODELS } from '../../lib/models';
@@ -122,4 +122,33 @@ test('similarEpochs: the median epochs of finished runs alike (another seed; sam
   const text = formatEstimates([{ label: 'capped', estimate: e }, { label: 'guessed', estimate: guessed }], fig, 1);
   assert.match(text, /capped +2 +≤200 /);
   assert.match(text, /guessed +2 +~120 /);
+});
+
+test('sweepPriors: each run\'s remaining seconds from what the store has cached, nothing loaded', async () => {
+  const store = mkdtempSync(join(tmpdir(), 'lsrm-priors-'));
+  const split = { numUsers: 3, numItems: 10, train: { offsets: Int32Array.from([0, 1, 6, 18]), items: new Int32Array(18), numUsers: 3 } } as unknown as LeaveOneOutSplit;
+  await dataStatsOf(CONFIG.data, store, async () => split); // cache the smoke data's statistics
+  const other = normalizeRunConfig({ ...CONFIG, data: { source: 'synthetic:tiny', core: 0 } });
+  const runs = [
+    { key: 'a', label: 'a', config: CONFIG },
+    { key: 'b', label: 'b', config: other }, // its data's statistics are not cached: no prior, no loading
+    { key: 'c', label: 'c', config: CONFIG },
+  ];
+  // run c already trained 2 of its 3 epochs: only the last one (and the final evaluation) is left.
+  mkdirSync(join(store, 'train', 'c.run'), { recursive: true });
+  writeFileSync(join(store, 'train', 'c.run', 'curve.json'), JSON.stringify([{}, {}]));
+  const fig = benchFigureOf({ msPerStep: 100, batch: 64, items: 1682, backend: 'cpu', cpuModel: 'm', cores: 2 });
+  const e = estimateRun(CONFIG, STATS, fig);
+  const rel = await sweepPriors(runs, store, 'cpu', 'm');
+  assert.equal(rel.isAbsolute, false);
+  assert.deepEqual([...rel.seconds.keys()], ['a', 'c']);
+  writeBenchFigure(store, fig);
+  const abs = await sweepPriors(runs, store, 'cpu', 'm');
+  assert.equal(abs.isAbsolute, true);
+  assert.ok(Math.abs(abs.seconds.get('a')! - e.totalSeconds) < 1e-9);
+  assert.ok(Math.abs(abs.seconds.get('c')! - (e.totalSeconds - 2 * e.secondsPerEpoch)) < 1e-9);
+  // Relative priors keep the same proportions (1 GFLOP/s stands in for the unknown rate).
+  assert.ok(Math.abs(rel.seconds.get('a')! / rel.seconds.get('c')! - abs.seconds.get('a')! / abs.seconds.get('c')!) < 1e-9);
+  // Another CPU model's figure is not this machine's: relative again.
+  assert.equal((await sweepPriors(runs, store, 'cpu', 'other')).isAbsolute, false);
 });

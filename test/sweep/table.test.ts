@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSweepTable, listSchedule, renderTable, sweepEta, type RunRow } from '../../lib/sweep/table';
+import { createSweepTable, listSchedule, priorScale, renderTable, sweepEta, type RunRow } from '../../lib/sweep/table';
 import type { SweepRun } from '../../lib/sweep/spec';
 
 const run = (key: string, label: string, selectBy = 'loss', maxEpochs = 2) => ({ key, label, config: { train: { selectBy, maxEpochs } } }) as unknown as SweepRun;
@@ -23,6 +23,36 @@ test('sweepEta: the mean known duration for pending runs, the work shared by the
   // Nothing known yet: no ETA.
   assert.equal(sweepEta([{ label: 'x', state: 'running', startedMs: now }, { label: 'y', state: 'pending' }], 2, now), undefined);
   assert.equal(sweepEta([{ label: 'x', state: 'done', durationMs: 1 }], 2, now), 0);
+});
+
+test('sweepEta with priors: pending runs by their cost-model seconds, scaled by how the finished runs did against theirs', () => {
+  const now = 100_000;
+  // A ladder: a small run finished in 20 s against a prior of 10 s (the machine runs at half the bench's speed).
+  const rows: RunRow[] = [
+    { label: 'small', state: 'done', durationMs: 20_000, priorSeconds: 10 },
+    { label: 'mid', state: 'running', startedMs: now - 5_000, etaSeconds: 15, priorSeconds: 10 },
+    { label: 'big', state: 'pending', priorSeconds: 100 },
+    { label: 'tiny', state: 'pending', priorSeconds: 1 },
+  ];
+  assert.equal(priorScale(rows, false), 2);
+  // big takes 200 s from the free slot (0-200), tiny follows mid's slot at 15 s: 200 s. The mean
+  // alone (20 s a run) would have said 15 + 20 = 35 s.
+  assert.equal(sweepEta(rows, 2, now), 200);
+  assert.equal(sweepEta(rows.map(({ priorSeconds: _, ...r }) => r), 2, now), 35);
+  // Nothing finished: relative priors say nothing yet (the mean of the known runs stands in for
+  // every pending run only when none has a prior: here there is no mean either); absolute ones count as they are.
+  const fresh: RunRow[] = [
+    { label: 'a', state: 'running', startedMs: now - 30_000, priorSeconds: 50 },
+    { label: 'b', state: 'pending', priorSeconds: 300 },
+  ];
+  assert.equal(priorScale(fresh, false), undefined);
+  assert.equal(sweepEta(fresh, 2, now), undefined);
+  assert.equal(priorScale(fresh, true), 1);
+  // a: 50 s by its prior, 30 s elapsed: 20 s left; b starts on the other slot: 300 s.
+  assert.equal(sweepEta(fresh, 2, now, true), 300);
+  assert.equal(sweepEta(fresh, 1, now, true), 320);
+  // A pending run without a prior (its data not cached) takes the mean of the known runs.
+  assert.equal(sweepEta([{ label: 'd', state: 'done', durationMs: 40_000, priorSeconds: 20 }, { label: 'p', state: 'pending', priorSeconds: 5 }, { label: 'q', state: 'pending' }], 1, now), 10 + 40);
 });
 
 test('listSchedule: runs in order, each on the slot that frees first; one long run bounds the sweep', () => {
