@@ -23,6 +23,7 @@ import { EVAL_DEFAULTS, evalMetrics, type EvalTiming } from '../eval/evaluate';
 import type { BackendName } from '../ops/backend';
 import { startRssSampler } from './data';
 import { prepareSlice, type EvalModelShape, type SliceResult, type SliceTask } from './eval-worker';
+import { concatTyped, evenSlices } from '../util/slices';
 
 export interface EvalBenchConfig extends EvalModelShape {
   readonly users: number;
@@ -97,21 +98,6 @@ function nextMessage<T>(w: Worker, type: string): Promise<T> {
   });
 }
 
-/** Contiguous slices [from, to) of n users, one per worker, sizes differing by at most one. */
-export function userSlices(n: number, workers: number): [number, number][] {
-  return Array.from({ length: workers }, (_, k) => [Math.floor((k * n) / workers), Math.floor(((k + 1) * n) / workers)] as [number, number]);
-}
-
-function concat<T extends Int32Array | Float32Array>(parts: T[], make: (n: number) => T): T {
-  const out = make(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** Run the slices: in this thread for one, else one worker each behind a start barrier. */
 async function runSlices(tasks: SliceTask[]): Promise<{ results: SliceResult[]; setupMs: number; evalMs: number; cpuMs: number }> {
   const t0 = performance.now();
@@ -147,16 +133,16 @@ export async function benchEval(config: Partial<EvalBenchConfig>, backend: Backe
   const workers = Math.max(1, Math.min(c.workers ?? Math.min(8, availableParallelism()), c.users));
   const shape = { numUsers: c.users, numItems: c.items, maxLen: c.maxLen, seed: c.seed };
   const model = { dim: c.dim, numLayers: c.numLayers, numHeads: c.numHeads };
-  const tasks = userSlices(c.users, workers).map(([from, to]): SliceTask => ({ kind: 'lsrm:eval-slice', shape, model, from, to, backend, ...(c.batchSize ? { batchSize: c.batchSize } : {}) }));
+  const tasks = evenSlices(c.users, workers).map(([from, to]): SliceTask => ({ kind: 'lsrm:eval-slice', shape, model, from, to, backend, ...(c.batchSize ? { batchSize: c.batchSize } : {}) }));
   const sampler = startRssSampler();
   try {
     sampler.reset();
     const run = await runSlices(tasks);
     const { results } = run;
     const metrics = results.length === 1 ? results[0].metrics : evalMetrics(
-      concat(results.map((r) => r.ranks), (n) => new Int32Array(n)),
-      concat(results.map((r) => r.losses), (n) => new Float32Array(n)),
-      concat(results.map((r) => r.lists), (n) => new Int32Array(n)),
+      concatTyped(results.map((r) => r.ranks), (n) => new Int32Array(n)),
+      concatTyped(results.map((r) => r.losses), (n) => new Float32Array(n)),
+      concatTyped(results.map((r) => r.lists), (n) => new Int32Array(n)),
       results[0].listWidth,
       { ks: EVAL_DEFAULTS.ks, coverageKs: EVAL_DEFAULTS.coverageKs, numItems: c.items },
     );

@@ -17,6 +17,7 @@ import { evalUsers } from '../eval/histories';
 import { startReplicaPool, type FnRef, type ReplicaPool, type ReplicaRecipe } from '../train/parallel';
 import type { EvaluateFn, LossFn } from '../train/train';
 import type { RunConfig } from './run';
+import { concatTyped, evenSlices } from '../util/slices';
 
 /** .ts under tsx, .js from dist/: the modules a worker requires have this file's extension. */
 const EXT = extname(__filename);
@@ -72,21 +73,6 @@ export async function startRunPool(model: SeqModel, split: LeaveOneOutSplit, opt
   return startReplicaPool(model, { size: workers, backend, recipe: opts.replica ?? runReplica(opts.config, split.numItems), split });
 }
 
-/** Contiguous slices [from, to) of n, `k` of them, sizes differing by at most one. */
-function slices(n: number, k: number): [number, number][] {
-  return Array.from({ length: k }, (_, i) => [Math.floor((i * n) / k), Math.floor(((i + 1) * n) / k)]);
-}
-
-function concat<T extends Int32Array | Float32Array>(parts: readonly T[], make: (n: number) => T): T {
-  const out = make(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /**
  * evaluateModel with the default cut-offs, on every replica of `pool` (see the header). The
  * workers rank against the split the pool was started with: evaluate that split only.
@@ -97,14 +83,14 @@ export function poolEvaluate(pool: ReplicaPool): EvaluateFn {
     const k = Math.min(pool.size, users.length);
     if (k <= 1) return evaluateModel(model, split, { split: which });
     const width = Math.min(split.numItems, Math.max(...EVAL_DEFAULTS.coverageKs)); // the lists Coverage@k reads
-    const tasks: EvalOptions[] = slices(users.length, k).map(([from, to]) => ({ split: which, users: users.slice(from, to), topk: width }));
+    const tasks: EvalOptions[] = evenSlices(users.length, k).map(([from, to]) => ({ split: which, users: users.slice(from, to), topk: width }));
     const theirs = pool.map<EvalResult>(model, EVALUATE, tasks.slice(1)); // posted before this thread starts on its own slice
     const [mine, rest] = await Promise.all([evaluateModel(model, split, tasks[0]), theirs]);
     const parts = [mine, ...rest];
     const metrics = evalMetrics(
-      concat(parts.map((r) => r.ranks), (n) => new Int32Array(n)),
-      concat(parts.map((r) => r.losses), (n) => new Float32Array(n)),
-      concat(parts.map((r) => r.topk!), (n) => new Int32Array(n)),
+      concatTyped(parts.map((r) => r.ranks), (n) => new Int32Array(n)),
+      concatTyped(parts.map((r) => r.losses), (n) => new Float32Array(n)),
+      concatTyped(parts.map((r) => r.topk!), (n) => new Int32Array(n)),
       width,
       { ks: EVAL_DEFAULTS.ks, coverageKs: EVAL_DEFAULTS.coverageKs, numItems: split.numItems },
     );

@@ -1,7 +1,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../../lib/ops/backend';
-import { benchEval, formatEvalBench, userSlices } from '../../lib/bench/eval';
+import { benchEval, formatEvalBench } from '../../lib/bench/eval';
 import { syntheticEvalSplit } from '../../lib/bench/eval-split';
 
 before(async () => {
@@ -23,11 +23,6 @@ test('syntheticEvalSplit: seeded, every user with targets, histories of 29..maxL
   // long-tailed: item 1 (the most popular rank) is drawn far more often than item 300
   const count = (i: number) => s.train.items.filter((x) => x === i).length;
   assert.ok(count(1) > 5 * Math.max(1, count(300)));
-});
-
-test('userSlices: contiguous, covering, sizes within one', () => {
-  assert.deepEqual(userSlices(10, 3), [[0, 3], [3, 6], [6, 10]]);
-  assert.deepEqual(userSlices(5, 1), [[0, 5]]);
 });
 
 test('benchEval: two workers give exactly the metrics of one evaluation', async () => {
