@@ -44,6 +44,7 @@ import { nextItemLoss } from '../train/loss';
 import { createOptimizer } from '../train/optimizer';
 import { startReplicaPool, type ReplicaPool, type ReplicaRecipe } from '../train/parallel';
 import { poolTrainStep, trainStep } from '../train/train';
+import { median } from '../util/stats';
 
 export interface TrainBenchConfig {
   /** Item counts to benchmark (ML-100k: 1,682; ML-20M: 26,744). */
@@ -131,11 +132,6 @@ export function matmulRate(n = tf.getBackend() === 'cpu' ? 128 : 1024): number {
   }
   tf.dispose([a, b]);
   return (2 * n * n * n) / Math.max(best, 1e-3) / 1e6;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 /** A synthetic batch: every slot an item drawn uniformly and a target (no padding). */

@@ -9,14 +9,16 @@
  * Results go to stdout, progress to stderr. `estimateTable` is also what `lsrm train --dry-run`
  * prints, and `sweepOptionsOf` reads the executor flags `lsrm figures` shares.
  */
-import { cpus } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { initBackend } from '../ops/backend';
 import { runsDir } from '../util/paths';
 import type { RunConfig } from '../runs/run';
 import { benchTrain } from '../bench/train';
 import { kernelsTag } from '../ops/wasm-simd';
-import { benchFigureOf, BENCH_SHAPE, dataStatsOf, estimateRemaining, formatEstimates, readBenchFigure, writeBenchFigure, type BenchFigure, type EstimatedRun, type RunEstimate } from '../sweep/estimate';
+import { benchFigureOf, BENCH_SHAPE, dataStatsOf, estimateRemaining, formatEstimates, readBenchFigure, startScale, sweepPriors, writeBenchFigure, type BenchFigure, type EstimatedRun, type RunEstimate } from '../sweep/estimate';
+import { listSchedule } from '../sweep/table';
+import { formatDuration } from '../train/progress';
 import type { DataSpec } from '../runs/build';
 import { runLocal, type LocalOutcome } from '../sweep/local';
 import { manifestPath as manifestPathOf, readManifest, writeManifest } from '../sweep/manifest';
@@ -29,7 +31,7 @@ import { intOption, oneOfOption, stringOption, UsageError, type Command, type Op
 import { presetCommand } from './sweep-preset';
 
 const USAGE = `usage: lsrm sweep run (SPEC | --manifest FILE) [--executor local|slurm] [--jobs N] [--dry-run] [--store DIR]
-       lsrm sweep status (SPEC | --manifest FILE) [--store DIR]
+       lsrm sweep status (SPEC | --manifest FILE) [--jobs N] [--store DIR]
        lsrm sweep resubmit SPEC --failed [slurm options] [--store DIR]
        lsrm sweep exec --manifest FILE --index I [--if-busy wait|exit] [--workers N] [--store DIR]
        lsrm sweep preset [NAME [--seeds 0,1,2] [--out FILE] | NAME --compare [--seeds ...] [--store DIR]]
@@ -53,6 +55,7 @@ status
   Each run's state from the store (done, running, partial, failed, pending); a sweep submitted
   to Slurm shows the queue's states (done, running, pending, failed, unsubmitted) instead.
   --manifest FILE   a sweep's manifest (<store>/sweeps/<hash>.json, e.g. of a figure's sweep) for SPEC
+  --jobs N          the time left is for N trainings at once (default: the number of cores)
 exec
   --if-busy B       a run another process trains: wait for it and load its result (default), or
                     exit with code 75 (the local executor's choice: it polls the run itself)
@@ -159,8 +162,28 @@ async function statusOf(v: OptionValues, rest: string[]): Promise<string> {
   const { runs, store } = runsOf(v, rest, 'status');
   const path = stringOption(v, 'manifest') ?? manifestPathOf(store, runs);
   const rows = sweepStatus(runs, store);
-  if (readSubmissions(path).length === 0) return formatStatus(rows);
+  if (readSubmissions(path).length === 0) return formatStatus(rows) + await timeLeft(runs, new Set(runs.filter((_, i) => rows[i].state !== 'done').map((r) => r.key)), store, intOption(v, 'jobs', undefined, { min: 1 }) ?? availableParallelism());
   return formatSlurmStatus(rows, await slurmStatus(path, runs, store));
+}
+
+/**
+ * The status's last line: the wall time the runs not done still need on `jobs` slots by the cost
+ * model (estimate.ts sweepPriors: the cached bench figure and data statistics, the epochs on disk
+ * taken off), scaled by how the sweep's finished runs did against the model, or why it is unknown.
+ * Runs in sweep order, each on the first free slot.
+ */
+async function timeLeft(runs: readonly SweepRun[], todo: ReadonlySet<string>, store: string, jobs: number): Promise<string> {
+  if (todo.size === 0) return '';
+  const priors = await sweepPriors(runs, store, process.env.LSRM_BACKEND ?? 'wasm', cpus()[0]?.model ?? 'unknown');
+  const scale = startScale(priors);
+  const left = runs.filter((r) => todo.has(r.key));
+  const missing = left.filter((r) => !priors.seconds.has(r.key)).length;
+  if (scale === undefined || missing > 0) {
+    return `left: unknown (${missing > 0 ? `the data of ${missing} run${missing > 1 ? 's' : ''} not loaded yet` : 'no bench figure of this machine cached and no run finished'}; \`lsrm sweep run ... --dry-run\` measures and loads them)\n`;
+  }
+  const wall = listSchedule(left.map((r) => priors.seconds.get(r.key)! * scale), jobs);
+  const how = priors.observed ? `${priors.observed.runs} finished run${priors.observed.runs > 1 ? 's' : ''} of this sweep took ${priors.observed.scale.toFixed(2)}x the model's time` : 'at the bench figure\'s speed, no run of this sweep finished yet';
+  return `left: about ${formatDuration(wall * 1000)} on ${jobs} job${jobs > 1 ? 's' : ''} by the cost model (${how}; epochs of similar finished runs or the cap)\n`;
 }
 
 /** The results of the runs in the store, one line each (stdout). */

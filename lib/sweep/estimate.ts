@@ -38,6 +38,7 @@ import type { RunConfig } from '../runs/run';
 import { runKey } from '../runs/store';
 import { dataVersion, finishedRuns, runPaths } from '../runs/in-store';
 import { listSchedule } from './table';
+import { median } from '../util/stats';
 
 /** This machine's training speed under the cost model (see the header). */
 export interface BenchFigure {
@@ -163,10 +164,7 @@ export function similarEpochs(config: RunConfig, finished: readonly FinishedRun[
   const sameModel = same.filter((f) => JSON.stringify(f.config.model) === JSON.stringify(config.model));
   const pool = sameModel.length > 0 ? sameModel : same;
   if (pool.length === 0) return undefined;
-  const sorted = pool.map((f) => f.epochs).sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 === 1 ? sorted[mid] : Math.round((sorted[mid - 1] + sorted[mid]) / 2);
-  return { epochs: Math.min(median, config.train.maxEpochs), runs: pool.length };
+  return { epochs: Math.min(Math.round(median(pool.map((f) => f.epochs))), config.train.maxEpochs), runs: pool.length };
 }
 
 /** An estimate with `epochs` expected from similar finished runs instead of the cap (see similarEpochs). */
@@ -312,12 +310,20 @@ export async function estimateRemaining(
   return rows;
 }
 
-/** The seconds each run of a sweep still needs by the cost model, for the live table's ETA (table.ts). */
+/** The seconds each run of a sweep still needs by the cost model, for the live table's ETA (table.ts) and `lsrm sweep status`. */
 export interface SweepPriors {
-  /** Run key -> seconds (runs whose data statistics are not cached yet are absent). */
+  /** Run key -> the cost model's seconds for what the run still has to train (runs in the store, and runs whose data statistics are not cached yet, are absent). */
   readonly seconds: ReadonlyMap<string, number>;
-  /** True when a bench figure of this machine was cached: the seconds are wall time; false: relative weights only, to be scaled by runs that finish. */
+  /** True when a bench figure of this machine was cached: the seconds are the bench's wall time; false: relative weights (1 GFLOP/s). */
   readonly isAbsolute: boolean;
+  /**
+   * Wall seconds per prior second: the median over the sweep's runs already in the store of how
+   * long each took (metrics.trainMs, every session) against the cost model at the epochs it
+   * trained (the median: a run trained while the machine was crowded took 17x, most 1.3-2x). It holds
+   * what the bench step misses (the load of the machine, attention, element-wise ops) and turns
+   * relative priors into time. `runs`: how many runs it is taken from. Absent without such runs.
+   */
+  readonly observed?: { readonly scale: number; readonly runs: number };
 }
 
 /**
@@ -329,9 +335,31 @@ export interface SweepPriors {
 export async function sweepPriors(runs: readonly { readonly key: string; readonly label: string; readonly config: RunConfig }[], store: string, backend: string, cpuModel: string): Promise<SweepPriors> {
   const fig = readCache<BenchFigure>(benchCachePath(store, backend));
   const bench = fig && fig.cpuModel === cpuModel && fig.gflops > 0 ? fig : undefined;
+  const rate = { gflops: bench?.gflops ?? 1 };
   const cachedOnly = (data: DataSpec) => dataStatsOf(data, store, () => Promise.reject(new Error('not cached'))).catch(() => undefined);
-  const rows = await estimateRemaining(runs.map((r) => ({ label: r.label, config: r.config, doneEpochs: curveEpochs(runPaths(store, r.key).runDir) })), store, { gflops: bench?.gflops ?? 1 }, cachedOnly);
+  const stored = runs.map((r) => storedTiming(runPaths(store, r.key).record));
+  const todo = runs.filter((_, i) => !stored[i]);
+  const rows = await estimateRemaining(todo.map((r) => ({ label: r.label, config: r.config, doneEpochs: curveEpochs(runPaths(store, r.key).runDir) })), store, rate, cachedOnly);
   const seconds = new Map<string, number>();
-  rows.forEach((row, i) => row && seconds.set(runs[i].key, row.estimate.totalSeconds));
-  return { seconds, isAbsolute: bench !== undefined };
+  rows.forEach((row, i) => row && seconds.set(todo[i].key, row.estimate.totalSeconds));
+  const ratios: number[] = [];
+  for (const [i, t] of stored.entries()) {
+    if (!t || t.seconds <= 0) continue;
+    const stats = await cachedOnly(runs[i].config.data);
+    const model = stats && estimateRun({ ...runs[i].config, train: { ...runs[i].config.train, epochs: t.epochs } }, stats, rate).totalSeconds;
+    if (model) ratios.push(t.seconds / model);
+  }
+  return { seconds, isAbsolute: bench !== undefined, ...(ratios.length > 0 ? { observed: { scale: median(ratios), runs: ratios.length } } : {}) };
+}
+
+/** A stored run's epochs and training wall time (seconds, every session), or undefined when it is not in the store or says neither. */
+function storedTiming(record: string): { epochs: number; seconds: number } | undefined {
+  const r = readCache<{ metrics?: { epochs?: unknown; trainMs?: unknown } }>(record);
+  const { epochs, trainMs } = r?.metrics ?? {};
+  return typeof epochs === 'number' && typeof trainMs === 'number' ? { epochs, seconds: trainMs / 1000 } : undefined;
+}
+
+/** Wall seconds per prior second before any run of this session has finished: the stored runs' scale, else 1 for wall-time priors; undefined when neither. */
+export function startScale(p: SweepPriors): number | undefined {
+  return p.observed?.scale ?? (p.isAbsolute ? 1 : undefined);
 }

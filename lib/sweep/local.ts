@@ -31,7 +31,7 @@ import type { CurveRow } from '../train/train';
 import type { ProgressStream } from '../train/progress';
 import { writeManifest } from './manifest';
 import type { SweepRun } from './spec';
-import { sweepPriors, type SweepPriors } from './estimate';
+import { startScale, sweepPriors, type SweepPriors } from './estimate';
 import { createSweepTable, type SweepTable } from './table';
 import { ERROR_FILE, EXIT_BUSY, lockState, type WorkerEvent } from './worker';
 
@@ -192,7 +192,7 @@ export async function runLocal(runs: readonly SweepRun[], opts: LocalOptions): P
   const command = opts.command ?? workerCommand();
   const env = opts.env ?? process.env;
   const priors = opts.priors ?? await sweepPriors(runs, opts.store, env.LSRM_BACKEND ?? 'wasm', cpus()[0]?.model ?? 'unknown');
-  const table = createSweepTable(runs, { stream: opts.stream ?? { write: () => true }, jobs, priors });
+  const table = createSweepTable(runs, { stream: opts.stream ?? { write: () => true }, jobs, priors: { seconds: priors.seconds, startScale: startScale(priors) } });
   const { loaded, queue } = splitStored(runs, opts.store, table);
   const trained: string[] = [];
   const failed: { key: string; label: string; message: string }[] = [];

@@ -5,7 +5,8 @@
  *
  * The sweep's ETA: each pending run's duration is guessed from the cost model (its prior,
  * estimate.ts sweepPriors: the seconds it still needs, from the cached bench figure and data
- * statistics), scaled by how long the runs finished this session took against their own priors;
+ * statistics), scaled by how long the runs finished this session took against their own priors
+ * (before any has: by how the sweep's runs already in the store did, estimate.ts startScale);
  * without a prior, as the mean of the durations known (finished this session, or elapsed + ETA of
  * a running one). A ladder's runs differ 50-fold in cost, so the mean alone once said 1 h for a
  * 3.5 h grid. The pending runs are then handed, in turn, to the first of the `jobs` slots to free
@@ -13,6 +14,7 @@
  */
 import { formatDuration, type ProgressStream } from '../train/progress';
 import type { SweepRun } from './spec';
+import { median } from '../util/stats';
 
 /** 'elsewhere': another process (another sweep over the store) trains the run; this sweep waits for it. */
 export type RunState = 'pending' | 'running' | 'elsewhere' | 'done' | 'loaded' | 'failed' | 'stopped';
@@ -50,22 +52,21 @@ export interface TableOptions {
   readonly now?: () => number;
   /** Least time between two redraws on a TTY (default 250 ms; changes of state redraw at once). */
   readonly redrawMs?: number;
-  /** The cost model's seconds per run key (estimate.ts sweepPriors); absolute: wall time, else weights to be scaled by finished runs. */
-  readonly priors?: { readonly seconds: ReadonlyMap<string, number>; readonly isAbsolute: boolean };
+  /** The cost model's seconds per run key (estimate.ts sweepPriors), and wall seconds per prior second until a run finishes (estimate.ts startScale; undefined: none yet). */
+  readonly priors?: { readonly seconds: ReadonlyMap<string, number>; readonly startScale?: number };
 }
 
 /**
- * How long runs take against their priors: total duration / total prior over the runs finished
- * this session that have one; 1 when none has finished and the priors are wall time; else undefined.
+ * How long runs take against their priors: the median of duration / prior over the runs finished
+ * this session that have one; `startScale` when none has finished (see TableOptions.priors).
  */
-export function priorScale(rows: readonly RunRow[], isAbsolute: boolean): number | undefined {
+export function priorScale(rows: readonly RunRow[], startScale?: number): number | undefined {
   const done = rows.filter((r) => r.state === 'done' && r.durationMs !== undefined && r.priorSeconds !== undefined && r.priorSeconds > 0);
-  if (done.length === 0) return isAbsolute ? 1 : undefined;
-  return done.reduce((a, r) => a + r.durationMs! / 1000, 0) / done.reduce((a, r) => a + r.priorSeconds!, 0);
+  return done.length === 0 ? startScale : median(done.map((r) => r.durationMs! / 1000 / r.priorSeconds!));
 }
 
-/** The sweep's ETA of `rows` (see the header); `isAbsolute`: the rows' priors are wall time. */
-export function sweepEta(rows: readonly RunRow[], jobs: number, nowMs: number, isAbsolute = false): number | undefined {
+/** The sweep's ETA of `rows` (see the header); `startScale`: wall seconds per prior second until a run finishes. */
+export function sweepEta(rows: readonly RunRow[], jobs: number, nowMs: number, startScale?: number): number | undefined {
   const running = rows.filter((r) => r.state === 'running');
   const pendingRows = rows.filter((r) => r.state === 'pending');
   const known = [
@@ -73,7 +74,7 @@ export function sweepEta(rows: readonly RunRow[], jobs: number, nowMs: number, i
     ...running.filter((r) => r.etaSeconds !== undefined && r.startedMs !== undefined).map((r) => (nowMs - r.startedMs!) / 1000 + r.etaSeconds!),
   ];
   const mean = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : undefined;
-  const scale = priorScale(rows, isAbsolute);
+  const scale = priorScale(rows, startScale);
   const guess = (r: RunRow) => (r.priorSeconds !== undefined && scale !== undefined ? r.priorSeconds * scale : mean);
   const etas = running.map((r) => {
     if (r.etaSeconds !== undefined) return r.etaSeconds;
@@ -136,7 +137,7 @@ export function createSweepTable(runs: readonly SweepRun[], opts: TableOptions):
   const isTTY = opts.stream.isTTY === true;
   let drawn = 0;
   let lastDraw = -Infinity;
-  const total = () => sweepEta([...rows.values()], opts.jobs, now(), opts.priors?.isAbsolute === true);
+  const total = () => sweepEta([...rows.values()], opts.jobs, now(), opts.priors?.startScale);
   const redraw = () => {
     const lines = renderTable([...rows.values()], total());
     const up = drawn > 0 ? `\x1b[${drawn}A` : '';

@@ -23,6 +23,18 @@ export function mean(xs: readonly number[]): number {
 }
 
 /**
+ * The median (the mean of the two middle values for an even count).
+ * @throws on an empty list
+ * @example median([5, 1, 3]) // 3; median([4, 1, 3, 2]) // 2.5
+ */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) throw new Error('median of an empty list');
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/**
  * The sample standard deviation (Bessel's correction: divides by n - 1); NaN for one value.
  * @throws on an empty list
  * @example sampleStd([1, 2, 6]) // sqrt(((1-3)² + (2-3)² + (6-3)²) / 2) = sqrt(7) = 2.6458

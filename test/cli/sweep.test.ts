@@ -56,12 +56,16 @@ test('lsrm sweep run --dry-run: estimates per run and in total from the cached b
   assert.match(r.err, /loading synthetic:smoke for its statistics \(once\)/);
   assert.doesNotMatch(r.err, /measuring/, 'the cached figure is used');
   assert.equal(existsSync(join(store, 'train')), false, 'a dry run trains nothing');
-  const status = runCli(['sweep', 'status', spec, '--store', store]);
+  const status = runCli(['sweep', 'status', spec, '--store', store, '--jobs', '2'], { LSRM_BACKEND: 'cpu' });
   assert.equal(status.code, 0, status.err);
   assert.match(status.out, /2 runs: 0 done, 0 partial, 0 failed, 2 pending/);
+  // The time left is the dry run's wall time on 2 jobs (same cost model, no run finished to rescale it).
+  const wall = /With 2 jobs the sweep takes about (\S+)/.exec(r.out)?.[1];
+  assert.ok(wall, r.out);
+  assert.ok(status.out.includes(`left: about ${wall} on 2 jobs by the cost model (at the bench figure's speed, no run of this sweep finished yet;`), status.out);
   // The same sweep by its manifest (what a figure's sweep leaves in <store>/sweeps/): the store comes from it.
   const manifest = writeManifest(store, loadSweepSpec(spec).runs);
-  const byManifest = runCli(['sweep', 'status', '--manifest', manifest]);
+  const byManifest = runCli(['sweep', 'status', '--manifest', manifest, '--jobs', '2'], { LSRM_BACKEND: 'cpu' });
   assert.equal(byManifest.code, 0, byManifest.err);
   assert.equal(byManifest.out, status.out);
 });

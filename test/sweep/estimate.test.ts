@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchCachePath, benchFigureOf, dataStatsOf, dataStatsOfSplit, estimateRun, formatBytes, formatEstimates, readBenchFigure, similarEpochs, sweepPriors, withSimilarEpochs, writeBenchFigure, type DataStats } from '../../lib/sweep/estimate';
+import { benchCachePath, benchFigureOf, dataStatsOf, dataStatsOfSplit, estimateRun, formatBytes, formatEstimates, readBenchFigure, similarEpochs, startScale, sweepPriors, withSimilarEpochs, writeBenchFigure, type DataStats } from '../../lib/sweep/estimate';
 import { normalizeRunConfig } from '../../lib/runs/run';
 import type { LeaveOneOutSplit } from '../../lib/data/types';
 import { MODELS } from '../../lib/models';
@@ -124,7 +124,7 @@ test('similarEpochs: the median epochs of finished runs alike (another seed; sam
   assert.match(text, /guessed +2 +~120 /);
 });
 
-test('sweepPriors: each run\'s remaining seconds from what the store has cached, nothing loaded', async () => {
+test('sweepPriors: each run\'s remaining seconds from what the store has cached, nothing loaded; the stored runs\' pace', async () => {
   const store = mkdtempSync(join(tmpdir(), 'lsrm-priors-'));
   const split = { numUsers: 3, numItems: 10, train: { offsets: Int32Array.from([0, 1, 6, 18]), items: new Int32Array(18), numUsers: 3 } } as unknown as LeaveOneOutSplit;
   await dataStatsOf(CONFIG.data, store, async () => split); // cache the smoke data's statistics
@@ -141,14 +141,30 @@ test('sweepPriors: each run\'s remaining seconds from what the store has cached,
   const e = estimateRun(CONFIG, STATS, fig);
   const rel = await sweepPriors(runs, store, 'cpu', 'm');
   assert.equal(rel.isAbsolute, false);
+  assert.equal(rel.observed, undefined);
+  assert.equal(startScale(rel), undefined);
   assert.deepEqual([...rel.seconds.keys()], ['a', 'c']);
   writeBenchFigure(store, fig);
   const abs = await sweepPriors(runs, store, 'cpu', 'm');
   assert.equal(abs.isAbsolute, true);
+  assert.equal(startScale(abs), 1);
   assert.ok(Math.abs(abs.seconds.get('a')! - e.totalSeconds) < 1e-9);
   assert.ok(Math.abs(abs.seconds.get('c')! - (e.totalSeconds - 2 * e.secondsPerEpoch)) < 1e-9);
   // Relative priors keep the same proportions (1 GFLOP/s stands in for the unknown rate).
   assert.ok(Math.abs(rel.seconds.get('a')! / rel.seconds.get('c')! - abs.seconds.get('a')! / abs.seconds.get('c')!) < 1e-9);
   // Another CPU model's figure is not this machine's: relative again.
   assert.equal((await sweepPriors(runs, store, 'cpu', 'other')).isAbsolute, false);
+  // Run a finishes in the store after 5 epochs, taking 3x what the model says of 5 epochs: it has
+  // no prior any more, and the pace of the stored runs is the start scale.
+  const five = estimateRun({ ...CONFIG, train: { ...CONFIG.train, epochs: 5 } }, STATS, fig).totalSeconds;
+  writeFileSync(join(store, 'train', 'a.json'), JSON.stringify({ metrics: { epochs: 5, trainMs: 3000 * five } }));
+  const later = await sweepPriors(runs, store, 'cpu', 'm');
+  assert.deepEqual([...later.seconds.keys()], ['c']);
+  assert.equal(later.observed?.runs, 1);
+  assert.ok(Math.abs(later.observed!.scale - 3) < 1e-9);
+  assert.ok(Math.abs(startScale(later)! - 3) < 1e-9);
+  // Without a bench figure the stored runs still give relative priors a time scale (3 x the rate).
+  rmSync(benchCachePath(store, 'cpu'));
+  const noBench = await sweepPriors(runs, store, 'cpu', 'm');
+  assert.ok(Math.abs(noBench.seconds.get('c')! * startScale(noBench)! - 3 * later.seconds.get('c')!) < 1e-6);
 });

@@ -34,23 +34,29 @@ test('sweepEta with priors: pending runs by their cost-model seconds, scaled by 
     { label: 'big', state: 'pending', priorSeconds: 100 },
     { label: 'tiny', state: 'pending', priorSeconds: 1 },
   ];
-  assert.equal(priorScale(rows, false), 2);
+  assert.equal(priorScale(rows), 2);
+  assert.equal(priorScale(rows, 5), 2, 'a run finished this session outweighs the start scale');
+  // The median ratio: one run slowed 17-fold by a crowded machine does not set the pace.
+  const crowded: RunRow[] = [1.5, 17, 1.6].map((r, i) => ({ label: `r${i}`, state: 'done', durationMs: r * 10_000, priorSeconds: 10 }));
+  assert.equal(priorScale(crowded), 1.6);
   // big takes 200 s from the free slot (0-200), tiny follows mid's slot at 15 s: 200 s. The mean
   // alone (20 s a run) would have said 15 + 20 = 35 s.
   assert.equal(sweepEta(rows, 2, now), 200);
   assert.equal(sweepEta(rows.map(({ priorSeconds: _, ...r }) => r), 2, now), 35);
-  // Nothing finished: relative priors say nothing yet (the mean of the known runs stands in for
-  // every pending run only when none has a prior: here there is no mean either); absolute ones count as they are.
+  // Nothing finished and no start scale: no ETA (no mean of known runs either); with a start
+  // scale (wall-time priors: 1; or how the sweep's stored runs did) the priors count at once.
   const fresh: RunRow[] = [
     { label: 'a', state: 'running', startedMs: now - 30_000, priorSeconds: 50 },
     { label: 'b', state: 'pending', priorSeconds: 300 },
   ];
-  assert.equal(priorScale(fresh, false), undefined);
+  assert.equal(priorScale(fresh), undefined);
   assert.equal(sweepEta(fresh, 2, now), undefined);
-  assert.equal(priorScale(fresh, true), 1);
+  assert.equal(priorScale(fresh, 1), 1);
   // a: 50 s by its prior, 30 s elapsed: 20 s left; b starts on the other slot: 300 s.
-  assert.equal(sweepEta(fresh, 2, now, true), 300);
-  assert.equal(sweepEta(fresh, 1, now, true), 320);
+  assert.equal(sweepEta(fresh, 2, now, 1), 300);
+  assert.equal(sweepEta(fresh, 1, now, 1), 320);
+  // Stored runs took 1.5x their priors: a's 75 s (45 s left), then b's 450 s.
+  assert.equal(sweepEta(fresh, 1, now, 1.5), 495);
   // A pending run without a prior (its data not cached) takes the mean of the known runs.
   assert.equal(sweepEta([{ label: 'd', state: 'done', durationMs: 40_000, priorSeconds: 20 }, { label: 'p', state: 'pending', priorSeconds: 5 }, { label: 'q', state: 'pending' }], 1, now), 10 + 40);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mean, meanInterval, sampleStd, tCentralProbability, tQuantile, welchInterval } from '../../lib/util/stats';
+import { mean, meanInterval, median, sampleStd, tCentralProbability, tQuantile, welchInterval } from '../../lib/util/stats';
 
 const close = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 
@@ -61,4 +61,11 @@ test('welchInterval: difference of means, Welch df rounded down, worked by hand'
   // No spread at all: a zero-width interval.
   assert.deepEqual(welchInterval([2, 2], [1, 1, 1]), { diff: 1, halfWidth: 0, df: 3 });
   assert.throws(() => welchInterval([1], [1, 2]), /two or more values on each side, got 1 and 2/);
+});
+
+test('median: the middle value, or the mean of the two middle ones; an empty list is an error', () => {
+  assert.equal(median([5, 1, 3]), 3);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.equal(median([7]), 7);
+  assert.throws(() => median([]), /empty/);
 });
