@@ -29,7 +29,7 @@ import { executeNotebook, formatCellError, jupyterMissing, runProcessGroup } fro
 import { sweepOptionsToEnv, type SweepOptions } from '../sweep/options';
 import { stringOption, UsageError, useStore, type Command, type OptionValues } from './command';
 import { estimateRows, sweepOptionsOf, SWEEP_FLAGS } from './sweep';
-import { curveEpochs, type EstimatedRun } from '../sweep/estimate';
+import { curveEpochs, storePace, type EstimatedRun, type StorePace } from '../sweep/estimate';
 
 /** A cell that trains (hours at the cpu scale) or follows Slurm jobs (days at the paper scale) must not time out. */
 const LONG_CELL_SEC = 30 * 24 * 3600;
@@ -129,6 +129,8 @@ export const FIGURE_BUDGET_SECONDS = 2 * 3600;
 /** `lsrm figures --dry-run`: per figure, its runs stored, shared and to train, with their estimate; the wall time figure by figure. */
 async function dryRun(entries: readonly FigureEntry[], scale: ScalePreset, store: string, jobs: number): Promise<number> {
   let wall = 0, trains = 0;
+  let pace: StorePace | undefined | null = null; // null: not computed yet
+  const on = `on ${jobs} job${jobs > 1 ? 's' : ''}`;
   for (const plan of planFigures(entries, scale, store)) {
     const head = `${plan.id}: ${plan.runs} runs: ${plan.stored} in the store${plan.shared ? `, ${plan.shared} trained by an earlier figure` : ''}, ${plan.toTrain.length} to train`;
     if (plan.toTrain.length === 0) {
@@ -136,14 +138,20 @@ async function dryRun(entries: readonly FigureEntry[], scale: ScalePreset, store
       continue;
     }
     const { rows, bench } = await estimateRows(plan.toTrain, store, (m) => process.stderr.write(m));
-    const seconds = listSchedule(rows.map((r) => r.estimate.totalSeconds), jobs);
+    if (pace === null) pace = await storePace(store, bench);
+    const model = listSchedule(rows.map((r) => r.estimate.totalSeconds), jobs);
+    const seconds = listSchedule(rows.map((r, i) => r.estimate.totalSeconds * (pace?.of(plan.toTrain[i].config).scale ?? 1)), jobs);
     wall += seconds;
     trains += rows.length;
     const capped = rows.some((r) => r.estimate.epochsFrom === 'cap');
     const over = seconds > FIGURE_BUDGET_SECONDS ? ` (over the ~${FIGURE_BUDGET_SECONDS / 3600} h a figure should take${capped ? ', at the epoch caps' : ''})` : '';
-    process.stdout.write(`${head}, about ${formatDuration(seconds * 1000)} on ${jobs} job${jobs > 1 ? 's' : ''}${over}\n${formatEstimates(rows, bench, jobs)}\n`);
+    const time = pace ? `about ${formatDuration(seconds * 1000)} ${on} at the pace of runs alike in the store (${formatDuration(model * 1000)} at the bench's)` : `about ${formatDuration(seconds * 1000)} ${on}`;
+    process.stdout.write(`${head}, ${time}${over}\n${formatEstimates(rows, bench, jobs)}\n`);
   }
-  process.stdout.write(`${trains} runs to train at the ${scale.name} scale: about ${formatDuration(wall * 1000)} with --jobs ${jobs} (figure after figure; ≤: a run's epoch cap, which validation may cut short)\n`);
+  const paceNote = pace
+    ? `; the times include the pace of finished runs in the store, wall time over the cost model's at the bench's speed (a loaded machine, costs the model leaves out): other seeds of a run, else its model kind on its data, else its model kind, else all ${pace.overall.runs} (median ${pace.overall.scale.toFixed(2)}x), from 2 runs at least`
+    : '';
+  process.stdout.write(`${trains} runs to train at the ${scale.name} scale: about ${formatDuration(wall * 1000)} with --jobs ${jobs} (figure after figure; ≤: a run's epoch cap, which validation may cut short${paceNote})\n`);
   return 0;
 }
 

@@ -58,16 +58,17 @@ export function storeRunKey(config: RunConfig): string {
   return runKey(storeKeyOf(config));
 }
 
-/** Every finished training of `store` (<store>/train/*.json): its config and the epochs it trained; unreadable files are skipped. */
-export function finishedRuns(store: string): { readonly config: RunConfig; readonly epochs: number }[] {
+/** Every finished training of `store` (<store>/train/*.json): its config, the epochs it trained and its wall time (every session); unreadable files are skipped. */
+export function finishedRuns(store: string): { readonly config: RunConfig; readonly epochs: number; readonly trainMs?: number }[] {
   const dir = join(store, TRAIN_EXPERIMENT);
   if (!existsSync(dir)) return [];
-  const out: { config: RunConfig; epochs: number }[] = [];
+  const out: { config: RunConfig; epochs: number; trainMs?: number }[] = [];
   for (const name of readdirSync(dir)) {
     if (!name.endsWith('.json')) continue;
     try {
-      const r = JSON.parse(readFileSync(join(dir, name), 'utf8')) as { config?: Partial<StoreKey>; metrics?: { epochs?: unknown } };
-      if (r.config?.run && typeof r.metrics?.epochs === 'number') out.push({ config: r.config.run, epochs: r.metrics.epochs });
+      const r = JSON.parse(readFileSync(join(dir, name), 'utf8')) as { config?: Partial<StoreKey>; metrics?: { epochs?: unknown; trainMs?: unknown } };
+      const trainMs = typeof r.metrics?.trainMs === 'number' ? { trainMs: r.metrics.trainMs } : {};
+      if (r.config?.run && typeof r.metrics?.epochs === 'number') out.push({ config: r.config.run, epochs: r.metrics.epochs, ...trainMs });
     } catch {
       // a damaged record says nothing about epochs
     }

@@ -363,3 +363,70 @@ function storedTiming(record: string): { epochs: number; seconds: number } | und
 export function startScale(p: SweepPriors): number | undefined {
   return p.observed?.scale ?? (p.isAbsolute ? 1 : undefined);
 }
+
+/** Runs shorter than this by the cost model say more of start-up and evaluation than of the machine's pace: storePace leaves them out. */
+export const PACE_MIN_MODEL_SECONDS = 60;
+
+/** Runs a pace is taken from, at least (one run trained on a crowded machine is no pace). */
+export const PACE_MIN_RUNS = 2;
+
+/** A pace: wall seconds per cost-model second, the median over `runs` finished runs. */
+export interface Pace {
+  readonly scale: number;
+  readonly runs: number;
+}
+
+/** The pace of this store's finished runs, overall and for a run to come (see storePace). */
+export interface StorePace {
+  readonly overall: Pace;
+  /** The pace of runs like `config` (at least PACE_MIN_RUNS of them): other seeds of it, else its model kind on its data, else its model kind, else `overall`. */
+  of(config: RunConfig): Pace & { readonly from: 'seeds' | 'kind' | 'store' };
+}
+
+/**
+ * The pace of this store's finished runs: per run, wall time (metrics.trainMs, every session) /
+ * the cost model's time at the epochs it trained (`bench`'s rate; data statistics cached only;
+ * runs under PACE_MIN_MODEL_SECONDS by the model left out), and medians of that over runs alike.
+ * Measured here: 1.1-2.1x for LSRM on synthetic:cpu, 1.3-2.2x for LSRM 2x32 and 4x64 on ml-100k,
+ * 2-5x for the baselines (the model counts an LSRM block's FLOP, not a GRU's or a CNN's), up to
+ * 17x for a run trained on a crowded machine. Undefined without such runs.
+ * @example const p = await storePace('runs', bench); p?.of(config).scale
+ */
+export async function storePace(store: string, bench: Pick<BenchFigure, 'gflops'>): Promise<StorePace | undefined> {
+  const byData = new Map<string, DataStats | undefined>();
+  const measured: { config: RunConfig; ratio: number }[] = [];
+  for (const f of finishedRuns(store)) {
+    if (f.trainMs === undefined || f.trainMs <= 0) continue;
+    const id = JSON.stringify(f.config.data);
+    if (!byData.has(id)) byData.set(id, await dataStatsOf(f.config.data, store, () => Promise.reject(new Error('not cached'))).catch(() => undefined));
+    const stats = byData.get(id);
+    if (!stats) continue;
+    let model: number;
+    try {
+      model = estimateRun({ ...f.config, train: { ...f.config.train, epochs: f.epochs } }, stats, bench).totalSeconds;
+    } catch {
+      continue; // a record of an older config shape the registry no longer builds
+    }
+    if (model >= PACE_MIN_MODEL_SECONDS) measured.push({ config: f.config, ratio: f.trainMs / 1000 / model });
+  }
+  if (measured.length === 0) return undefined;
+  const paceOf = (xs: readonly { ratio: number }[]): Pace => ({ scale: median(xs.map((x) => x.ratio)), runs: xs.length });
+  const overall = paceOf(measured);
+  const noSeed = (c: RunConfig) => JSON.stringify({ data: c.data, model: c.model, train: { ...c.train, seed: undefined } });
+  const sameData = (a: RunConfig, b: RunConfig) => JSON.stringify(a.data) === JSON.stringify(b.data);
+  return {
+    overall,
+    of(config) {
+      const levels = [
+        ['seeds', (c: RunConfig) => noSeed(c) === noSeed(config)],
+        ['kind', (c: RunConfig) => c.model.kind === config.model.kind && sameData(c, config)],
+        ['kind', (c: RunConfig) => c.model.kind === config.model.kind],
+      ] as const;
+      for (const [from, alike] of levels) {
+        const xs = measured.filter((m) => alike(m.config));
+        if (xs.length >= PACE_MIN_RUNS) return { ...paceOf(xs), from };
+      }
+      return { ...overall, from: 'store' };
+    },
+  };
+}
