@@ -22,24 +22,25 @@
  * Plans and cost (a step ~6·(N + I·d) FLOP per target, DESIGN.md "Compute budget"; the epochs are
  * the plateau's, 3 epochs and at least 300 steps, at most 200).
  * - smoke: synthetic:smoke, Figure 2a's four smoke sizes, at most 2 epochs: the notebook test.
- * - cpu: Figure 2a's shapes 1x16, 2x32, 2x64, 4x64, 4x128, 8x128 as far as the budget goes,
- *   the largest size of each panel held out:
- *   dataset:ml-100k (943 users, 1,682 items) the first five (4 fitted, 4x128 predicted);
- *   dataset:ml-latest-small (610 users, 9,742 items) and amazon-games-sasrec (SASRec's Video
- *   Games: 31,013 users, 23,715 items, ~0.29M interactions, 122 steps an epoch, every epoch's
- *   validation ranks 31k users over 23.7k items) the first four (3 fitted, 4x64 predicted): three
- *   fitted sizes leave the law no degree of freedom (R^2 is 1 by construction), the held-out
- *   size is the test.
+ * - cpu: Figure 2a's shapes 1x16, 2x32, 2x64, 4x64 (its first four of six) on each dataset, 4x64
+ *   held out: dataset:ml-100k (943 users, 1,682 items), dataset:ml-latest-small (610 users,
+ *   9,742 items) and amazon-games-sasrec (SASRec's Video Games: 31,013 users, 23,715 items,
+ *   ~0.29M interactions, 122 steps an epoch, every epoch's validation ranks 31k users over 23.7k
+ *   items). Three fitted sizes leave the law no degree of freedom (R^2 is 1 by construction): the
+ *   held-out size is the test.
  *   Cost (`lsrm figures --dry-run --only fig-2a-real-data`, 19 GFLOP/s measured under load) per
- *   epoch: ml-100k 0 s (1x16) .. 40 s (4x128), ml-latest-small 5-27 s, Video Games 26 s (1x16) ..
+ *   epoch: ml-100k 0 s (1x16) .. 11 s (4x64), ml-latest-small 5-27 s, Video Games 26 s (1x16) ..
  *   3m47s (4x64). Runs selected on loss stop at their plateau, 3 epochs and >= 300 steps past the
- *   best, then an SGD window as long: on ml-100k (10 steps an epoch) Table V's runs took 86-200
- *   epochs, so ~120 is expected; on Video Games ~20. That is ~6 hours of one core, ~3 on both.
- *   Cut on 2026-12-02 from six sizes on ml-100k and five on ml-latest-small (~11 core-hours, 2.6
- *   times a figure's ~2 h budget): ml-100k's test loss turns near N = 100K (a PyTorch version
- *   of the model, issue 10; Table V's 4x64 below its 2x64), so 4x128 (786K) already lies past
- *   where the data runs out, and 8x128 (~2.5 core-hours) and latest-small's 4x128 (~2) would
- *   only confirm it. The full Video Games ladder (4x128 ~12 min an epoch) is beyond budget too.
+ *   best, then an SGD window as long. Measured: ml-100k's Table III runs 76-159 epochs, latest-
+ *   small 1x16 113 epochs (best 79), Video Games 1x16 17 (best 11). ml-100k's 2x32 and 4x64 are
+ *   Table III's runs. By the cost model ~4 hours of one core; at this machine's pace (runs take
+ *   1.3-2x the model with both cores busy) ~6.5, ~3.3 on both: three panels of ~1.1 h each.
+ *   Cut on 2026-12-02, twice: from six sizes on ml-100k and five on ml-latest-small (~11
+ *   core-hours by the model), then ml-100k from five to four (4x128: 1h38m by the model, ~2.6 h
+ *   at the pace). ml-100k's test loss already rises from 2x32 to 4x64 (Table III: 5.90-5.93 vs
+ *   6.00-6.02), so the ladder up to 4x64 shows where this data runs out, and 4x128 (786K) and
+ *   8x128 would only confirm it; latest-small (as many interactions) alike. The full Video Games
+ *   ladder (4x128 ~12 min an epoch) is beyond budget too.
  * - paper: the same plan (these datasets are small at any scale).
  *
  * Files (saveFigureOutput): figures/fig-2a-real-data.{png,html} (the figure), .csv/.md (every seed
@@ -98,7 +99,7 @@ const CPU_LADDER = FIG_2A_PLANS.cpu.ladder;
 
 const cpuPlan: RealDataPlan = {
   panels: [
-    { data: data('dataset:ml-100k'), ladder: CPU_LADDER.slice(0, 5), train: converge('cpu') },
+    { data: data('dataset:ml-100k'), ladder: CPU_LADDER.slice(0, 4), train: converge('cpu') },
     { data: data('dataset:ml-latest-small'), ladder: CPU_LADDER.slice(0, 4), train: converge('cpu') },
     { data: data('dataset:amazon-games-sasrec'), ladder: CPU_LADDER.slice(0, 4), train: converge('cpu') },
   ],
