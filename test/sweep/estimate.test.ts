@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchCachePath, benchFigureOf, dataStatsOf, dataStatsOfSplit, estimateRun, formatBytes, formatEstimates, readBenchFigure, similarEpochs, startScale, sweepPriors, withSimilarEpochs, writeBenchFigure, type DataStats } from '../../lib/sweep/estimate';
+import { benchCachePath, benchFigureOf, dataStatsOf, dataStatsOfSplit, estimateRun, formatBytes, formatEstimates, readBenchFigure, PACE_MIN_MODEL_SECONDS, similarEpochs, startScale, storePace, sweepPriors, withSimilarEpochs, writeBenchFigure, type DataStats } from '../../lib/sweep/estimate';
 import { normalizeRunConfig } from '../../lib/runs/run';
 import type { LeaveOneOutSplit } from '../../lib/data/types';
 import { MODELS } from '../../lib/models';
@@ -167,4 +167,45 @@ test('sweepPriors: each run\'s remaining seconds from what the store has cached,
   rmSync(benchCachePath(store, 'cpu'));
   const noBench = await sweepPriors(runs, store, 'cpu', 'm');
   assert.ok(Math.abs(noBench.seconds.get('c')! * startScale(noBench)! - 3 * later.seconds.get('c')!) < 1e-6);
+});
+
+test('storePace: wall over model time of finished runs, the median of the runs most alike (two at least), short runs left out', async () => {
+  const store = mkdtempSync(join(tmpdir(), 'lsrm-pace-'));
+  const split = { numUsers: 3, numItems: 10, train: { offsets: Int32Array.from([0, 1, 6, 18]), items: new Int32Array(18), numUsers: 3 } } as unknown as LeaveOneOutSplit;
+  await dataStatsOf(CONFIG.data, store, async () => split);
+  const bench = { gflops: 1e-6 }; // slow enough that every run below is minutes by the model
+  const model = (c: typeof CONFIG, epochs: number) => estimateRun({ ...c, train: { ...c.train, epochs } }, STATS, bench).totalSeconds;
+  const withSeed = (seed: number) => normalizeRunConfig({ ...CONFIG, train: { ...CONFIG.train, seed } });
+  const wider = (seed: number) => normalizeRunConfig({ ...CONFIG, model: { ...CONFIG.model, dim: 16 }, train: { ...CONFIG.train, seed } });
+  mkdirSync(join(store, 'train'), { recursive: true });
+  const record = (name: string, config: typeof CONFIG, epochs: number, ratio: number) =>
+    writeFileSync(join(store, 'train', `${name}.json`), JSON.stringify({ config: { run: config }, metrics: { epochs, trainMs: 1000 * ratio * model(config, epochs) } }));
+  assert.ok(model(CONFIG, 3) >= PACE_MIN_MODEL_SECONDS);
+  assert.equal(await storePace(store, bench), undefined, 'no finished run: no pace');
+  record('a', withSeed(1), 3, 1.5);
+  record('b', withSeed(2), 4, 2.5);
+  record('c', wider(0), 3, 4);
+  record('d', wider(1), 5, 17); // trained on a crowded machine
+  record('e', wider(2), 3, 5);
+  const pace = (await storePace(store, bench))!;
+  assert.deepEqual(pace.overall, { scale: 4, runs: 5 });
+  // Another seed of a and b: their median (2); a new seed of the wider model: its three (5);
+  const near = (x: number, y: number) => Math.abs(x - y) < 1e-9;
+  const s = pace.of(withSeed(7));
+  assert.equal(s.from, 'seeds');
+  assert.ok(near(s.scale, 2) && s.runs === 2);
+  const w = pace.of(wider(9));
+  assert.ok(w.from === 'seeds' && near(w.scale, 5) && w.runs === 3);
+  // another width of the same kind on the same data: every run of the kind (median of 1.5, 2.5, 4, 17, 5).
+  const other = normalizeRunConfig({ ...CONFIG, model: { ...CONFIG.model, dim: 24 } });
+  const k = pace.of(other);
+  assert.ok(k.from === 'kind' && near(k.scale, 4) && k.runs === 5);
+  // One run alike is no pace: a run with a single finished seed falls back to the kind.
+  record('f', normalizeRunConfig({ ...other, train: { ...other.train, seed: 3 } }), 3, 40);
+  assert.equal(pace.of(other).from, 'kind');
+  const again = (await storePace(store, bench))!;
+  assert.equal(again.of(other).from, 'kind', 'one seed of it: not enough');
+  // A run under PACE_MIN_MODEL_SECONDS by the model says nothing of the pace.
+  const fast = { gflops: 1e9 };
+  assert.equal(await storePace(store, fast), undefined);
 });
