@@ -336,7 +336,7 @@ export async function sweepPriors(runs: readonly { readonly key: string; readonl
   const fig = readCache<BenchFigure>(benchCachePath(store, backend));
   const bench = fig && fig.cpuModel === cpuModel && fig.gflops > 0 ? fig : undefined;
   const rate = { gflops: bench?.gflops ?? 1 };
-  const cachedOnly = (data: DataSpec) => dataStatsOf(data, store, () => Promise.reject(new Error('not cached'))).catch(() => undefined);
+  const cachedOnly = cachedStats(store);
   const stored = runs.map((r) => storedTiming(runPaths(store, r.key).record));
   const todo = runs.filter((_, i) => !stored[i]);
   const rows = await estimateRemaining(todo.map((r) => ({ label: r.label, config: r.config, doneEpochs: curveEpochs(runPaths(store, r.key).runDir) })), store, rate, cachedOnly);
@@ -346,10 +346,28 @@ export async function sweepPriors(runs: readonly { readonly key: string; readonl
   for (const [i, t] of stored.entries()) {
     if (!t || t.seconds <= 0) continue;
     const stats = await cachedOnly(runs[i].config.data);
-    const model = stats && estimateRun({ ...runs[i].config, train: { ...runs[i].config.train, epochs: t.epochs } }, stats, rate).totalSeconds;
+    const model = stats && modelSeconds(runs[i].config, t.epochs, stats, rate);
     if (model) ratios.push(t.seconds / model);
   }
   return { seconds, isAbsolute: bench !== undefined, ...(ratios.length > 0 ? { observed: { scale: median(ratios), runs: ratios.length } } : {}) };
+}
+
+/**
+ * The DataStats of a data spec as far as `store` has them cached (estimate.ts dataStatsOf), else
+ * undefined: nothing is loaded. Each spec is looked up once per returned function.
+ */
+function cachedStats(store: string): (data: DataSpec) => Promise<DataStats | undefined> {
+  const seen = new Map<string, Promise<DataStats | undefined>>();
+  return (data) => {
+    const id = JSON.stringify(data);
+    if (!seen.has(id)) seen.set(id, dataStatsOf(data, store, () => Promise.reject(new Error('not cached'))).catch(() => undefined));
+    return seen.get(id)!;
+  };
+}
+
+/** The cost model's seconds for `config` trained `epochs` epochs (what a finished run's wall time is set against). */
+function modelSeconds(config: RunConfig, epochs: number, stats: DataStats, bench: Pick<BenchFigure, 'gflops'>): number {
+  return estimateRun({ ...config, train: { ...config.train, epochs } }, stats, bench).totalSeconds;
 }
 
 /** A stored run's epochs and training wall time (seconds, every session), or undefined when it is not in the store or says neither. */
@@ -393,17 +411,15 @@ export interface StorePace {
  * @example const p = await storePace('runs', bench); p?.of(config).scale
  */
 export async function storePace(store: string, bench: Pick<BenchFigure, 'gflops'>): Promise<StorePace | undefined> {
-  const byData = new Map<string, DataStats | undefined>();
+  const cachedOnly = cachedStats(store);
   const measured: { config: RunConfig; ratio: number }[] = [];
   for (const f of finishedRuns(store)) {
     if (f.trainMs === undefined || f.trainMs <= 0) continue;
-    const id = JSON.stringify(f.config.data);
-    if (!byData.has(id)) byData.set(id, await dataStatsOf(f.config.data, store, () => Promise.reject(new Error('not cached'))).catch(() => undefined));
-    const stats = byData.get(id);
+    const stats = await cachedOnly(f.config.data);
     if (!stats) continue;
     let model: number;
     try {
-      model = estimateRun({ ...f.config, train: { ...f.config.train, epochs: f.epochs } }, stats, bench).totalSeconds;
+      model = modelSeconds(f.config, f.epochs, stats, bench);
     } catch {
       continue; // a record of an older config shape the registry no longer builds
     }
