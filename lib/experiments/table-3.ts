@@ -24,7 +24,7 @@ import { runFigureSweep, saveTableOutput, type FigureEntry, type PendingOutput, 
 import { presetRunConfig, TABLE_PRESETS, tableData, trainPhrase, trainPreset, type ModelPreset, type TableRunOptions, type TablePresets, type PresetMetrics } from './presets';
 import type { DataChoice, ScalePreset } from './scale';
 import { checkSeeds, formatSeedCell, formatSigned, halfWidthKey, meanFields, seedNote, summaryRows, type MeanFields } from './seeds';
-import { mean, welchInterval } from '../util/stats';
+import { mean, pairedInterval, welchInterval } from '../util/stats';
 
 /** One way of training: which techniques are on. */
 export interface AblationVariant {
@@ -183,27 +183,34 @@ export function table3Summary(rows: readonly Table3Row[], scale: ScalePreset, pr
 /**
  * What each technique does, per model: the test CE without it minus with it (w/o LAD - Both,
  * w/o SO - Both, None - Both; positive: the technique helps), as the difference of seed means
- * with Welch's 95% interval (two or more seeds), a verdict, and the paper's difference.
- * @example 'LSRM_l2 (2×32), LAD: w/o LAD - Both +0.0169 ± 0.0100 (95% Welch, df 3): helps beyond seed noise; paper -0.0122'
+ * with Welch's 95% interval (two or more seeds), then, when both sides ran the same two or more
+ * seeds, the paired interval over those seeds (a seed fixes the initial weights and the batch
+ * order in every variant, so its effect cancels in the per-seed difference; the verdict follows
+ * the paired interval then, else Welch's), and the paper's difference.
+ * @example 'LSRM_l2 (2×32), LAD: w/o LAD - Both +0.0187 ± 0.0287 (95% Welch, df 2); paired by seed +0.0187 ± 0.0202 (df 2): helps beyond seed noise; paper -0.0122'
  */
 export function table3Findings(rows: readonly Table3Row[], scale: ScalePreset, presets: TablePresets = TABLE_PRESETS[scale.name]): string[] {
   const { small, large } = table3Models(scale, presets);
   const contrasts: [string, AblationVariant['name']][] = [['LAD', 'w/o LAD'], ['SO', 'w/o SO'], ['both', 'None']];
   return ([['small', small], ['large', large]] as const).flatMap(([size, model]) => {
     const key = size === 'small' ? 'smallCe' : 'largeCe';
-    const seedsOf = (v: AblationVariant['name']) => rows.filter((r) => r.variant === v && r.seed !== null).map((r) => r[key]);
-    const both = seedsOf('Both');
+    const bySeed = (v: AblationVariant['name']) => new Map(rows.filter((r) => r.variant === v && r.seed !== null).map((r) => [r.seed as number, r[key]]));
+    const both = bySeed('Both');
     return contrasts.flatMap(([what, without]) => {
-      const other = seedsOf(without);
-      if (both.length === 0 || other.length === 0) return [];
+      const other = bySeed(without);
+      if (both.size === 0 || other.size === 0) return [];
       const paper = PAPER_TABLE_3[without][size] - PAPER_TABLE_3.Both[size];
       const head = `${model.label} (${model.numLayers}×${model.dim}), ${what}: ${without} - Both`;
-      if (both.length < 2 || other.length < 2) {
-        return [`${head} ${formatSigned(mean(other) - mean(both))} (one seed on a side: no interval); paper ${formatSigned(paper)}`];
+      if (both.size < 2 || other.size < 2) {
+        return [`${head} ${formatSigned(mean([...other.values()]) - mean([...both.values()]))} (one seed on a side: no interval); paper ${formatSigned(paper)}`];
       }
-      const w = welchInterval(other, both);
-      const verdict = Math.abs(w.diff) <= w.halfWidth ? 'within seed noise' : w.diff > 0 ? 'helps beyond seed noise' : 'hurts beyond seed noise';
-      return [`${head} ${formatSigned(w.diff)} ± ${w.halfWidth.toFixed(4)} (95% Welch, df ${w.df}): ${verdict}; paper ${formatSigned(paper)}`];
+      const w = welchInterval([...other.values()], [...both.values()]);
+      const shared = [...other.keys()].filter((seed) => both.has(seed)).sort((x, y) => x - y);
+      const p = shared.length >= 2 ? pairedInterval(shared.map((seed) => other.get(seed)!), shared.map((seed) => both.get(seed)!)) : undefined;
+      const decisive = p ?? w;
+      const verdict = Math.abs(decisive.diff) <= decisive.halfWidth ? 'within seed noise' : decisive.diff > 0 ? 'helps beyond seed noise' : 'hurts beyond seed noise';
+      const paired = p ? `; paired by seed${shared.length < Math.max(both.size, other.size) ? ` (${shared.length} shared seeds)` : ''} ${formatSigned(p.diff)} ± ${p.halfWidth.toFixed(4)} (df ${p.df})` : '';
+      return [`${head} ${formatSigned(w.diff)} ± ${w.halfWidth.toFixed(4)} (95% Welch, df ${w.df})${paired}: ${verdict}; paper ${formatSigned(paper)}`];
     });
   });
 }

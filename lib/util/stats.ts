@@ -151,3 +151,23 @@ export function welchInterval(a: readonly number[], b: readonly number[], level 
   const df = Math.max(1, Math.floor(nu + 1e-9)); // 1e-9: a ν of exactly 4 may compute as 3.9999999
   return { diff, halfWidth: tQuantile((1 + level) / 2, df) * Math.sqrt(se2), df };
 }
+
+/** A difference of paired means with its confidence interval. */
+export interface PairedInterval extends DifferenceInterval {
+  /** Number of pairs. */
+  readonly n: number;
+}
+
+/**
+ * The paired t-interval of mean(a - b) when a[i] and b[i] share a unit (a seed: the same
+ * initial weights and batch order), so that unit's effect cancels: the mean of the differences
+ * d_i = a_i - b_i, half-width t((1 + level)/2, n - 1)·s_d/√n, n - 1 degrees of freedom.
+ * @throws when the lists differ in length or hold fewer than two pairs, or for a level outside (0, 1)
+ * @example pairedInterval([6.10, 6.12, 6.17], [6.00, 6.01, 6.02]) // d = 0.10, 0.11, 0.15: diff 0.12, s_d 0.02646, df 2, half-width 4.302653 · 0.02646 / √3 = 0.0657
+ */
+export function pairedInterval(a: readonly number[], b: readonly number[], level = 0.95): PairedInterval {
+  if (a.length !== b.length) throw new Error(`a paired interval needs as many values on each side, got ${a.length} and ${b.length}`);
+  if (a.length < 2) throw new Error(`a paired interval needs two or more pairs, got ${a.length}`);
+  const d = meanInterval(a.map((x, i) => x - b[i]), level);
+  return { n: d.n, diff: d.mean, halfWidth: d.halfWidth ?? 0, df: d.n - 1 };
+}

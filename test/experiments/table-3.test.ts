@@ -7,7 +7,7 @@ import { presetRunConfig, TABLE_PRESETS, type TablePresets } from '../../lib/exp
 import { SCALES } from '../../lib/experiments/scale';
 import { ABLATION_VARIANTS, epochSummary, FIGURE, PAPER_TABLE_3, table3Columns, table3Findings, type Table3Row, table3Rows, table3Summary, table3Sweep, table3Text, variantTrain } from '../../lib/experiments/table-3';
 import { storeRunKey } from '../../lib/runs/in-store';
-import { meanInterval } from '../../lib/util/stats';
+import { meanInterval, welchInterval } from '../../lib/util/stats';
 import { toCsv, toMarkdown } from '../../lib/plot/table';
 import { tinyInterIn } from '../helpers/tiny-inter';
 
@@ -130,23 +130,33 @@ test('two seeds: a row per variant and seed, then the mean row (mean ± 95% t ha
   assert.ok(table3Summary(rows, SCALES.smoke, presets)[0].includes(`ours ${best.variant} ${best.smallCe.toFixed(4)} <`));
 });
 
-test('table3Findings: each technique as w/o - Both per model, Welch intervals, the verdict and the paper\'s sign', () => {
+test('table3Findings: each technique as w/o - Both per model, Welch and paired intervals, the verdict and the paper\'s sign', () => {
   const row = (variant: Table3Row['variant'], seed: number | null, smallCe: number, largeCe: number): Table3Row =>
     ({ variant, seed, smallCe, largeCe, smallEpochs: null, largeEpochs: null, paperSmallCe: PAPER_TABLE_3[variant].small, paperLargeCe: PAPER_TABLE_3[variant].large }) as Table3Row;
   const rows = [
     row('Both', 0, 6.00, 5.90), row('Both', 1, 6.01, 5.91), row('Both', 2, 6.02, 5.92), row('Both', null, 6.01, 5.91),
-    row('w/o LAD', 0, 6.10, 5.90), row('w/o LAD', 1, 6.11, 5.92), row('w/o LAD', 2, 6.12, 5.94),
+    row('w/o LAD', 0, 6.10, 5.90), row('w/o LAD', 1, 6.12, 5.92), row('w/o LAD', 2, 6.17, 5.94),
     row('w/o SO', 0, 6.01, 5.80),
+    // None: seeds 1 and 2 only, each 0.03 above Both's (small) and 0.005 / 0.035 (large).
+    row('None', 1, 6.04, 5.915), row('None', 2, 6.05, 5.955),
   ];
   const lines = table3Findings(rows, SCALES.cpu);
   const { ablationSmall: s, ablationLarge: l } = TABLE_PRESETS.cpu;
-  // small, LAD: diff 0.10, both spreads s = 0.01, ν = 4, t(0.975, 4) = 2.776445.
-  const hw = 2.776445 * Math.sqrt((2 * 0.0001) / 3);
+  const t2 = 4.302653; // t(0.975, 2)
+  // small, LAD: Welch: means 6.13 and 6.01, s² 0.0013 and 0.0001: se² = 0.0014/3, ν = 2.37 -> df 2.
+  // Paired: d = 0.10, 0.11, 0.15, mean 0.12, s_d = 0.026458: half-width t2 · s_d / √3.
+  const welchHw = t2 * Math.sqrt(0.0014 / 3);
+  const pairedHw = (t2 * Math.sqrt(0.0007)) / Math.sqrt(3);
   const paperLad = PAPER_TABLE_3['w/o LAD'].small - PAPER_TABLE_3.Both.small; // -0.0122: the paper's small model does better without LAD
-  assert.equal(lines[0], `${s.label} (${s.numLayers}×${s.dim}), LAD: w/o LAD - Both +0.1000 ± ${hw.toFixed(4)} (95% Welch, df 4): helps beyond seed noise; paper ${paperLad.toFixed(4)}`);
+  assert.equal(lines[0], `${s.label} (${s.numLayers}×${s.dim}), LAD: w/o LAD - Both +0.1200 ± ${welchHw.toFixed(4)} (95% Welch, df 2); paired by seed +0.1200 ± ${pairedHw.toFixed(4)} (df 2): helps beyond seed noise; paper ${paperLad.toFixed(4)}`);
   assert.equal(lines[1], `${s.label} (${s.numLayers}×${s.dim}), SO: w/o SO - Both +0.0000 (one seed on a side: no interval); paper +${(PAPER_TABLE_3['w/o SO'].small - PAPER_TABLE_3.Both.small).toFixed(4)}`);
-  // large, LAD: diff +0.01 with spreads 0.01 and 0.02: within noise; large, SO: one seed, -0.11.
-  assert.match(lines[2], new RegExp(`^${l.label} \\(${l.numLayers}×${l.dim}\\), LAD: w/o LAD - Both \\+0\\.0100 ± [0-9.]+ \\(95% Welch, df \\d\\): within seed noise; paper \\+0\\.0114$`));
-  assert.match(lines[3], /SO: w\/o SO - Both -0\.1100 \(one seed on a side: no interval\); paper \+0\.0048$/);
-  assert.equal(lines.length, 4, 'None has no runs: its contrast is left out');
+  // small, both: Welch compares the means of all seeds (6.045 vs 6.01); the two shared seeds'
+  // differences are both 0.03: a zero-width paired interval with 1 df, and the verdict follows it.
+  assert.match(lines[2], /^.*, both: None - Both \+0\.0350 ± [0-9.]+ \(95% Welch, df \d\); paired by seed \(2 shared seeds\) \+0\.0300 ± 0\.0000 \(df 1\): helps beyond seed noise; paper -0\.0236$/);
+  // large, LAD: d = 0, 0.01, 0.02: +0.01 ± t2 · 0.01 / √3 = 0.0248, within noise.
+  assert.equal(lines[3], `${l.label} (${l.numLayers}×${l.dim}), LAD: w/o LAD - Both +0.0100 ± ${welchInterval([5.90, 5.92, 5.94], [5.90, 5.91, 5.92]).halfWidth.toFixed(4)} (95% Welch, df ${welchInterval([5.90, 5.92, 5.94], [5.90, 5.91, 5.92]).df}); paired by seed +0.0100 ± ${((t2 * 0.01) / Math.sqrt(3)).toFixed(4)} (df 2): within seed noise; paper +0.0114`);
+  assert.match(lines[4], /SO: w\/o SO - Both -0\.1100 \(one seed on a side: no interval\); paper \+0\.0048$/);
+  // large, both: Welch 5.935 - 5.91; paired d = 0.005 and 0.035 on seeds 1, 2: mean 0.02, s_d 0.0212, df 1: within noise.
+  assert.match(lines[5], /both: None - Both \+0\.0250 ± [0-9.]+ \(95% Welch, df \d\); paired by seed \(2 shared seeds\) \+0\.0200 ± [0-9.]+ \(df 1\): within seed noise; paper \+0\.0322$/);
+  assert.equal(lines.length, 6);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mean, meanInterval, median, sampleStd, tCentralProbability, tQuantile, welchInterval } from '../../lib/util/stats';
+import { mean, meanInterval, median, pairedInterval, sampleStd, tCentralProbability, tQuantile, welchInterval } from '../../lib/util/stats';
 
 const close = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 
@@ -61,6 +61,20 @@ test('welchInterval: difference of means, Welch df rounded down, worked by hand'
   // No spread at all: a zero-width interval.
   assert.deepEqual(welchInterval([2, 2], [1, 1, 1]), { diff: 1, halfWidth: 0, df: 3 });
   assert.throws(() => welchInterval([1], [1, 2]), /two or more values on each side, got 1 and 2/);
+});
+
+test('pairedInterval: the t-interval of the per-pair differences, worked by hand, narrower than Welch when pairs share an offset', () => {
+  // d = 0.10, 0.11, 0.15: mean 0.12, s_d² = (0.0004 + 0.0001 + 0.0009) / 2 = 0.0007; t(0.975, 2) = 4.302653.
+  const p = pairedInterval([6.10, 6.12, 6.17], [6.00, 6.01, 6.02]);
+  assert.ok(Math.abs(p.diff - 0.12) < 1e-12);
+  assert.deepEqual([p.n, p.df], [3, 2]);
+  assert.ok(Math.abs(p.halfWidth - (4.302653 * Math.sqrt(0.0007)) / Math.sqrt(3)) < 1e-6, String(p.halfWidth));
+  // A large per-seed offset shared by both sides: Welch sees the spread, the pairs do not.
+  const a = [1.0, 2.0, 3.0].map((x) => x + 0.05), b = [1.0, 2.0, 3.0];
+  assert.ok(welchInterval(a, b).halfWidth > 1);
+  assert.ok(pairedInterval(a, b).halfWidth < 1e-9);
+  assert.throws(() => pairedInterval([1, 2], [1, 2, 3]), /as many values on each side, got 2 and 3/);
+  assert.throws(() => pairedInterval([1], [2]), /two or more pairs, got 1/);
 });
 
 test('median: the middle value, or the mean of the two middle ones; an empty list is an error', () => {
