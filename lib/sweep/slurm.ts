@@ -213,11 +213,17 @@ async function submitIndices(manifestPath: string, indices: readonly number[], o
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Poll until no task is queued or running; log each change; 0 when every run is done. */
+/**
+ * Poll until no task is queued or running; log each change; 0 when every run is done. An end
+ * with failures is confirmed by one more poll before it is reported: a controller under load
+ * can answer squeue without a task that is still running (seen in CI on a loaded 2-core machine:
+ * the sweep ended with a running task counted as failed), and one reading must not end a sweep.
+ */
 async function follow(manifestPath: string, runs: readonly SweepRun[], opts: SubmitOptions): Promise<number> {
   const log = opts.log ?? (() => undefined);
   log('slurm: following the jobs (stopping this leaves them running; `lsrm sweep status SPEC` shows them)');
   let last = '';
+  let endSeen = ''; // the failed indices of an end seen once, not yet confirmed
   for (let errors = 0; ; ) {
     let s: SlurmStatus;
     try {
@@ -230,10 +236,16 @@ async function follow(manifestPath: string, runs: readonly SweepRun[], opts: Sub
       await sleep((opts.pollSeconds ?? 10) * 1000);
       continue;
     }
-    const line = `slurm: ${s.done.length}/${runs.length} done, ${s.running.length} running, ${s.pending.length} pending, ${s.failed.length} failed`;
-    if (line !== last) log(line);
-    last = line;
-    if (s.running.length + s.pending.length === 0) return report(s, runs, log);
+    const ended = s.running.length + s.pending.length === 0;
+    const failedNow = s.failed.join(',');
+    const isFinal = ended && (s.failed.length === 0 || failedNow === endSeen);
+    endSeen = ended ? failedNow : '';
+    if (!ended || isFinal) { // an unconfirmed end is not logged
+      const line = `slurm: ${s.done.length}/${runs.length} done, ${s.running.length} running, ${s.pending.length} pending, ${s.failed.length} failed`;
+      if (line !== last) log(line);
+      last = line;
+    }
+    if (isFinal) return report(s, runs, log);
     await sleep((opts.pollSeconds ?? 10) * 1000);
   }
 }

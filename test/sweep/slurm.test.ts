@@ -131,6 +131,68 @@ test('slurmStatus without Slurm: done from result.json, failed from error.json, 
   rmSync(store, { recursive: true, force: true });
 });
 
+/**
+ * Fake sbatch / squeue / scontrol on PATH (bash scripts in a temp folder): sbatch prints job 7;
+ * squeue answers from its call count ($FAKE/squeue-<n>, empty when missing) and, at the call
+ * named in $FAKE/done-at, writes run 0's result.json first; scontrol answers $FAKE/scontrol.
+ */
+async function withFakeSlurm<T>(fake: string, body: () => Promise<T>): Promise<T> {
+  const bin = join(fake, 'bin');
+  mkdirSync(bin, { recursive: true });
+  const script = (name: string, text: string) => {
+    writeFileSync(join(bin, name), `#!/bin/bash\n${text}\n`);
+    spawnSync('chmod', ['+x', join(bin, name)]);
+  };
+  script('sbatch', 'echo 7');
+  script('squeue', [
+    `n=$(( $(cat "${fake}/squeue-calls" 2>/dev/null || echo 0) + 1 )); echo $n > "${fake}/squeue-calls"`,
+    `if [ -f "${fake}/done-at" ] && [ "$(cat "${fake}/done-at")" = "$n" ]; then mkdir -p "$(cat "${fake}/result-dir")"; echo '{}' > "$(cat "${fake}/result-dir")/result.json"; fi`,
+    `cat "${fake}/squeue-$n" 2>/dev/null || true`,
+  ].join('\n'));
+  script('scontrol', `if [ -f "${fake}/scontrol" ]; then cat "${fake}/scontrol"; else echo 'slurm_load_jobs error: Invalid job id specified' >&2; exit 1; fi`);
+  const saved = process.env.PATH;
+  process.env.PATH = `${bin}:${saved}`;
+  try {
+    return await body();
+  } finally {
+    process.env.PATH = saved;
+  }
+}
+
+test('submitSlurm: one squeue reading without a running task does not end the sweep; a failure seen twice does', async () => {
+  const store = mkdtempSync(join(tmpdir(), 'lsrm-slurm-flaky-'));
+  const runs = smokeRuns(1);
+  const manifest = writeManifest(store, runs);
+  const fake = join(store, 'fake');
+  mkdirSync(fake);
+  // Poll 1: the controller, busy, lists no task and scontrol no longer knows the job (read alone:
+  // a task that ended without a result); poll 2: the task is running; poll 3: its result is in.
+  writeFileSync(join(fake, 'squeue-2'), '7_0|RUNNING\n');
+  writeFileSync(join(fake, 'done-at'), '3');
+  writeFileSync(join(fake, 'result-dir'), runPaths(store, runs[0].key).runDir);
+  const logs: string[] = [];
+  const code = await withFakeSlurm(fake, () => submitSlurm(manifest, runs, { store, pollSeconds: 0.01, log: (m) => logs.push(m) }));
+  assert.equal(code, 0, logs.join('\n'));
+  assert.equal(readFileSync(join(fake, 'squeue-calls'), 'utf8').trim(), '3');
+  assert.ok(!logs.some((l) => /failed 0|1 failed/.test(l)), logs.join('\n'));
+  assert.ok(logs.includes('slurm: done 1 of 1: 0'), logs.join('\n'));
+
+  // A task that really ended without a result: reported after two polls that agree, not one.
+  const store2 = mkdtempSync(join(tmpdir(), 'lsrm-slurm-failed-'));
+  const manifest2 = writeManifest(store2, runs);
+  const fake2 = join(store2, 'fake');
+  mkdirSync(fake2);
+  writeFileSync(join(fake2, 'scontrol'), 'JobId=7 ArrayJobId=7 ArrayTaskId=0 JobState=FAILED Reason=NonZeroExitCode ExitCode=1:0\n');
+  const logs2: string[] = [];
+  const code2 = await withFakeSlurm(fake2, () => submitSlurm(manifest2, runs, { store: store2, pollSeconds: 0.01, log: (m) => logs2.push(m) }));
+  assert.equal(code2, 1);
+  assert.equal(readFileSync(join(fake2, 'squeue-calls'), 'utf8').trim(), '2');
+  assert.ok(logs2.some((l) => l.startsWith('slurm: failed 0 (') && l.includes('task 7_0 ended FAILED (NonZeroExitCode, exit 1:0) without a result')), logs2.join('\n'));
+  assert.equal(logs2.filter((l) => l.endsWith('0 running, 0 pending, 1 failed')).length, 1, 'the end is logged once');
+  rmSync(store, { recursive: true, force: true });
+  rmSync(store2, { recursive: true, force: true });
+});
+
 const missing = slurmMissing();
 const required = process.env.LSRM_REQUIRE_SLURM === '1';
 const skip = missing && !required ? `Slurm is missing: ${missing}` : false;
