@@ -139,10 +139,7 @@ test('slurmStatus without Slurm: done from result.json, failed from error.json, 
 async function withFakeSlurm<T>(fake: string, body: () => Promise<T>): Promise<T> {
   const bin = join(fake, 'bin');
   mkdirSync(bin, { recursive: true });
-  const script = (name: string, text: string) => {
-    writeFileSync(join(bin, name), `#!/bin/bash\n${text}\n`);
-    spawnSync('chmod', ['+x', join(bin, name)]);
-  };
+  const script = (name: string, text: string) => writeFileSync(join(bin, name), `#!/bin/bash\n${text}\n`, { mode: 0o755 });
   script('sbatch', 'echo 7');
   script('squeue', [
     `n=$(( $(cat "${fake}/squeue-calls" 2>/dev/null || echo 0) + 1 )); echo $n > "${fake}/squeue-calls"`,
