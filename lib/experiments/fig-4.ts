@@ -17,12 +17,14 @@
  * - smoke: synthetic:smoke, 4x8, 4x12, 4x16, each with (16, d/2) and (1, 2d), 1 epoch: seconds.
  * - cpu: synthetic:cpu, 2 epochs at batch 256 (Figure 2a's budget):
  *     N 24,576:  8x16 (R 2),   2x32 (R 16, standard),  1x45 (R 45, 3 heads; N 24,300, -1.1%)
+ *     N 98,304:  8x32 (R 4),   2x64 (R 32, standard),  1x90 (R 90, 3 heads; N 97,200, -1.1%)
  *     N 196,608: 16x32 (R 2),  4x64 (R 16, standard),  1x128 (R 128)   <- the paper's ratios
- *     N 786,432: 16x64 (R 4),  4x128 (R 32, standard), 1x256 (R 256)
- *   six new runs (the standards are 2a's): estimateRun at 22 GFLOP/s per core (tfjs-wasm,
- *   unloaded) gives 223 TFLOP = 2.95 h of one core, ~1.5 h on both; the longest is 1x256 (1h17m:
- *   its I·d output layer). 16-layer shapes may run below the modelled rate (per-layer overhead
- *   the cost model does not count). Not run yet.
+ *   nine runs (the standards are 2a's and 2b's): the cost model (15.7 GFLOP/s per core, measured
+ *   2026-12-02) gives ~3 h of one core, ~1.5 h on both; the longest is 1x128 (its I·d output
+ *   layer). The first plan had 786K (16x64, 4x128, 1x256) for its third size instead of 98K: 4.1 h
+ *   of one core for its six new runs alone (1x256 1h48m), over the ~2 h a figure should take, so
+ *   the sizes now span 8x instead of 32x (the paper's span 48x). 16-layer shapes may run below
+ *   the modelled rate (per-layer overhead the cost model does not count).
  * - paper: MovieLens-20M, the paper's three sizes (8x128, 12x256, 24x512 standard).
  */
 import { nonEmbeddingParams } from '../models/params';
@@ -72,7 +74,7 @@ export const FIG_4_PLANS: Readonly<Record<ScaleName, Fig4Plan>> = {
   },
   cpu: {
     data: FIG_2A_PLANS.cpu.data,
-    families: [family(ladderRung(FIG_2A_PLANS.cpu.ladder, 2, 32), [8, 16, 1], [1, 45, 3]), family(ladderRung(FIG_2A_PLANS.cpu.ladder, 4, 64), [16, 32, 1], [1, 128, 4]), family(ladderRung(FIG_2A_PLANS.cpu.ladder, 4, 128), [16, 64, 2], [1, 256, 8])],
+    families: [family(ladderRung(FIG_2A_PLANS.cpu.ladder, 2, 32), [8, 16, 1], [1, 45, 3]), family(ladderRung(FIG_2A_PLANS.cpu.ladder, 2, 64), [8, 32, 1], [1, 90, 3]), family(ladderRung(FIG_2A_PLANS.cpu.ladder, 4, 64), [16, 32, 1], [1, 128, 4])],
     seeds: [0],
   },
   paper: {

@@ -47,7 +47,7 @@ test('the 100% column is Figure 2a\'s ladder runs: the same store keys (cpu and 
       assert.equal(r.config.train.selectBy, 'loss');
     }
   }
-  assert.equal(fig2bSweep(SCALES.cpu)[0].label, 'Figure 2b 10% 4x128 seed 0', 'largest model first');
+  assert.equal(fig2bSweep(SCALES.cpu)[0].label, 'Figure 2b 10% 4x64 seed 0', 'largest model first');
 });
 
 /** Rows on an exact joint law: 4 sizes x 3 data sizes. */
