@@ -1,10 +1,17 @@
 /**
- * fig-2a-real-data (issue 10 item 8): Figure 2a's ladder on real data. The paper fits
+ * fig-2a-real-<dataset> (issue 10 item 8): Figure 2a's ladder on real data, one figure per dataset
+ * (fig-2a-real-ml-100k, fig-2a-real-ml-latest-small, fig-2a-real-video-games). The paper fits
  * L(N) = E + (N0/N)^alpha on MovieLens-20M (20M interactions); the datasets this machine holds are
  * 100-300 times smaller, and a question Figure 2a on the synthetic teacher cannot answer is where a
  * real dataset runs out: the size above which a larger model no longer lowers the test loss.
  *
- * One panel per dataset (FIG_2A_REAL_PLANS): test loss against non-embedding N (log x) with the law
+ * Why three figures and not one with three panels (the first design, fig-2a-real-data): its grid
+ * was ~3.3 h of both cores at this machine's pace, over the ~2 h a figure should take, and a store
+ * does not survive between sessions here (2026-12-02), so a figure must train within one. Each
+ * dataset's figure fits in one (below); the code still draws any number of panels (a plan is a
+ * list of panels), so a cluster user can put all three in one plan.
+ *
+ * A panel per dataset of the plan (FIG_2A_REAL_PLANS[id][scale], one at the cpu scale): test loss against non-embedding N (log x) with the law
  * fitted on all but the `holdout` largest sizes and its bootstrap band, the held-out sizes measured
  * against their prediction, NDCG@10 under it. Choices:
  * - Budget: trained until the validation loss stops improving, with the cpu tables' settings and
@@ -28,13 +35,14 @@
  *   ~0.29M interactions, 122 steps an epoch, every epoch's validation ranks 31k users over 23.7k
  *   items). Three fitted sizes leave the law no degree of freedom (R^2 is 1 by construction): the
  *   held-out size is the test.
- *   Cost (`lsrm figures --dry-run --only fig-2a-real-data`, 19 GFLOP/s measured under load) per
+ *   Cost (`lsrm figures --dry-run --only <id>`, 19 GFLOP/s measured under load) per
  *   epoch: ml-100k 0 s (1x16) .. 11 s (4x64), ml-latest-small 5-27 s, Video Games 26 s (1x16) ..
  *   3m47s (4x64). Runs selected on loss stop at their plateau, 3 epochs and >= 300 steps past the
  *   best, then an SGD window as long. Measured: ml-100k's Table III runs 76-159 epochs, latest-
  *   small 1x16 113 epochs (best 79), Video Games 1x16 17 (best 11). ml-100k's 2x32 and 4x64 are
- *   Table III's runs. By the cost model ~4 hours of one core; at this machine's pace (runs take
- *   1.3-2x the model with both cores busy) ~6.5, ~3.3 on both: three panels of ~1.1 h each.
+ *   Table III's runs. By the cost model ~4 hours of one core in all; at this machine's pace (runs
+ *   take 1.3-2x the model with both cores busy) ~6.5: per figure on both cores ~0.7 h (ml-100k),
+ *   ~1.6 h (ml-latest-small), ~1.2 h (Video Games).
  *   Cut on 2026-12-02, twice: from six sizes on ml-100k and five on ml-latest-small (~11
  *   core-hours by the model), then ml-100k from five to four (4x128: 1h38m by the model, ~2.6 h
  *   at the pace). ml-100k's test loss already rises from 2x32 to 4x64 (Table III: 5.90-5.93 vs
@@ -43,7 +51,7 @@
  *   ladder (4x128 ~12 min an epoch) is beyond budget too.
  * - paper: the same plan (these datasets are small at any scale).
  *
- * Files (saveFigureOutput): figures/fig-2a-real-data.{png,html} (the figure), .csv/.md (every seed
+ * Files (saveFigureOutput): figures/<id>.{png,html} (the figure), .csv/.md (every seed
  * of every size per dataset, the mean rows, the fit's prediction on held-out rows), .json (the
  * artefact: ArtefactBase with `data` the panels' specs, plus panels with each fit as Figure 2a's
  * FitRecord and its findings) and .plotly.json; scale cpu: figures/, others figures/<scale>/.
@@ -97,22 +105,24 @@ const converge = (scale: ScaleName): Partial<TrainConfig> => variantTrain(TABLE_
 const data = (spec: string): DataChoice => tableData(SCALES.cpu, spec, {});
 const CPU_LADDER = FIG_2A_PLANS.cpu.ladder;
 
-const cpuPlan: RealDataPlan = {
-  panels: [
-    { data: data('dataset:ml-100k'), ladder: CPU_LADDER.slice(0, 4), train: converge('cpu') },
-    { data: data('dataset:ml-latest-small'), ladder: CPU_LADDER.slice(0, 4), train: converge('cpu') },
-    { data: data('dataset:amazon-games-sasrec'), ladder: CPU_LADDER.slice(0, 4), train: converge('cpu') },
-  ],
-  holdout: 1,
-  seeds: [0],
-};
+/** The three figures, one per dataset (issue 10 item 8: "a figure or a panel per dataset"; see the header for why not one). */
+export const REAL_DATASETS = [
+  { id: 'fig-2a-real-ml-100k', spec: 'dataset:ml-100k', name: 'MovieLens-100k' },
+  { id: 'fig-2a-real-ml-latest-small', spec: 'dataset:ml-latest-small', name: 'MovieLens latest-small' },
+  { id: 'fig-2a-real-video-games', spec: 'dataset:amazon-games-sasrec', name: 'Amazon Video Games (SASRec\'s)' },
+] as const;
+/** The id of one of the per-dataset figures. */
+export type RealFigureId = (typeof REAL_DATASETS)[number]['id'];
 
-/** The plan per scale (see the header for the costs). */
-export const FIG_2A_REAL_PLANS: Readonly<Record<ScaleName, RealDataPlan>> = {
-  smoke: { panels: [{ data: FIG_2A_PLANS.smoke.data, ladder: FIG_2A_PLANS.smoke.ladder, train: { ...converge('smoke'), maxEpochs: 2 } }], holdout: 1, seeds: [0] },
-  cpu: cpuPlan,
-  paper: cpuPlan,
-};
+/** A dataset's plan at the cpu (and paper) scale: Figure 2a's first four shapes, trained to convergence, the largest held out. */
+const cpuPlan = (spec: string): RealDataPlan => ({ panels: [{ data: data(spec), ladder: CPU_LADDER.slice(0, 4), train: converge('cpu') }], holdout: 1, seeds: [0] });
+/** The smoke plan of every dataset figure: Figure 2a's smoke ladder on synthetic:smoke (the notebook test; not a scaling result). */
+const SMOKE_PLAN: RealDataPlan = { panels: [{ data: FIG_2A_PLANS.smoke.data, ladder: FIG_2A_PLANS.smoke.ladder, train: { ...converge('smoke'), maxEpochs: 2 } }], holdout: 1, seeds: [0] };
+
+/** The plan per figure and scale (see the header for the costs). */
+export const FIG_2A_REAL_PLANS: Readonly<Record<RealFigureId, Readonly<Record<ScaleName, RealDataPlan>>>> = Object.fromEntries(
+  REAL_DATASETS.map((d) => [d.id, { smoke: SMOKE_PLAN, cpu: cpuPlan(d.spec), paper: cpuPlan(d.spec) }]),
+) as Record<RealFigureId, Record<ScaleName, RealDataPlan>>;
 
 /** One run of the figure. */
 export interface RealDataRun {
@@ -124,7 +134,7 @@ export interface RealDataRun {
 }
 
 /** Every run: panels in order, sizes smallest first, seeds fastest. */
-export function realDataRuns(scale: ScalePreset, plan: RealDataPlan = FIG_2A_REAL_PLANS[scale.name]): RealDataRun[] {
+export function realDataRuns(scale: ScalePreset, plan: RealDataPlan): RealDataRun[] {
   checkSeeds(plan.seeds);
   return plan.panels.flatMap((panel) => panel.ladder.flatMap((rung) => plan.seeds.map((seed) => ({
     panel, rung, seed, params: nonEmbeddingParams(rung.numLayers, rung.dim),
@@ -133,7 +143,7 @@ export function realDataRuns(scale: ScalePreset, plan: RealDataPlan = FIG_2A_REA
 }
 
 /** The runs as one sweep, largest N first, labelled 'Figure 2a (real) ml-100k 2x32 seed 0'. */
-export function realDataSweep(scale: ScalePreset, plan: RealDataPlan = FIG_2A_REAL_PLANS[scale.name]): SweepRun[] {
+export function realDataSweep(scale: ScalePreset, plan: RealDataPlan): SweepRun[] {
   return [...realDataRuns(scale, plan)].sort((a, b) => b.params - a.params)
     .map((r) => sweepRunOf(r.config, `Figure 2a (real) ${r.panel.data.label} ${sizeName(r.rung)} seed ${r.seed}`));
 }
@@ -310,12 +320,10 @@ export async function realDataRows(scale: ScalePreset, plan: RealDataPlan, opts:
   return { rows, fits, keys, trainMs };
 }
 
-function produce(scale: ScalePreset, opts?: RealDataOptions & WaitingSweep): Promise<RealDataOutput>;
-function produce(scale: ScalePreset, opts?: RealDataOptions): Promise<RealDataOutput | PendingOutput>;
-/** Run the sweep (opts.sweep), read every run from the store, fit each panel, draw and save. */
-async function produce(scale: ScalePreset, opts: RealDataOptions = {}): Promise<RealDataOutput | PendingOutput> {
-  const plan = opts.plan ?? FIG_2A_REAL_PLANS[scale.name];
-  const pending = await runFigureSweep(FIGURE.id, realDataSweep(scale, plan), opts);
+/** Run the sweep (opts.sweep), read every run from the store, fit each panel, draw and save as figure `id`. */
+async function produce(id: RealFigureId, scale: ScalePreset, opts: RealDataOptions = {}): Promise<RealDataOutput | PendingOutput> {
+  const plan = opts.plan ?? FIG_2A_REAL_PLANS[id][scale.name];
+  const pending = await runFigureSweep(id, realDataSweep(scale, plan), opts);
   if (pending) return pending;
   const { rows, fits, keys, trainMs } = await realDataRows(scale, plan, opts);
   const store = opts.runsDir ?? runsDir();
@@ -329,24 +337,36 @@ async function produce(scale: ScalePreset, opts: RealDataOptions = {}): Promise<
     });
   }
   const artefact: RealDataArtefact = {
-    id: FIGURE.id, scale: scale.name, data: plan.panels.map((p) => p.data.spec), seeds: plan.seeds, runs: keys, wallSeconds: Math.round(trainMs / 100) / 10,
+    id, scale: scale.name, data: plan.panels.map((p) => p.data.spec), seeds: plan.seeds, runs: keys, wallSeconds: Math.round(trainMs / 100) / 10,
     holdout: plan.holdout, panels, findings: realDataFindings({ scale: scale.name, panels, points: rows }), points: rows,
   };
   const title = `Figure 2a on real data: test loss and NDCG@10 against model size (${panels.map((p) => p.label).join(', ')}; scale ${scale.name})`;
   const figure = realDataFigure(title, rows, panels, fits);
   const note = `Scale ${scale.name}. Each dataset trained until the validation loss stops improving (Table III's 'Both' settings), selected by validation loss; the law L(N) = E + (N0/N)^alpha fitted on the sizes marked 'fit', the largest ones ('held out') predicted. ${seedNote(plan.seeds)}`;
-  const saved = await saveFigureOutput(figure, FIGURE.id, { rows, columns: FIG_2A_REAL_COLUMNS, note }, artefact, figuresDirFor(scale.name, opts.figuresRoot), { png: opts.png });
-  return { kind: 'figure', id: FIGURE.id, figure, saved, rows, artefact };
+  const saved = await saveFigureOutput(figure, id, { rows, columns: FIG_2A_REAL_COLUMNS, note }, artefact, figuresDirFor(scale.name, opts.figuresRoot), { png: opts.png });
+  return { kind: 'figure', id, figure, saved, rows, artefact };
 }
 
-/** fig-2a-real-data: Figure 2a's ladder per real dataset, a law per dataset checked on held-out sizes. */
-export const FIGURE: FigureEntry<RealDataOptions, RealDataOutput> = {
-  id: 'fig-2a-real-data',
-  kind: 'figure',
-  title: 'Figure 2a on real data: test loss and NDCG@10 against non-embedding parameters on ml-100k, ml-latest-small and Amazon Video Games, a law per dataset and where the data runs out',
-  paperRef: 'Beyond the paper: Fig. 2 (Sec. IV-A) on the real datasets at hand, where the law holds and where the data runs out (issue 10 item 8)',
-  notebook: 'notebooks/fig-2a-real-data.ipynb',
-  isCheap: false,
-  produce,
-  sweep: (scale, opts = {}) => realDataSweep(scale, opts.plan ?? FIG_2A_REAL_PLANS[scale.name]),
-};
+/** The figure entry of one dataset: Figure 2a's ladder on it, the law checked on its held-out size. */
+function realDataEntry(d: (typeof REAL_DATASETS)[number]): FigureEntry<RealDataOptions, RealDataOutput> {
+  function run(scale: ScalePreset, opts?: RealDataOptions & WaitingSweep): Promise<RealDataOutput>;
+  function run(scale: ScalePreset, opts?: RealDataOptions): Promise<RealDataOutput | PendingOutput>;
+  function run(scale: ScalePreset, opts: RealDataOptions = {}): Promise<RealDataOutput | PendingOutput> {
+    return produce(d.id, scale, opts);
+  }
+  return {
+    id: d.id,
+    kind: 'figure',
+    title: `Figure 2a on real data, ${d.name}: test loss and NDCG@10 against non-embedding parameters, the law fitted and checked on the largest size, and where the data runs out`,
+    paperRef: 'Beyond the paper: Fig. 2 (Sec. IV-A) on a real dataset at hand, where the law holds and where the data runs out (issue 10 item 8)',
+    notebook: `notebooks/${d.id}.ipynb`,
+    isCheap: false,
+    produce: run,
+    sweep: (scale, opts = {}) => realDataSweep(scale, opts.plan ?? FIG_2A_REAL_PLANS[d.id][scale.name]),
+  };
+}
+
+/** The three per-dataset figures by id (registry order: ml-100k, ml-latest-small, Video Games). */
+export const REAL_FIGURES: Readonly<Record<RealFigureId, FigureEntry<RealDataOptions, RealDataOutput>>> = Object.fromEntries(
+  REAL_DATASETS.map((d) => [d.id, realDataEntry(d)]),
+) as Record<RealFigureId, FigureEntry<RealDataOptions, RealDataOutput>>;

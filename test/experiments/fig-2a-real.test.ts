@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fitPanel, FIG_2A_REAL_PLANS, FIGURE, realDataFigure, realDataFindings, realDataRows, realDataRuns, realDataSweep, type RealDataPanelRecord, type RealDataPlan, type RealDataRow } from '../../lib/experiments/fig-2a-real';
+import { fitPanel, FIG_2A_REAL_PLANS, REAL_DATASETS, REAL_FIGURES, realDataFigure, realDataFindings, realDataRows, realDataRuns, realDataSweep, type RealDataPanelRecord, type RealDataPlan, type RealDataRow } from '../../lib/experiments/fig-2a-real';
 import { FIG_2A_PLANS } from '../../lib/experiments/fig-2a';
 import { SCALES } from '../../lib/experiments/scale';
 import { table3Runs } from '../../lib/experiments/table-3';
@@ -15,38 +15,46 @@ import { tinyInterIn } from '../helpers/tiny-inter';
 const shape = (r: { numLayers: number; dim: number }) => `${r.numLayers}x${r.dim}`;
 const ML_100K = { spec: 'dataset:ml-100k', core: 0, label: 'ml-100k' };
 
-test('plans: cpu has ml-100k, ml-latest-small and Video Games on Figure 2a\'s first four shapes, the largest held out; trained to convergence on validation loss, LAD and SO on', () => {
-  const cpu = FIG_2A_REAL_PLANS.cpu;
-  assert.deepEqual(cpu.panels.map((p) => [p.data.spec, p.data.core, p.data.label]), [
-    ['dataset:ml-100k', 0, 'ml-100k'], ['dataset:ml-latest-small', 0, 'ml-latest-small'], ['dataset:amazon-games-sasrec', 0, 'amazon-games-sasrec'],
+const IDS = REAL_DATASETS.map((d) => d.id);
+const cpuPanels = () => IDS.map((id) => FIG_2A_REAL_PLANS[id].cpu);
+
+test('plans: at cpu one figure each for ml-100k, ml-latest-small and Video Games on Figure 2a\'s first four shapes, the largest held out; trained to convergence on validation loss, LAD and SO on', () => {
+  assert.deepEqual(IDS, ['fig-2a-real-ml-100k', 'fig-2a-real-ml-latest-small', 'fig-2a-real-video-games']);
+  assert.deepEqual(cpuPanels().map((p) => p.panels.map((x) => [x.data.spec, x.data.core, x.data.label])), [
+    [['dataset:ml-100k', 0, 'ml-100k']], [['dataset:ml-latest-small', 0, 'ml-latest-small']], [['dataset:amazon-games-sasrec', 0, 'amazon-games-sasrec']],
   ]);
   const six = FIG_2A_PLANS.cpu.ladder.map(shape);
   assert.equal(six.length, 6);
-  assert.deepEqual(cpu.panels.map((p) => p.ladder.map(shape)), [six.slice(0, 4), six.slice(0, 4), six.slice(0, 4)]);
-  assert.deepEqual(cpu.panels.map((p) => p.holdout ?? cpu.holdout), [1, 1, 1]);
-  assert.deepEqual([cpu.holdout, cpu.seeds], [1, [0]]);
-  for (const r of realDataRuns(SCALES.cpu)) {
-    const t = r.config.train;
-    assert.deepEqual([t.selectBy, t.layerwiseDropout, t.switchOptimizer, t.epochs, t.maxEpochs, t.patience, t.patienceMinSteps], ['loss', true, true, undefined, 200, 3, 300], `${r.panel.data.label} ${shape(r.rung)}`);
-    assert.equal(r.params, 12 * r.rung.numLayers * r.rung.dim ** 2);
+  for (const cpu of cpuPanels()) {
+    assert.deepEqual(cpu.panels[0].ladder.map(shape), six.slice(0, 4));
+    assert.deepEqual([cpu.panels[0].holdout ?? cpu.holdout, cpu.seeds], [1, [0]]);
+    for (const r of realDataRuns(SCALES.cpu, cpu)) {
+      const t = r.config.train;
+      assert.deepEqual([t.selectBy, t.layerwiseDropout, t.switchOptimizer, t.epochs, t.maxEpochs, t.patience, t.patienceMinSteps], ['loss', true, true, undefined, 200, 3, 300], `${r.panel.data.label} ${shape(r.rung)}`);
+      assert.equal(r.params, 12 * r.rung.numLayers * r.rung.dim ** 2);
+    }
   }
-  assert.equal(FIG_2A_REAL_PLANS.smoke.panels[0].data.spec, 'synthetic:smoke');
-  assert.equal(FIG_2A_REAL_PLANS.smoke.panels[0].train.maxEpochs, 2);
+  for (const id of IDS) {
+    assert.deepEqual(FIG_2A_REAL_PLANS[id].paper, FIG_2A_REAL_PLANS[id].cpu, 'these datasets are small at any scale');
+    assert.equal(FIG_2A_REAL_PLANS[id].smoke.panels[0].data.spec, 'synthetic:smoke');
+    assert.equal(FIG_2A_REAL_PLANS[id].smoke.panels[0].train.maxEpochs, 2);
+  }
 });
 
-test("store keys: on ml-100k the 2x32 and 4x64 rungs are Table III's LSRM_l2 and LSRM_l4 'Both' runs (seed 0); the sweep is largest first", () => {
-  const key = (s: string) => storeRunKey(realDataRuns(SCALES.cpu).find((r) => r.panel.data.spec === 'dataset:ml-100k' && shape(r.rung) === s)!.config);
+test("store keys: on ml-100k the 2x32 and 4x64 rungs are Table III's LSRM_l2 and LSRM_l4 'Both' runs (seed 0); each sweep is largest first and its own", () => {
+  const ml = FIG_2A_REAL_PLANS['fig-2a-real-ml-100k'].cpu;
+  const key = (s: string) => storeRunKey(realDataRuns(SCALES.cpu, ml).find((r) => shape(r.rung) === s)!.config);
   const t3 = table3Runs(SCALES.cpu, ML_100K).filter((r) => r.variant.name === 'Both' && r.seed === 0);
   assert.equal(key('2x32'), storeRunKey(t3.find((r) => r.size === 'small')!.config));
   assert.equal(key('4x64'), storeRunKey(t3.find((r) => r.size === 'large')!.config));
-  const sweep = realDataSweep(SCALES.cpu);
-  assert.equal(sweep.length, 4 + 4 + 4);
-  assert.equal(new Set(sweep.map((r) => r.key)).size, sweep.length);
-  assert.equal(sweep[0].label, 'Figure 2a (real) ml-100k 4x64 seed 0');
-  assert.ok(sweep.some((r) => r.label === 'Figure 2a (real) amazon-games-sasrec 4x64 seed 0'));
-  assert.ok(!sweep.some((r) => r.label.includes('8x128') || r.label.includes('4x128')));
-  for (const r of sweep) assert.equal(r.key, storeRunKey(r.config));
-  assert.deepEqual(FIGURE.sweep!(SCALES.cpu), sweep);
+  const sweeps = IDS.map((id) => REAL_FIGURES[id].sweep!(SCALES.cpu) as ReturnType<typeof realDataSweep>);
+  assert.deepEqual(sweeps.map((s) => s.length), [4, 4, 4]);
+  const all = sweeps.flat();
+  assert.equal(new Set(all.map((r) => r.key)).size, all.length, 'no run in two figures');
+  assert.deepEqual(sweeps.map((s) => s[0].label), ['Figure 2a (real) ml-100k 4x64 seed 0', 'Figure 2a (real) ml-latest-small 4x64 seed 0', 'Figure 2a (real) amazon-games-sasrec 4x64 seed 0']);
+  assert.ok(!all.some((r) => r.label.includes('8x128') || r.label.includes('4x128')));
+  for (const r of all) assert.equal(r.key, storeRunKey(r.config));
+  assert.deepEqual(sweeps[0], realDataSweep(SCALES.cpu, ml));
 });
 
 const row = (params: number, testLoss: number, seed: number | null = 0): RealDataRow => ({
@@ -111,8 +119,8 @@ test('produce on tiny data: a row per size, the fit with held-out predictions on
   const plan: RealDataPlan = { panels: [{ data, ladder: [tinyRung(1, 4), tinyRung(2, 4), tinyRung(1, 8), tinyRung(2, 8)], train: { maxEpochs: 2, patience: 1, batchSize: 64, selectBy: 'loss' } }], holdout: 1, seeds: [0] };
   const runsDir = mkdtempSync(join(tmpdir(), 'lsrm-f2r-runs-'));
   const root = mkdtempSync(join(tmpdir(), 'lsrm-f2r-fig-'));
-  const out = await FIGURE.produce(SCALES.smoke, { plan, runsDir, figuresRoot: root, png: false });
-  const id = 'fig-2a-real-data';
+  const id = 'fig-2a-real-ml-latest-small';
+  const out = await REAL_FIGURES[id].produce(SCALES.smoke, { plan, runsDir, figuresRoot: root, png: false });
   const dir = join(root, 'smoke');
   assert.deepEqual(readdirSync(dir).sort(), ['csv', 'html', 'json', 'md', 'plotly.json'].map((e) => `${id}.${e}`).sort());
   assert.deepEqual(out.rows.map((r) => [shape(r), r.role]), [['1x4', 'fit'], ['2x4', 'fit'], ['1x8', 'fit'], ['2x8', 'held out']]);
@@ -132,7 +140,7 @@ test('produce on tiny data: a row per size, the fit with held-out predictions on
   assert.match(a.findings[0], /^Smoke scale/);
   assert.match(readFileSync(join(dir, `${id}.csv`), 'utf8').split('\n')[0], /^data,params,numLayers,dim,seed,role,testLoss,NDCG@10,bestEpoch,epochs,predicted,errorPct$/);
   const before = new Map(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
-  const again = await FIGURE.produce(SCALES.smoke, { plan, runsDir, figuresRoot: root, png: false, deps: { prepare: async () => assert.fail('a stored run must not load data') } });
+  const again = await REAL_FIGURES[id].produce(SCALES.smoke, { plan, runsDir, figuresRoot: root, png: false, deps: { prepare: async () => assert.fail('a stored run must not load data') } });
   assert.deepEqual(again.rows, out.rows);
   for (const [f, text] of before) assert.equal(readFileSync(join(dir, f), 'utf8'), text, f);
 });
@@ -151,8 +159,11 @@ test('two seeds: a mean row per size after its seeds; the prediction sits on the
   }
 });
 
-test('the registry entry', () => {
-  assert.equal(findFigure('fig-2a-real-data'), FIGURE);
-  assert.equal(FIGURE.notebook, 'notebooks/fig-2a-real-data.ipynb');
-  assert.equal(FIGURE.isCheap, false);
+test('the registry entries: one per dataset, in order, each with its notebook', () => {
+  for (const id of IDS) {
+    assert.equal(findFigure(id), REAL_FIGURES[id]);
+    assert.equal(REAL_FIGURES[id].notebook, `notebooks/${id}.ipynb`);
+    assert.equal(REAL_FIGURES[id].isCheap, false);
+  }
+  assert.match(REAL_FIGURES['fig-2a-real-video-games'].title, /Amazon Video Games/);
 });
