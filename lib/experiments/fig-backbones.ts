@@ -11,11 +11,11 @@
  *   plus its position and time biases, which depend on maxLen), FuXi-alpha and Llama ~1x.
  * - Budgets (task-ladder.ts TaskBudget): on synthetic data Figure 2a's fixed budget (fig2aTrain:
  *   the rung's epochs and batch, peak lr 3e-3, selectBy 'loss', no LAD, no SO), so the LSRM runs
- *   ARE Figure 2a's runs (same configs, same store keys; only `kind` differs for the others); on
- *   ml-100k Table V's settings, trained to convergence (table5Train(TABLE_PRESETS.cpu): selectBy
- *   NDCG@10, LAD and SO on, at most 200 epochs, plateau 3 epochs and 300 steps), so LSRM 2x32 is
- *   Table V's SASRec run, 2x64 LSRM_wide, 4x64 LSRM_deep, HSTU and FuXi-alpha 2x32 Table V's
- *   HSTU and FuXi-α runs (seed 0), and the LSRM ladder is Figures 5-9's ml-100k ladder.
+ *   are made as Figure 2a's (same configs, same store keys where the shape is 2a's; only `kind`
+ *   differs for the others); on ml-100k Table V's settings, trained to convergence
+ *   (table5Train(TABLE_PRESETS.cpu): selectBy NDCG@10, LAD and SO on, at most 200 epochs, plateau
+ *   3 epochs and 300 steps), so LSRM 2x32 is Table V's SASRec run, HSTU and FuXi-alpha 2x32 Table
+ *   V's HSTU and FuXi-α runs (seed 0), and LSRM 1x16 and 2x32 are Figures 5-9's ml-100k ladder's.
  * - The law is fitted on every size of a backbone (no holdout: four sizes leave one degree of
  *   freedom), on the seed rows, by fitPowerLaw (lib/scaling/fit.ts). A fit is never hidden: fewer
  *   than 3 distinct sizes or a failed fit is 'no fit' (null parameters, the reason in `note`); a
@@ -28,21 +28,18 @@
  * full-softmax output I·d dominates at these sizes), ~20-25 GFLOP/s per core on tfjs-wasm.
  * - smoke: synthetic:smoke, Figure 2a's three smallest smoke sizes (1x8, 2x8, 1x16), 2 epochs,
  *   seed 0: 12 runs of seconds each (the notebook test; not a scaling result).
- * - cpu, 32 runs:
- *   (a) synthetic:cpu (Figure 2a's data), 1x16, 2x32, 2x64, 4x64, 2 epochs at batch 256. By
- *       estimateRun (lib/sweep/estimate.ts; training and evaluation) per epoch in TFLOP:
- *         LSRM 2.06, 4.52, 10.12, 12.28; FuXi-alpha and Llama within 1% of LSRM; HSTU 2.02, 4.21,
- *         8.87, 9.78 (the full-softmax output I·d is most of it, and is the same for every backbone).
- *       LSRM's four runs are Figure 2a's (shared); the 12 new ones are 166 TFLOP: ~63 min on 2 cores
- *       at 22 GFLOP/s each, ~2.6 hours at the 9 GFLOP/s this machine's bench measured under load.
- *       HSTU's pointwise attention with its position and time biases and FuXi-alpha's three
- *       channels do element-wise work the cost model does not count: their runs may take longer.
- *   (b) dataset:ml-100k (no k-core), the same four shapes, to convergence. The LSRM runs are shared
- *       (Table V, Figures 5-9), as are HSTU and FuXi-alpha 2x32 (Table V); 10 runs are new.
- *       Measured for Table V (LSRM 2x64, seed 0, both cores busy): 122 epochs, 19 minutes; at
- *       10-20 minutes a run, ~2-3 hours of one core, ~1-1.5 hours on both.
- *   Together ~2-4 hours on 2 cores (by the machine's load) for what Figure 2a, Table V and Figures 5-9
- *   do not already train: 22 new runs of the 32.
+ * - cpu, 32 runs: 1x16, 2x16, 4x16, 2x32 (N 3K .. 25K for LSRM) for each backbone on
+ *   (a) synthetic:cpu (Figure 2a's data), 2 epochs at batch 256: LSRM's 1x16 and 2x32 are Figure
+ *       2a's runs, its 2x16 and 4x16 the Performance Law figure's (same configs); and
+ *   (b) dataset:ml-100k (no k-core) to convergence: LSRM 2x32 is Table V's SASRec run, HSTU and
+ *       FuXi-alpha 2x32 Table V's, LSRM 1x16 and 2x32 Figures 5-9's ladder.
+ *   Cost: the full-softmax output I·d is most of a step at these sizes and the same for every
+ *   backbone; the cost model (15.7 GFLOP/s per core, 2026-12-02) gives ~24 min of one core per
+ *   backbone on (a). Measured 2026-12-02 (ml-100k 2x32, 3 epochs, one worker, both cores busy):
+ *   LSRM 2.7 steps/s, HSTU 2.5, Llama 2.6, FuXi-alpha 1.8, so a backbone costs 1-1.5x LSRM; an
+ *   ml-100k run to convergence is ~110 epochs, ~5-10 min at these sizes. In all ~4.4 h of one
+ *   core, ~2.2 h on both. The first plan (1x16, 2x32, 2x64, 4x64, N to 197K) was ~10 h of one
+ *   core: more than a session can train, and the store does not survive between sessions here.
  * - paper: dataset:ml-20m, 5-core, the first four sizes of Table IV (2x64 .. 12x256) with its
  *   epochs and batch (Figure 2a's paper runs for LSRM): a GPU budget, defined, not run here.
  *
@@ -94,14 +91,21 @@ export interface BackbonesPlan {
 
 const ML_100K: DataChoice = { spec: 'dataset:ml-100k', core: 0, label: 'ml-100k' };
 const ALL: readonly BackboneKind[] = BACKBONES.map((b) => b.kind);
+/** The cpu ladder (see the header): Figure 2a's 1x16 and 2x32 with 2x16 and 4x16 between, 2 epochs at batch 256 on synthetic data. */
+const CPU_LADDER: readonly LadderRung[] = [
+  FIG_2A_PLANS.cpu.ladder[0],
+  { numLayers: 2, dim: 16, numHeads: 1, epochs: 2, batchSize: 256 },
+  { numLayers: 4, dim: 16, numHeads: 1, epochs: 2, batchSize: 256 },
+  FIG_2A_PLANS.cpu.ladder[1],
+];
 
 /** The plan per scale (see the header for the costs). */
 export const FIG_BACKBONES_PLANS: Readonly<Record<ScaleName, BackbonesPlan>> = {
   smoke: { panels: [{ data: FIG_2A_PLANS.smoke.data, ladder: FIG_2A_PLANS.smoke.ladder.slice(0, 3), budget: { kind: 'fig-2a' } }], backbones: ALL, seeds: [0] },
   cpu: {
     panels: [
-      { data: FIG_2A_PLANS.cpu.data, ladder: FIG_2A_PLANS.cpu.ladder.slice(0, 4), budget: { kind: 'fig-2a' } },
-      { data: ML_100K, ladder: FIG_2A_PLANS.cpu.ladder.slice(0, 4), budget: { kind: 'converge', train: table5Train(TABLE_PRESETS.cpu) } },
+      { data: FIG_2A_PLANS.cpu.data, ladder: CPU_LADDER, budget: { kind: 'fig-2a' } },
+      { data: ML_100K, ladder: CPU_LADDER, budget: { kind: 'converge', train: table5Train(TABLE_PRESETS.cpu) } },
     ],
     backbones: ALL,
     seeds: [0],

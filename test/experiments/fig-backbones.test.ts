@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { backboneConfig, backboneParams, backboneRows, backboneRuns, backbonesFindings, backboneSweep, BACKBONES, fitBackbone, FIG_BACKBONES_PLANS, FIGURE, type BackbonesPlan } from '../../lib/experiments/fig-backbones';
 import { backbonesFigure, type BackboneRow } from '../../lib/experiments/fig-backbones-figure';
 import { fig2aSweep, FIG_2A_PLANS } from '../../lib/experiments/fig-2a';
+import { perfLawRuns } from '../../lib/experiments/fig-performance-law';
 import { SCALES } from '../../lib/experiments/scale';
 import { table5Runs } from '../../lib/experiments/table-5';
 import { ladderRuns, taskLadder } from '../../lib/experiments/task-ladder';
@@ -18,7 +19,7 @@ import { tinyInterIn } from '../helpers/tiny-inter';
 const ML_100K = { spec: 'dataset:ml-100k', core: 0, label: 'ml-100k' };
 const shape = (r: { numLayers: number; dim: number }) => `${r.numLayers}x${r.dim}`;
 
-test('plans: four backbones; smoke 3 sizes; cpu synthetic:cpu and ml-100k at 1x16 .. 4x64; paper ML-20M 5-core with Table IV\'s first four', () => {
+test('plans: four backbones; smoke 3 sizes; cpu synthetic:cpu and ml-100k at 1x16, 2x16, 4x16, 2x32; paper ML-20M 5-core with Table IV\'s first four', () => {
   assert.deepEqual(BACKBONES.map((b) => [b.kind, b.label]), [['lsrm', 'LSRM (SASRec-style)'], ['hstu', 'HSTU'], ['fuxi', 'FuXi-α'], ['llama', 'Llama']]);
   const p = FIG_BACKBONES_PLANS;
   for (const plan of Object.values(p)) assert.deepEqual(plan.backbones, ['lsrm', 'hstu', 'fuxi', 'llama']);
@@ -27,7 +28,7 @@ test('plans: four backbones; smoke 3 sizes; cpu synthetic:cpu and ml-100k at 1x1
   assert.equal(p.smoke.panels[0].ladder.length, 3);
   assert.ok(p.smoke.panels[0].ladder.every((r) => r.epochs === 2));
   assert.deepEqual(p.cpu.panels.map((x) => [x.data.spec, x.data.core, x.budget.kind]), [['synthetic:cpu', 0, 'fig-2a'], ['dataset:ml-100k', 0, 'converge']]);
-  for (const panel of p.cpu.panels) assert.deepEqual(panel.ladder.map(shape), ['1x16', '2x32', '2x64', '4x64']);
+  for (const panel of p.cpu.panels) assert.deepEqual(panel.ladder.map(shape), ['1x16', '2x16', '4x16', '2x32']);
   assert.ok(p.cpu.panels[0].ladder.every((r) => r.epochs === 2 && r.batchSize === 256));
   assert.deepEqual(p.cpu.seeds, [0]);
   assert.deepEqual(p.paper.panels.map((x) => [x.data.spec, x.data.core]), [['dataset:ml-20m', 5]]);
@@ -44,16 +45,18 @@ test('plans: four backbones; smoke 3 sizes; cpu synthetic:cpu and ml-100k at 1x1
   }
 });
 
-test("store keys: the LSRM synthetic:cpu runs are Figure 2a's; the ml-100k runs include Table V's SASRec, LSRM_wide, LSRM_deep, HSTU and FuXi-α (seed 0)", () => {
+test("store keys: the LSRM synthetic:cpu runs are Figure 2a's and the Performance Law's; the ml-100k runs include Table V's SASRec, HSTU and FuXi-α (seed 0)", () => {
   const runs = backboneRuns(SCALES.cpu);
   const key = (spec: string, kind: string, s: string) => {
     const r = runs.find((x) => x.panel.data.spec === spec && x.kind === kind && shape(x.rung) === s && x.seed === 0);
     assert.ok(r, `${spec} ${kind} ${s}`);
     return storeRunKey(r.config);
   };
-  // Figure 2a: its cpu sweep is largest first; its four smallest sizes are ours.
+  // Figure 2a: 1x16 and 2x32 are its runs; 2x16 and 4x16 the Performance Law's synthetic ones.
   const fig2a = new Map(fig2aSweep(SCALES.cpu).map((r) => [shape(r.config.model), r.key]));
-  for (const s of ['1x16', '2x32', '2x64', '4x64']) assert.equal(key('synthetic:cpu', 'lsrm', s), fig2a.get(s), `Figure 2a ${s}`);
+  for (const s of ['1x16', '2x32']) assert.equal(key('synthetic:cpu', 'lsrm', s), fig2a.get(s), `Figure 2a ${s}`);
+  const perf = new Map(perfLawRuns(SCALES.cpu).filter((r) => r.series === 0 && r.fraction === 1).map((r) => [shape(r.rung), storeRunKey(r.config)]));
+  for (const s of ['2x16', '4x16']) assert.equal(key('synthetic:cpu', 'lsrm', s), perf.get(s), `Performance Law ${s}`);
   // The other backbones differ from LSRM in the kind alone.
   const lsrm = runs.find((x) => x.kind === 'lsrm')!.config;
   const hstu = runs.find((x) => x.kind === 'hstu')!.config;
@@ -61,13 +64,11 @@ test("store keys: the LSRM synthetic:cpu runs are Figure 2a's; the ml-100k runs 
   // Table V at cpu on ml-100k, seed 0.
   const t5 = new Map(table5Runs(SCALES.cpu, ML_100K).filter((r) => r.seed === 0).map((r) => [r.model.label, storeRunKey(r.config)]));
   assert.equal(key('dataset:ml-100k', 'lsrm', '2x32'), t5.get('SASRec'));
-  assert.equal(key('dataset:ml-100k', 'lsrm', '2x64'), t5.get('LSRM_wide'));
-  assert.equal(key('dataset:ml-100k', 'lsrm', '4x64'), t5.get('LSRM_deep'));
   assert.equal(key('dataset:ml-100k', 'hstu', '2x32'), t5.get('HSTU'));
   assert.equal(key('dataset:ml-100k', 'fuxi', '2x32'), t5.get('FuXi-α'));
-  // Figures 5-9's ml-100k ladder (LSRM, Table V's settings): its four smallest sizes are ours.
+  // Figures 5-9's ml-100k ladder (LSRM, Table V's settings): its 1x16 and 2x32 are ours.
   const tasks = new Map(ladderRuns(SCALES.cpu, taskLadder(SCALES.cpu, ML_100K)).map((r) => [shape(r.rung), storeRunKey(r.config)]));
-  for (const s of ['1x16', '2x32', '2x64', '4x64']) assert.equal(key('dataset:ml-100k', 'lsrm', s), tasks.get(s), `task ladder ${s}`);
+  for (const s of ['1x16', '2x32']) assert.equal(key('dataset:ml-100k', 'lsrm', s), tasks.get(s), `task ladder ${s}`);
   // Every sweep run is keyed by its store key.
   for (const r of backboneSweep(SCALES.cpu)) assert.equal(r.key, storeRunKey(r.config));
 });
@@ -95,10 +96,10 @@ test('the sweep: one run per panel, backbone, size and seed, largest N first, ea
   const runs = backboneSweep(SCALES.cpu);
   assert.equal(runs.length, 2 * 4 * 4);
   assert.ok(runs.some((r) => r.label === 'Backbones ml-100k hstu 2x32 seed 0'));
-  assert.ok(runs.some((r) => r.label === 'Backbones Synthetic (cpu) llama 4x64 seed 0'));
+  assert.ok(runs.some((r) => r.label === 'Backbones Synthetic (cpu) llama 4x16 seed 0'));
   const ns = backboneRuns(SCALES.cpu).map((r) => r.params).sort((a, b) => b - a);
-  assert.equal(ns[0], backboneRuns(SCALES.cpu).find((r) => r.kind === 'llama' && shape(r.rung) === '4x64')!.params);
-  assert.match(runs[0].label, /llama 4x64/, 'largest first');
+  assert.equal(ns[0], backboneRuns(SCALES.cpu).find((r) => r.kind === 'llama' && shape(r.rung) === '2x32')!.params);
+  assert.match(runs[0].label, /llama 2x32/, 'largest first');
   for (const r of runs) {
     const t = r.config.train;
     if (r.config.data.source === 'synthetic:cpu') assert.deepEqual([t.epochs, t.batchSize, t.selectBy, t.layerwiseDropout, t.switchOptimizer], [2, 256, 'loss', false, false], r.label);
