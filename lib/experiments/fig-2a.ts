@@ -45,7 +45,7 @@ import { figuresDirFor, type SavedFiles } from '../plot/save';
 import type { Figure } from '../plot/theme';
 import { runFigureSweep, saveFigureOutput, type ArtefactBase, type FigureEntry, type FigureOutput, type PendingOutput, type ProduceOptions, type WaitingSweep } from './figure';
 import { fig2aFigure, FIG_2A_COLUMNS, fitRecord, type Fig2aRow, type FitRecord } from './fig-2a-figure';
-import { DEFAULT_SCALE, SCALES, type DataChoice, type LadderRung, type MiniatureScale, type ScalePreset } from './scale';
+import { rung, DEFAULT_SCALE, SCALES, type DataChoice, type LadderRung, type MiniatureScale, type ScalePreset } from './scale';
 import { checkSeeds, meanFields } from './seeds';
 
 /** A scale Figure 2a runs at: a table scale or the miniature of `npm run reproduce`. */
@@ -61,7 +61,6 @@ export interface Fig2aPlan {
   readonly seeds: readonly number[];
 }
 
-const rung = (numLayers: number, dim: number, numHeads: number, epochs: number, batchSize: number): LadderRung => ({ numLayers, dim, numHeads, epochs, batchSize });
 
 /** The plan per scale (see the header for the costs). */
 export const FIG_2A_PLANS: Readonly<Record<Fig2aScale['name'], Fig2aPlan>> = {

@@ -30,7 +30,7 @@ import { seriesColor, themedLayout, type Figure, type Trace } from '../plot/them
 import { fig2aRuns } from './fig-2a';
 import { levelSpec } from './fig-2b';
 import { runFigureSweep, saveFigureOutput, type ArtefactBase, type FigureEntry, type FigureOutput, type PendingOutput, type ProduceOptions, type WaitingSweep } from './figure';
-import { SCALES, type DataChoice, type LadderRung, type ScaleName, type ScalePreset } from './scale';
+import { rung, SCALES, type DataChoice, type LadderRung, type ScaleName, type ScalePreset } from './scale';
 import { checkSeeds } from './seeds';
 
 /** What Figure 3 trains at one scale. */
@@ -41,7 +41,6 @@ export interface Fig3Plan {
   readonly seeds: readonly number[];
 }
 
-const rung = (numLayers: number, dim: number, numHeads: number, epochs: number, batchSize: number): LadderRung => ({ numLayers, dim, numHeads, epochs, batchSize });
 const tenth = (spec: string, label: string): DataChoice => ({ spec: levelSpec(spec, 0.1, 0), core: 0, label: `${label}, 10% of the users` });
 
 /** The plan per scale (see the header). */

@@ -37,7 +37,7 @@ import { lineTrace } from '../plot/traces';
 import { themedLayout, type Figure, type Trace } from '../plot/theme';
 import { fig2aRuns, FIG_2A_PLANS } from './fig-2a';
 import { runFigureSweep, saveFigureOutput, type ArtefactBase, type FigureEntry, type FigureOutput, type PendingOutput, type ProduceOptions, type WaitingSweep } from './figure';
-import { SCALES, type DataChoice, type LadderRung, type ScaleName, type ScalePreset } from './scale';
+import { rung, SCALES, type DataChoice, type LadderRung, type ScaleName, type ScalePreset } from './scale';
 import { checkSeeds } from './seeds';
 
 /** One size: its standard shape and the shapes tried (the standard among them), by increasing aspect ratio. */
@@ -53,7 +53,6 @@ export interface Fig4Plan {
   readonly seeds: readonly number[];
 }
 
-const rung = (numLayers: number, dim: number, numHeads: number, epochs: number, batchSize: number): LadderRung => ({ numLayers, dim, numHeads, epochs, batchSize });
 
 /** A family around a standard shape: (4L, d/2) and (L/4, 2d) with the given heads (see the header). */
 function family(std: LadderRung, deep: [number, number, number], shallow: [number, number, number]): ShapeFamily {

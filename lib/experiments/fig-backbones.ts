@@ -59,7 +59,7 @@ import { fig2aTrain, FIG_2A_PLANS } from './fig-2a';
 import { backbonesFigure, FIG_BACKBONES_COLUMNS, type BackboneFit, type BackboneRow } from './fig-backbones-figure';
 import { runFigureSweep, saveFigureOutput, type ArtefactBase, type FigureEntry, type FigureOutput, type PendingOutput, type ProduceOptions, type WaitingSweep } from './figure';
 import { presetRunConfig, TABLE_PRESETS } from './presets';
-import { SCALES, type DataChoice, type LadderRung, type ScaleName, type ScalePreset } from './scale';
+import { rung, SCALES, type DataChoice, type LadderRung, type ScaleName, type ScalePreset } from './scale';
 import { checkSeeds, seedNote } from './seeds';
 import { table5Train } from './table-5';
 import { withSeedMeans, type TaskBudget } from './task-ladder';
@@ -94,8 +94,8 @@ const ALL: readonly BackboneKind[] = BACKBONES.map((b) => b.kind);
 /** The cpu ladder (see the header): Figure 2a's 1x16 and 2x32 with 2x16 and 4x16 between, 2 epochs at batch 256 on synthetic data. */
 const CPU_LADDER: readonly LadderRung[] = [
   FIG_2A_PLANS.cpu.ladder[0],
-  { numLayers: 2, dim: 16, numHeads: 1, epochs: 2, batchSize: 256 },
-  { numLayers: 4, dim: 16, numHeads: 1, epochs: 2, batchSize: 256 },
+  rung(2, 16, 1, 2, 256),
+  rung(4, 16, 1, 2, 256),
   FIG_2A_PLANS.cpu.ladder[1],
 ];
 

@@ -55,7 +55,7 @@ import { levelEpochs, levelSpec } from './fig-2b';
 import { runFigureSweep, saveFigureOutput, type FigureEntry, type FigureOutput, type PendingOutput, type ProduceOptions, type WaitingSweep } from './figure';
 import { measureApEn, PERF_LAW_APEN, temperatureSweep, type PerfLawApEnSettings } from './fig-performance-law-data';
 import { perfLawFigure, perfLawFits, PERF_LAW_COLUMNS, type PerfLawArtefact, type PerfLawGroup, type PerfLawRow } from './fig-performance-law-figure';
-import { SCALES, type DataChoice, type LadderRung, type ScaleName, type ScalePreset } from './scale';
+import { rung, SCALES, type DataChoice, type LadderRung, type ScaleName, type ScalePreset } from './scale';
 import { checkSeeds } from './seeds';
 
 /** A subsample level: a fraction of whole users (< 1) and the ladder shapes ('2x32') it trains. */
@@ -88,7 +88,6 @@ export interface PerfLawPlan {
   readonly temperature: { readonly preset: string; readonly values: readonly number[] };
 }
 
-const rung = (numLayers: number, dim: number, numHeads: number, epochs: number, batchSize: number): LadderRung => ({ numLayers, dim, numHeads, epochs, batchSize });
 const shapeOf = (r: Pick<LadderRung, 'numLayers' | 'dim'>): string => `${r.numLayers}x${r.dim}`;
 const CPU = (l: number, d: number) => rung(l, d, d >= 128 ? 4 : d >= 32 ? 2 : 1, 2, 256);
 const ML = (l: number, d: number) => rung(l, d, d >= 32 ? 2 : 1, 40, 128);

@@ -44,7 +44,8 @@ export interface ScalePreset {
   readonly ladder: readonly LadderRung[];
 }
 
-const rung = (numLayers: number, dim: number, numHeads: number, epochs: number, batchSize: number): LadderRung => ({
+/** A ladder rung written out: layers, width, heads, epochs and batch size. */
+export const rung = (numLayers: number, dim: number, numHeads: number, epochs: number, batchSize: number): LadderRung => ({
   numLayers, dim, numHeads, epochs, batchSize,
 });
 
