@@ -187,43 +187,84 @@ export async function longestFirst(runs: readonly SweepRun[], store: string, job
 }
 
 /**
+ * The notebooks of `entries` not in `started` whose runs are all in the store: --train-first makes
+ * these while its sweep trains the rest, so a session that ends mid-sweep keeps every figure whose
+ * runs had finished. A notebook counts when every entry of it has a sweep (an entry without one,
+ * a cheap table, waits for the end as before) and every run of those sweeps has its record.
+ */
+export function readyNotebooks(entries: readonly FigureEntry[], scale: ScalePreset, store: string, started: ReadonlySet<string>): string[] {
+  return notebooksOf(entries).filter((nb) => {
+    if (started.has(nb)) return false;
+    const own = entries.filter((e) => e.notebook === nb);
+    if (own.some((e) => !e.sweep)) return false;
+    const runs = own.flatMap((e) => sweepRuns(e.sweep!(scale)));
+    return runs.length > 0 && runs.every((r) => existsSync(runPaths(store, r.key).record));
+  });
+}
+
+/** How often --train-first looks for figures whose runs are all done. */
+const READY_POLL_MS = 20_000;
+
+/**
  * --train-first: every selected figure's runs as one sweep (lsrm sweep run --manifest, in its own
  * process group like a notebook, so stopping lsrm figures stops it and `nice` reaches it), then
  * the notebooks, whose runs all load. One sweep, longest runs first, keeps every job busy across
  * figures, where figure after figure leaves jobs idle while each figure's longest run finishes.
+ * While it trains, a figure whose runs are all done is made at once (readyNotebooks, one notebook
+ * at a time, `runNotebook`), so its files exist before the sweep ends. Returns the sweep's exit
+ * code and the notebooks already made.
  */
-async function trainFirst(entries: readonly FigureEntry[], scale: ScalePreset, values: OptionValues, store: string, jobs: number): Promise<number> {
+async function trainFirst(entries: readonly FigureEntry[], scale: ScalePreset, values: OptionValues, store: string, jobs: number, runNotebook: (nb: string) => Promise<boolean>): Promise<{ code: number; made: Set<string> }> {
+  const made = new Set<string>();
   const runs = await longestFirst(unionRuns(entries, scale), store, jobs);
-  if (runs.length === 0) return 0;
+  if (runs.length === 0) return { code: 0, made };
   const manifest = writeManifest(store, runs);
   const figures = entries.filter((e) => e.sweep).length;
-  process.stderr.write(`training the ${runs.length} runs of ${figures} figure${figures > 1 ? 's' : ''} first, as one sweep (lsrm sweep status --manifest ${manifest})\n`);
+  process.stderr.write(`training the ${runs.length} runs of ${figures} figure${figures > 1 ? 's' : ''} first, as one sweep (lsrm sweep status --manifest ${manifest}); a figure whose runs are all done is made while the rest train\n`);
   const args = [...process.execArgv, process.argv[1], 'sweep', 'run', '--manifest', manifest, '--store', store, ...sweepFlagArgs(values)];
-  const r = await runProcessGroup(process.execPath, args, process.env, { onStderr: (t) => process.stderr.write(t) });
-  if (r.code !== 0) process.stderr.write(`lsrm figures: the runs did not all train (lsrm sweep run exited ${r.code}); the notebooks train what is missing\n`);
-  return r.code;
+  let result: { code: number } | undefined;
+  const sweep = runProcessGroup(process.execPath, args, process.env, { onStderr: (t) => process.stderr.write(t) }).then((r) => (result = r));
+  while (result === undefined) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([sweep, new Promise<void>((done) => (timer = setTimeout(done, READY_POLL_MS)))]);
+    clearTimeout(timer);
+    if (result !== undefined) break;
+    for (const nb of readyNotebooks(entries, scale, store, made)) {
+      process.stderr.write(`${nb}: its runs are all done; made now, while the sweep trains the rest\n`);
+      made.add(nb);
+      await runNotebook(nb);
+    }
+  }
+  if (result.code !== 0) process.stderr.write(`lsrm figures: the runs did not all train (lsrm sweep run exited ${result.code}); the notebooks train what is missing\n`);
+  return { code: result.code, made };
 }
 
-async function runAll(notebooks: string[], scale: string, inPlace: boolean, sweep: SweepOptions): Promise<number> {
+/** Executes notebooks one at a time into one temp folder (or in place), counting failures. */
+function notebookRunner(scale: string, inPlace: boolean, sweep: SweepOptions): { run(nb: string): Promise<boolean>; summary(total: number): number } {
   const root = projectRoot();
   const tmp = inPlace ? undefined : mkdtempSync(join(tmpdir(), 'lsrm-figures-'));
   const progress = join(mkdtempSync(join(tmpdir(), 'lsrm-progress-')), 'progress.log');
   let failed = 0;
-  for (const nb of notebooks) {
-    process.stderr.write(`${nb} (scale ${scale}) ...\n`);
-    const path = join(root, nb);
-    const cellTimeoutSec = scale === 'smoke' ? undefined : LONG_CELL_SEC;
-    const env = { ...notebookEnv(scale, sweep), LSRM_PROGRESS_FILE: progress };
-    const run = await following(progress, process.stderr, () => executeNotebook(path, { env, outDir: inPlace ? dirname(path) : tmp, cellTimeoutSec }));
-    process.stderr.write(run.ok ? `${nb}: ok, ${(run.wallMs / 1000).toFixed(1)} s\n` : `${nb}: FAILED\n${formatCellError(run)}\n`);
-    if (!run.ok) failed++;
-  }
-  const out = relative(process.cwd(), figuresDirFor(scale)) || '.';
-  process.stdout.write(`${notebooks.length - failed}/${notebooks.length} notebooks ran; figures in ${out}${tmp ? `; executed copies in ${tmp}` : ''}\n`);
-  if (sweep.executor === 'slurm' && sweep.wait === false) {
-    process.stdout.write('--no-wait: figures whose runs are still on Slurm were not made (their notebooks say where to follow the jobs); run the same command again once they are done\n');
-  }
-  return failed === 0 ? 0 : 1;
+  return {
+    async run(nb) {
+      process.stderr.write(`${nb} (scale ${scale}) ...\n`);
+      const path = join(root, nb);
+      const cellTimeoutSec = scale === 'smoke' ? undefined : LONG_CELL_SEC;
+      const env = { ...notebookEnv(scale, sweep), LSRM_PROGRESS_FILE: progress };
+      const run = await following(progress, process.stderr, () => executeNotebook(path, { env, outDir: inPlace ? dirname(path) : tmp, cellTimeoutSec }));
+      process.stderr.write(run.ok ? `${nb}: ok, ${(run.wallMs / 1000).toFixed(1)} s\n` : `${nb}: FAILED\n${formatCellError(run)}\n`);
+      if (!run.ok) failed++;
+      return run.ok;
+    },
+    summary(total) {
+      const out = relative(process.cwd(), figuresDirFor(scale)) || '.';
+      process.stdout.write(`${total - failed}/${total} notebooks ran; figures in ${out}${tmp ? `; executed copies in ${tmp}` : ''}\n`);
+      if (sweep.executor === 'slurm' && sweep.wait === false) {
+        process.stdout.write('--no-wait: figures whose runs are still on Slurm were not made (their notebooks say where to follow the jobs); run the same command again once they are done\n');
+      }
+      return failed === 0 ? 0 : 1;
+    },
+  };
 }
 
 export const figuresCommand: Command = {
@@ -240,7 +281,8 @@ cpu scale, figures/<scale>/<id>.* at the others (git-ignored). Unchanged files a
   --in-place  also store the executed notebooks, with outputs, over notebooks/*.ipynb
   --list      list the figure ids and their notebooks
   --train-first  train the runs of every selected figure as one sweep before any notebook (no
-              job idles while one figure's longest run finishes; the notebooks then load them)
+              job idles while one figure's longest run finishes; the notebooks then load them);
+              a figure whose runs are all done is made at once, while the sweep trains the rest
   --dry-run   train and run nothing: per figure, its runs in the store, shared with an earlier
               figure and to train, each with its time and memory (lsrm sweep run --dry-run's
               estimate; a stopped run counts only its remaining epochs), the total wall time on
@@ -292,8 +334,13 @@ and, for PNGs, Chromium (apt-get install chromium, or CHROME_PATH).`,
       process.stderr.write(`lsrm figures: the notebooks import dist/, which is stale: ${stale}\n`);
       return 1;
     }
+    const notebooks = notebooksOf(entries);
+    const runner = notebookRunner(scale, values['in-place'] === true, sweep);
     // lsrm sweep run trains on every core when --jobs is not given.
-    if (values['train-first']) await trainFirst(entries, getScale(scale), values, resolve(runsDir()), sweep.jobs ?? availableParallelism());
-    return runAll(notebooksOf(entries), scale, values['in-place'] === true, sweep);
+    const made = values['train-first']
+      ? (await trainFirst(entries, getScale(scale), values, resolve(runsDir()), sweep.jobs ?? availableParallelism(), (nb) => runner.run(nb))).made
+      : new Set<string>();
+    for (const nb of notebooks) if (!made.has(nb)) await runner.run(nb);
+    return runner.summary(notebooks.length);
   },
 };

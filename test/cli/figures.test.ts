@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { figuresCommand, following, notebookEnv, notebooksOf, planFigures, selectFigures, sweepFlagArgs, unionRuns } from '../../lib/cli/figures';
+import { figuresCommand, following, notebookEnv, notebooksOf, planFigures, readyNotebooks, selectFigures, sweepFlagArgs, unionRuns } from '../../lib/cli/figures';
 import { jupyterMissing } from '../../lib/notebook/run';
 import { staleBuild } from '../../lib/notebook/build';
 import { readManifest } from '../../lib/sweep/manifest';
@@ -140,6 +140,27 @@ test('--train-first: the runs of every selected figure, in figure order, each on
   assert.deepEqual(new Set(runs.map((r) => r.key)), new Set([...runs2a, ...runs2b].map((r) => r.key)));
   assert.deepEqual(sweepFlagArgs({ jobs: '2', executor: 'slurm', 'no-wait': true, 'sbatch-arg': ['--a=1', '--b=2'], only: 'x', 'dry-run': false }),
     ['--executor', 'slurm', '--jobs', '2', '--no-wait', '--sbatch-arg', '--a=1', '--sbatch-arg', '--b=2']);
+});
+
+test('--train-first makes a figure as soon as its runs are all in the store, once, and leaves a figure without a sweep for the end', () => {
+  const store = mkdtempSync(join(tmpdir(), 'lsrm-ready-'));
+  const entries = selectFigures('fig-2a-model-scaling,fig-3-repetition,table-4-configs');
+  const [fig2a, fig3] = entries;
+  const runs3 = sweepRuns(fig3.sweep!(SCALES.smoke)), runs2a = sweepRuns(fig2a.sweep!(SCALES.smoke));
+  const finish = (key: string) => {
+    const { record } = runPaths(store, key);
+    mkdirSync(join(record, '..'), { recursive: true });
+    writeFileSync(record, '{}');
+  };
+  assert.deepEqual(readyNotebooks(entries, SCALES.smoke, store, new Set()), [], 'nothing trained: nothing ready');
+  finish(runs3[0].key);
+  assert.deepEqual(readyNotebooks(entries, SCALES.smoke, store, new Set()), [], 'one of two runs of Figure 3 is not enough');
+  finish(runs3[1].key);
+  for (const r of runs2a.slice(1)) finish(r.key);
+  assert.deepEqual(readyNotebooks(entries, SCALES.smoke, store, new Set()), [fig3.notebook], 'Figure 3 complete; Figure 2a misses one run; Table IV has no sweep');
+  assert.deepEqual(readyNotebooks(entries, SCALES.smoke, store, new Set([fig3.notebook])), [], 'a notebook already made is not made again');
+  finish(runs2a[0].key);
+  assert.deepEqual(readyNotebooks(entries, SCALES.smoke, store, new Set([fig3.notebook])), [fig2a.notebook]);
 });
 
 const NB_SKIP = jupyterMissing() ?? staleBuild(join(__dirname, '..', '..')) ?? false;
