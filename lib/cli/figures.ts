@@ -187,19 +187,26 @@ export async function longestFirst(runs: readonly SweepRun[], store: string, job
 }
 
 /**
- * The notebooks of `entries` not in `started` whose runs are all in the store: --train-first makes
- * these while its sweep trains the rest, so a session that ends mid-sweep keeps every figure whose
- * runs had finished. A notebook counts when every entry of it has a sweep (an entry without one,
- * a cheap table, waits for the end as before) and every run of those sweeps has its record.
+ * The run keys of each notebook of `entries` whose entries all have a sweep (an entry without
+ * one, a cheap table, waits for the end of --train-first as before). Computed once: building a
+ * figure's sweep can load its data's statistics, too slow for readyNotebooks' polling.
  */
-export function readyNotebooks(entries: readonly FigureEntry[], scale: ScalePreset, store: string, started: ReadonlySet<string>): string[] {
-  return notebooksOf(entries).filter((nb) => {
-    if (started.has(nb)) return false;
+export function notebookRunKeys(entries: readonly FigureEntry[], scale: ScalePreset): Map<string, string[]> {
+  const byNotebook = new Map<string, string[]>();
+  for (const nb of notebooksOf(entries)) {
     const own = entries.filter((e) => e.notebook === nb);
-    if (own.some((e) => !e.sweep)) return false;
-    const runs = own.flatMap((e) => sweepRuns(e.sweep!(scale)));
-    return runs.length > 0 && runs.every((r) => existsSync(runPaths(store, r.key).record));
-  });
+    if (own.every((e) => e.sweep)) byNotebook.set(nb, own.flatMap((e) => sweepRuns(e.sweep!(scale)).map((r) => r.key)));
+  }
+  return byNotebook;
+}
+
+/**
+ * The notebooks of `keys` (notebookRunKeys) not in `started` whose runs all have their record in
+ * the store: --train-first makes these while its sweep trains the rest, so a session that ends
+ * mid-sweep keeps every figure whose runs had finished.
+ */
+export function readyNotebooks(keys: ReadonlyMap<string, readonly string[]>, store: string, started: ReadonlySet<string>): string[] {
+  return [...keys].filter(([nb, runKeys]) => !started.has(nb) && runKeys.length > 0 && runKeys.every((k) => existsSync(runPaths(store, k).record))).map(([nb]) => nb);
 }
 
 /** How often --train-first looks for figures whose runs are all done. */
@@ -222,6 +229,7 @@ async function trainFirst(entries: readonly FigureEntry[], scale: ScalePreset, v
   const figures = entries.filter((e) => e.sweep).length;
   process.stderr.write(`training the ${runs.length} runs of ${figures} figure${figures > 1 ? 's' : ''} first, as one sweep (lsrm sweep status --manifest ${manifest}); a figure whose runs are all done is made while the rest train\n`);
   const args = [...process.execArgv, process.argv[1], 'sweep', 'run', '--manifest', manifest, '--store', store, ...sweepFlagArgs(values)];
+  const keys = notebookRunKeys(entries, scale);
   let result: { code: number } | undefined;
   const sweep = runProcessGroup(process.execPath, args, process.env, { onStderr: (t) => process.stderr.write(t) }).then((r) => (result = r));
   while (result === undefined) {
@@ -229,7 +237,7 @@ async function trainFirst(entries: readonly FigureEntry[], scale: ScalePreset, v
     await Promise.race([sweep, new Promise<void>((done) => (timer = setTimeout(done, READY_POLL_MS)))]);
     clearTimeout(timer);
     if (result !== undefined) break;
-    for (const nb of readyNotebooks(entries, scale, store, made)) {
+    for (const nb of readyNotebooks(keys, store, made)) {
       process.stderr.write(`${nb}: its runs are all done; made now, while the sweep trains the rest\n`);
       made.add(nb);
       await runNotebook(nb);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { figuresCommand, following, notebookEnv, notebooksOf, planFigures, readyNotebooks, selectFigures, sweepFlagArgs, unionRuns } from '../../lib/cli/figures';
+import { figuresCommand, following, notebookEnv, notebooksOf, notebookRunKeys, planFigures, readyNotebooks, selectFigures, sweepFlagArgs, unionRuns } from '../../lib/cli/figures';
 import { jupyterMissing } from '../../lib/notebook/run';
 import { staleBuild } from '../../lib/notebook/build';
 import { readManifest } from '../../lib/sweep/manifest';
@@ -147,20 +147,21 @@ test('--train-first makes a figure as soon as its runs are all in the store, onc
   const entries = selectFigures('fig-2a-model-scaling,fig-3-repetition,table-4-configs');
   const [fig2a, fig3] = entries;
   const runs3 = sweepRuns(fig3.sweep!(SCALES.smoke)), runs2a = sweepRuns(fig2a.sweep!(SCALES.smoke));
+  const keys = notebookRunKeys(entries, SCALES.smoke);
   const finish = (key: string) => {
     const { record } = runPaths(store, key);
     mkdirSync(join(record, '..'), { recursive: true });
     writeFileSync(record, '{}');
   };
-  assert.deepEqual(readyNotebooks(entries, SCALES.smoke, store, new Set()), [], 'nothing trained: nothing ready');
+  assert.deepEqual(readyNotebooks(keys, store, new Set()), [], 'nothing trained: nothing ready');
   finish(runs3[0].key);
-  assert.deepEqual(readyNotebooks(entries, SCALES.smoke, store, new Set()), [], 'one of two runs of Figure 3 is not enough');
+  assert.deepEqual(readyNotebooks(keys, store, new Set()), [], 'one of two runs of Figure 3 is not enough');
   finish(runs3[1].key);
   for (const r of runs2a.slice(1)) finish(r.key);
-  assert.deepEqual(readyNotebooks(entries, SCALES.smoke, store, new Set()), [fig3.notebook], 'Figure 3 complete; Figure 2a misses one run; Table IV has no sweep');
-  assert.deepEqual(readyNotebooks(entries, SCALES.smoke, store, new Set([fig3.notebook])), [], 'a notebook already made is not made again');
+  assert.deepEqual(readyNotebooks(keys, store, new Set()), [fig3.notebook], 'Figure 3 complete; Figure 2a misses one run; Table IV has no sweep');
+  assert.deepEqual(readyNotebooks(keys, store, new Set([fig3.notebook])), [], 'a notebook already made is not made again');
   finish(runs2a[0].key);
-  assert.deepEqual(readyNotebooks(entries, SCALES.smoke, store, new Set([fig3.notebook])), [fig2a.notebook]);
+  assert.deepEqual(readyNotebooks(keys, store, new Set([fig3.notebook])), [fig2a.notebook]);
 });
 
 const NB_SKIP = jupyterMissing() ?? staleBuild(join(__dirname, '..', '..')) ?? false;
