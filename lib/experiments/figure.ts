@@ -157,24 +157,71 @@ export function progressLog(id: string, log: ((m: string) => void) | undefined, 
   };
 }
 
+/** The artefact fields a figure's caption line reads (every figure artefact has scale; most the rest). */
+export interface ProvenanceFields {
+  readonly scale: string;
+  readonly seeds?: readonly number[];
+  readonly runs?: readonly string[];
+  readonly wallSeconds?: number;
+  readonly evalSeconds?: number;
+}
+
+const grouped = (v: number): string => Math.round(v).toLocaleString('en-US');
+
+/**
+ * The provenance line under a figure's title: its seeds, runs and wall time, read from the
+ * artefact, so the PNG alone says what the guide asks of a committed figure (data and scale are
+ * in the title). Undefined when the artefact has none of them.
+ */
+export function provenanceCaption(a: ProvenanceFields): string | undefined {
+  const parts: string[] = [];
+  if (a.seeds && a.seeds.length > 0) parts.push(`${a.seeds.length === 1 ? 'seed' : `${a.seeds.length} seeds:`} ${a.seeds.join(', ')}`);
+  if (a.runs) parts.push(`${a.runs.length} run${a.runs.length === 1 ? '' : 's'}`);
+  if (a.wallSeconds !== undefined) parts.push(`training ${grouped(a.wallSeconds)} s of one core, summed over runs`);
+  if (a.evalSeconds !== undefined) parts.push(`evaluation ${grouped(a.evalSeconds)} s`);
+  return parts.length > 0 ? parts.join(' · ') : undefined;
+}
+
+/** CAPTION_PX: the height the caption line adds to the top margin and the figure. */
+const CAPTION_PX = 22;
+
+/** `fig` with the provenance caption as a second, smaller title line (the figure unchanged without one). */
+export function withProvenance(fig: Figure, a: ProvenanceFields): Figure {
+  const caption = provenanceCaption(a);
+  const title = fig.layout.title as { text?: string } | undefined;
+  if (caption === undefined || title?.text === undefined) return fig;
+  const margin = (fig.layout.margin ?? {}) as { t?: number };
+  const height = fig.layout.height as number | undefined;
+  return {
+    ...fig,
+    layout: {
+      ...fig.layout,
+      title: { ...title, text: `${title.text}<br><sup>${caption}</sup>` },
+      margin: { ...margin, t: (margin.t ?? 50) + CAPTION_PX },
+      ...(height !== undefined ? { height: height + CAPTION_PX } : {}),
+    },
+  };
+}
+
 /**
  * Save a figure with its table and artefact into `dir`: the figure (HTML, PNG unless png is
  * false), its plotly spec as <id>.plotly.json (with the figure's id and the artefact's scale beside
  * `data` and `layout`, so every JSON file of a figure says its scale), the rows as <id>.csv and
  * <id>.md (no table HTML: it would take the figure's <id>.html) and the artefact as <id>.json.
  * Unchanged files are not rewritten.
- * The table's title is the figure's; `note` goes under it.
+ * The figure gets the artefact's provenance line under its title (withProvenance); the table's
+ * title is the figure's own, `note` goes under it.
  */
 export async function saveFigureOutput(
   fig: Figure,
   id: string,
   table: { readonly rows: readonly Row[]; readonly columns: readonly Column[]; readonly note: string },
-  artefact: { readonly scale: string },
+  artefact: ProvenanceFields,
   dir: string,
   opts: { readonly png?: boolean } = {},
 ): Promise<SavedFiles> {
   const text = { title: (fig.layout.title as { text: string }).text, note: table.note };
-  const saved = await saveFigure(fig, id, { dir, png: opts.png });
+  const saved = await saveFigure(withProvenance(fig, artefact), id, { dir, png: opts.png });
   const files = { csv: join(dir, `${id}.csv`), md: join(dir, `${id}.md`) };
   writeIfChanged(files.csv, toCsv(table.rows, table.columns));
   writeIfChanged(files.md, toMarkdown(table.rows, table.columns, text));
