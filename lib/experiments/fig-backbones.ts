@@ -61,6 +61,7 @@ import { runFigureSweep, saveFigureOutput, type ArtefactBase, type FigureEntry, 
 import { presetRunConfig, TABLE_PRESETS } from './presets';
 import { rung, SCALES, type DataChoice, type LadderRung, type ScaleName, type ScalePreset } from './scale';
 import { checkSeeds, seedNote } from './seeds';
+import { logSlope, slopeDifference } from '../util/stats';
 import { table5Train } from './table-5';
 import { withSeedMeans, type TaskBudget } from './task-ladder';
 
@@ -227,10 +228,32 @@ export interface BackbonesOutput extends FigureOutput {
   readonly artefact: BackbonesArtefact;
 }
 
+/** An alpha that says how fast the loss falls: an 'ok' fit with E above its bound 0 and R^2 >= 0.8. */
+const PINNED_R2 = 0.8;
+const isPinned = (f: BackboneFit): boolean => f.status === 'ok' && f.E !== null && f.E > 0 && f.r2 !== null && f.r2 >= PINNED_R2;
+
+/** Why a fit's alpha does not pin the exponent ('' when it does). */
+function unpinnedWhy(f: BackboneFit): string {
+  if (f.status !== 'ok') return f.status === 'edge' ? 'alpha at its search bound' : f.status;
+  if (!(f.E !== null && f.E > 0)) return 'E held at 0';
+  return `R^2 ${f.r2!.toFixed(2)} < ${PINNED_R2}`;
+}
+
+const signed = (x: number, digits: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(digits)}`;
+const withHw = (x: number, hw: number | undefined, digits: number): string => `${signed(x, digits)}${hw === undefined ? '' : ` ± ${hw.toFixed(digits)}`}`;
+
 /**
- * What the numbers say, per panel, computed from the fits and points: the largest alpha among the
- * fitted laws, the lowest test loss and the best NDCG@10 at the largest shape, then the companion
- * works' claims beside them. At smoke scale the first line says that nothing follows.
+ * What the numbers say, per panel, computed from the fits and points:
+ * 1. the power laws: alpha and R^2 per backbone, and which of them pin the exponent (an 'ok' fit
+ *    with E > 0 and R^2 >= 0.8; a bound or a poor fit is named, never ranked as if it were one);
+ * 2. the fit-free slopes of test loss and NDCG@10 per e-fold of N (least squares over the runs,
+ *    95% t-interval, stats.logSlope), the steepest backbone and whether its interval separates it
+ *    from the others (slopeDifference), which is what "scales best" can mean with four sizes;
+ * 3. the lowest test loss and best NDCG@10 at the largest shape;
+ * 4. the companion works' claims (FuXi-α over HSTU, HSTU over the SASRec-style LSRM) judged by the
+ *    slope differences: supported or contradicted only when the interval excludes 0, otherwise
+ *    "not told apart".
+ * At smoke scale the first line says that nothing follows.
  */
 export function backbonesFindings(a: Pick<BackbonesArtefact, 'scale' | 'fits' | 'points' | 'panels'>): string[] {
   const out: string[] = [];
@@ -239,10 +262,35 @@ export function backbonesFindings(a: Pick<BackbonesArtefact, 'scale' | 'fits' | 
   for (const p of a.panels) {
     const fits = a.fits.filter((f) => f.data === p.label);
     const fitted = fits.filter((f) => f.status === 'ok' || f.status === 'edge').sort((x, y) => y.alpha! - x.alpha!);
+    const pinned = fitted.filter(isPinned);
     const notFitted = fits.filter((f) => f.status === 'flat' || f.status === 'no fit').map((f) => `${f.backbone} (${f.status})`);
     const alphaLine = fitted.length === 0 ? 'no backbone has a falling power law' :
-      `largest alpha: ${fitted[0].backbone} (alpha ${fitted[0].alpha!.toFixed(3)}, R^2 ${fitted[0].r2!.toFixed(3)}${fitted[0].status === 'edge' ? ', at its search bound' : ''}); order ${fitted.map((f) => `${f.backbone} ${f.alpha!.toFixed(3)}`).join(' > ')}`;
+      `power-law alpha ${fitted.map((f) => `${f.backbone} ${f.alpha!.toFixed(3)} (R^2 ${f.r2!.toFixed(2)}${isPinned(f) ? '' : `; ${unpinnedWhy(f)}`})`).join(', ')}; ` +
+      (pinned.length === 0 ? 'none pins its exponent, so the alphas rank nothing' :
+        pinned.length === 1 ? `only ${pinned[0].backbone}'s pins its exponent` : `pinned: ${pinned.map((f) => f.backbone).join(', ')}, largest ${pinned[0].backbone}`);
     out.push(`${p.label}: ${alphaLine}${notFitted.length ? `; without a falling law: ${notFitted.join(', ')}` : ''}.`);
+    const seedRows = a.points.filter((r) => r.data === p.label && r.seed !== null);
+    const kinds = [...new Set(seedRows.map((r) => r.kind))];
+    const slopes = (key: 'testLoss' | 'NDCG@10') => kinds.flatMap((kind) => {
+      const pts = seedRows.filter((r) => r.kind === kind).map((r) => ({ x: r.params, y: r[key] }));
+      if (new Set(pts.map((q) => q.x)).size < 2) return [];
+      return [{ kind, backbone: seedRows.find((r) => r.kind === kind)!.backbone, s: logSlope(pts) }];
+    });
+    const lossSlopes = slopes('testLoss');
+    const ndcgSlopes = slopes('NDCG@10');
+    const slopeLine = (what: string, xs: typeof lossSlopes, sign: number, digits: number, better: string) => {
+      if (xs.length === 0) return '';
+      const sorted = [...xs].sort((x, y) => sign * (x.s.slope - y.s.slope));
+      const top = sorted[0];
+      const apart = sorted.slice(1).filter((o) => { const d = slopeDifference(top.s, o.s); return d.halfWidth !== undefined && Math.abs(d.diff) > d.halfWidth; }).map((o) => o.backbone);
+      const n = Math.max(...xs.map((x) => x.s.n));
+      return `${p.label}, ${what} per e-fold of N (least squares over ${n} runs, 95% interval): ${xs.map((x) => `${x.backbone} ${withHw(x.s.slope, x.s.halfWidth, digits)}`).join(', ')}; ${better} ${top.backbone}, ` +
+        (apart.length === sorted.length - 1 ? 'told apart from every other backbone.' : apart.length > 0 ? `told apart from ${apart.join(', ')} only.` : 'not told apart from any other backbone.');
+    };
+    const l1 = slopeLine('test-loss slope', lossSlopes, 1, 3, 'steepest fall:');
+    const l2 = slopeLine('NDCG@10 slope', ndcgSlopes, -1, 4, 'steepest rise:');
+    if (l1) out.push(l1);
+    if (l2) out.push(l2);
     const shown = a.points.filter((r) => r.data === p.label && (r.seed === null || !a.points.some((o) => o.data === r.data && o.kind === r.kind && o.params === r.params && o.seed === null)));
     const top = p.sizes[p.sizes.length - 1];
     const atTop = shown.filter((r) => `${r.numLayers}x${r.dim}` === top);
@@ -251,12 +299,22 @@ export function backbonesFindings(a: Pick<BackbonesArtefact, 'scale' | 'fits' | 
       const n = best(atTop, 'NDCG@10', -1);
       out.push(`${p.label}, largest shape ${top}: lowest test loss ${l.backbone} (${l.testLoss.toFixed(4)}, N ${l.params.toLocaleString('en-US')}); best NDCG@10 ${n.backbone} (${n['NDCG@10'].toFixed(4)}).`);
     }
-    const fitOf = (kind: BackboneKind) => fits.find((f) => f.kind === kind);
-    const [fuxi, hstu, lsrm] = [fitOf('fuxi'), fitOf('hstu'), fitOf('lsrm')];
-    const rising = (f: BackboneFit | undefined) => f !== undefined && (f.status === 'ok' || f.status === 'edge');
-    if (a.scale !== 'smoke' && rising(fuxi) && rising(hstu) && rising(lsrm)) {
-      out.push(`${p.label} against the companion claims: FuXi-α ${fuxi!.alpha! > hstu!.alpha! ? 'scales faster than' : 'does not scale faster than'} HSTU (alpha ${fuxi!.alpha!.toFixed(3)} vs ${hstu!.alpha!.toFixed(3)}; FuXi-α's paper: it improves on HSTU and keeps improving with size); ` +
-        `HSTU ${hstu!.alpha! > lsrm!.alpha! ? 'scales faster than' : 'does not scale faster than'} the SASRec-style LSRM (alpha ${hstu!.alpha!.toFixed(3)} vs ${lsrm!.alpha!.toFixed(3)}; HSTU is the model that made generative recommenders scale).`);
+    const slopeOf = (xs: typeof lossSlopes, kind: BackboneKind) => xs.find((x) => x.kind === kind)?.s;
+    const claim = (a1: BackboneKind, b1: BackboneKind, label: string, source: string): string | undefined => {
+      const [la, lb, na, nb] = [slopeOf(lossSlopes, a1), slopeOf(lossSlopes, b1), slopeOf(ndcgSlopes, a1), slopeOf(ndcgSlopes, b1)];
+      if (!la || !lb || !na || !nb) return undefined;
+      const dl = slopeDifference(la, lb);
+      const dn = slopeDifference(na, nb);
+      const verdict = (d: typeof dl, faster: boolean) => d.halfWidth === undefined ? 'not told apart (too few sizes for an interval)' :
+        Math.abs(d.diff) <= d.halfWidth ? 'not told apart' : faster ? 'supported' : 'contradicted';
+      const [A, B] = [backboneLabel(a1), backboneLabel(b1)];
+      return `${label}: ${A} − ${B} loss slope ${withHw(dl.diff, dl.halfWidth, 3)} (${verdict(dl, dl.diff < 0)}), NDCG@10 slope ${withHw(dn.diff, dn.halfWidth, 4)} (${verdict(dn, dn.diff > 0)}); ${source}`;
+    };
+    if (a.scale !== 'smoke') {
+      const c1 = claim('fuxi', 'hstu', `"FuXi-α scales better than HSTU"`, "FuXi-α's paper: it improves on HSTU and keeps improving with size");
+      const c2 = claim('hstu', 'lsrm', `"HSTU scales better than the SASRec-style LSRM"`, 'HSTU is the model that made generative recommenders scale');
+      const claims = [c1, c2].filter((c): c is string => c !== undefined);
+      if (claims.length > 0) out.push(`${p.label} against the companion claims (${a.points.some((r) => r.data === p.label && r.seed !== null && r.seed !== 0) ? 'seeds pooled' : 'one seed'}): ${claims.join('; ')}.`);
     }
   }
   return out;

@@ -171,3 +171,59 @@ export function pairedInterval(a: readonly number[], b: readonly number[], level
   const d = meanInterval(a.map((x, i) => x - b[i]), level);
   return { n: d.n, diff: d.mean, halfWidth: d.halfWidth ?? 0, df: d.n - 1 };
 }
+
+/** The least-squares slope of y on ln x with its confidence interval. */
+export interface LogSlope {
+  /** Points used. */
+  readonly n: number;
+  /** dy / d(ln x): the change of y per e-fold of x. */
+  readonly slope: number;
+  /** Its standard error, √(s² / Σ(u - ū)²) with s² = SSE / (n - 2) and u = ln x. */
+  readonly se: number;
+  /** Degrees of freedom of the residuals, n - 2. */
+  readonly df: number;
+  /** Half-width of the two-sided t-interval, t((1 + level) / 2, n - 2) · se; undefined for two points (no residual freedom). */
+  readonly halfWidth: number | undefined;
+}
+
+/**
+ * The ordinary least-squares slope of y against ln x, with its standard error and t-interval:
+ * a fit-free way to say how fast a measure moves with size, which exists whatever the shape of
+ * the points (a power law may stop at a bound; the slope still says which way and how surely).
+ * @throws on fewer than two points, a non-positive x, or x all equal
+ * @example logSlope([{ x: 1, y: 1 }, { x: Math.E, y: 2 }, { x: Math.E ** 2, y: 2 }])
+ *   // u = 0, 1, 2: slope 1 / 2 = 0.5; residuals -1/6, 1/3, -1/6, SSE 1/6, s² 1/6, se √(1/12) = 0.288675,
+ *   // df 1, half-width t(0.975, 1) · se = 12.7062 · 0.288675 = 3.6680
+ */
+export function logSlope(points: readonly { readonly x: number; readonly y: number }[], level = 0.95): LogSlope {
+  if (points.length < 2) throw new Error(`a slope needs two or more points, got ${points.length}`);
+  if (!(level > 0 && level < 1)) throw new Error(`a confidence level must be in (0, 1), got ${level}`);
+  const bad = points.find((p) => !(p.x > 0) || !Number.isFinite(p.y));
+  if (bad) throw new Error(`a slope against ln x needs x > 0 and a finite y, got x ${bad.x}, y ${bad.y}`);
+  const u = points.map((p) => Math.log(p.x));
+  const y = points.map((p) => p.y);
+  const mu = mean(u), my = mean(y);
+  let sxx = 0, sxy = 0;
+  for (let i = 0; i < u.length; i++) { sxx += (u[i] - mu) ** 2; sxy += (u[i] - mu) * (y[i] - my); }
+  if (sxx === 0) throw new Error('a slope against ln x needs two or more distinct x');
+  const slope = sxy / sxx;
+  const df = points.length - 2;
+  let sse = 0;
+  for (let i = 0; i < u.length; i++) sse += (y[i] - my - slope * (u[i] - mu)) ** 2;
+  const se = df > 0 ? Math.sqrt(sse / df / sxx) : NaN;
+  return { n: points.length, slope, se, df, halfWidth: df > 0 ? tQuantile((1 + level) / 2, df) * se : undefined };
+}
+
+/**
+ * The difference of two independent slopes, a.slope - b.slope, with a conservative t-interval:
+ * se = √(se_a² + se_b²), min(df_a, df_b) degrees of freedom; undefined half-width when either
+ * slope has none.
+ * @example slopeDifference({ n: 4, slope: -0.1, se: 0.02, df: 2, halfWidth: 0.086 }, { n: 4, slope: 0, se: 0.015, df: 2, halfWidth: 0.065 })
+ *   // diff -0.1, se 0.025, df 2, half-width 4.302653 · 0.025 = 0.1076
+ */
+export function slopeDifference(a: LogSlope, b: LogSlope, level = 0.95): { readonly diff: number; readonly halfWidth: number | undefined; readonly df: number } {
+  const df = Math.min(a.df, b.df);
+  const diff = a.slope - b.slope;
+  if (df < 1 || a.halfWidth === undefined || b.halfWidth === undefined) return { diff, halfWidth: undefined, df };
+  return { diff, halfWidth: tQuantile((1 + level) / 2, df) * Math.sqrt(a.se ** 2 + b.se ** 2), df };
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mean, meanInterval, median, pairedInterval, sampleStd, tCentralProbability, tQuantile, welchInterval } from '../../lib/util/stats';
+import { logSlope, mean, meanInterval, median, pairedInterval, sampleStd, slopeDifference, tCentralProbability, tQuantile, welchInterval } from '../../lib/util/stats';
 
 const close = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 
@@ -82,4 +82,37 @@ test('median: the middle value, or the mean of the two middle ones; an empty lis
   assert.equal(median([4, 1, 3, 2]), 2.5);
   assert.equal(median([7]), 7);
   assert.throws(() => median([]), /empty/);
+});
+
+test('logSlope: the hand-worked three points (u = 0, 1, 2; y = 1, 2, 2)', () => {
+  const s = logSlope([{ x: 1, y: 1 }, { x: Math.E, y: 2 }, { x: Math.E ** 2, y: 2 }]);
+  assert.equal(s.n, 3);
+  assert.equal(s.df, 1);
+  assert.ok(Math.abs(s.slope - 0.5) < 1e-12);
+  assert.ok(Math.abs(s.se - Math.sqrt(1 / 12)) < 1e-12);
+  assert.ok(Math.abs(s.halfWidth! - 12.706205 * Math.sqrt(1 / 12)) < 1e-5);
+});
+
+test('logSlope: an exact line in ln x has its slope and zero error, in any order; two points have no interval', () => {
+  const pts = [3, 100, 7, 4096].map((x) => ({ x, y: 2 - 0.25 * Math.log(x) }));
+  const s = logSlope(pts);
+  assert.ok(Math.abs(s.slope + 0.25) < 1e-12);
+  assert.ok(s.se < 1e-7 && s.halfWidth! < 1e-6);
+  assert.ok(Math.abs(logSlope([...pts].reverse()).slope - s.slope) < 1e-12);
+  // The slope of y on ln x does not depend on the base of the size unit: x · 1000 shifts u only.
+  assert.ok(Math.abs(logSlope(pts.map((p) => ({ x: p.x * 1000, y: p.y }))).slope - s.slope) < 1e-12);
+  const two = logSlope(pts.slice(0, 2));
+  assert.equal(two.halfWidth, undefined);
+  assert.throws(() => logSlope([{ x: 2, y: 1 }, { x: 2, y: 3 }]), /distinct x/);
+  assert.throws(() => logSlope([{ x: 0, y: 1 }, { x: 2, y: 3 }]), /x > 0/);
+});
+
+test('slopeDifference: se adds in quadrature over the smaller df', () => {
+  const a = { n: 4, slope: -0.1, se: 0.02, df: 2, halfWidth: 0.086 };
+  const b = { n: 5, slope: 0, se: 0.015, df: 3, halfWidth: 0.05 };
+  const d = slopeDifference(a, b);
+  assert.ok(Math.abs(d.diff + 0.1) < 1e-12);
+  assert.equal(d.df, 2);
+  assert.ok(Math.abs(d.halfWidth! - tQuantile(0.975, 2) * 0.025) < 1e-12);
+  assert.equal(slopeDifference(a, { ...b, df: 0, halfWidth: undefined }).halfWidth, undefined);
 });
