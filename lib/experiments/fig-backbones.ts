@@ -81,6 +81,8 @@ export interface BackbonePanel {
   /** Shapes, smallest first (epochs and batch size are used by the 'fig-2a' budget only). */
   readonly ladder: readonly LadderRung[];
   readonly budget: TaskBudget;
+  /** This panel's seeds when they differ from the plan's (more seeds where one cannot tell the backbones apart). */
+  readonly seeds?: readonly number[];
 }
 
 /** What the figure trains at one scale. */
@@ -106,7 +108,7 @@ export const FIG_BACKBONES_PLANS: Readonly<Record<ScaleName, BackbonesPlan>> = {
   cpu: {
     panels: [
       { data: FIG_2A_PLANS.cpu.data, ladder: CPU_LADDER, budget: { kind: 'fig-2a' } },
-      { data: ML_100K, ladder: CPU_LADDER, budget: { kind: 'converge', train: table5Train(TABLE_PRESETS.cpu) } },
+      { data: ML_100K, ladder: CPU_LADDER, budget: { kind: 'converge', train: table5Train(TABLE_PRESETS.cpu) }, seeds: [0, 1] },
     ],
     backbones: ALL,
     seeds: [0],
@@ -149,10 +151,16 @@ export interface BackboneRun {
   readonly config: RunConfig;
 }
 
+/** The seeds a panel trains: its own, else the plan's. */
+export function panelSeeds(plan: BackbonesPlan, panel: BackbonePanel): readonly number[] {
+  return panel.seeds ?? plan.seeds;
+}
+
 /** Every run of a plan: panels in order, then backbones, sizes smallest first, seeds fastest. */
 export function backboneRuns(scale: ScalePreset, plan: BackbonesPlan = FIG_BACKBONES_PLANS[scale.name]): BackboneRun[] {
   checkSeeds(plan.seeds);
-  return plan.panels.flatMap((panel) => plan.backbones.flatMap((kind) => panel.ladder.flatMap((rung) => plan.seeds.map((seed) => {
+  for (const p of plan.panels) if (p.seeds) checkSeeds(p.seeds);
+  return plan.panels.flatMap((panel) => plan.backbones.flatMap((kind) => panel.ladder.flatMap((rung) => panelSeeds(plan, panel).map((seed) => {
     const config = backboneConfig(scale, panel, kind, rung, seed);
     return { panel, kind, rung, seed, params: backboneParams(config), config };
   }))));
@@ -214,7 +222,7 @@ export async function backboneRows(scale: ScalePreset, plan: BackbonesPlan, opts
 
 /** The artefact JSON. */
 export interface BackbonesArtefact extends ArtefactBase<readonly string[]> {
-  readonly panels: readonly { readonly data: string; readonly label: string; readonly core: number; readonly sizes: readonly string[]; readonly budget: TaskBudget }[];
+  readonly panels: readonly { readonly data: string; readonly label: string; readonly core: number; readonly sizes: readonly string[]; readonly budget: TaskBudget; readonly seeds?: readonly number[] }[];
   readonly backbones: readonly string[];
   readonly fits: readonly BackboneFit[];
   readonly findings: readonly string[];
@@ -328,14 +336,14 @@ async function produce(scale: ScalePreset, opts: BackbonesOptions = {}): Promise
   const pending = await runFigureSweep(FIGURE.id, backboneSweep(scale, plan), opts);
   if (pending) return pending;
   const { rows, fits, keys, trainMs } = await backboneRows(scale, plan, opts);
-  const panels = plan.panels.map((p) => ({ data: p.data.spec, label: p.data.label, core: p.data.core, sizes: p.ladder.map((r) => `${r.numLayers}x${r.dim}`), budget: p.budget }));
+  const panels = plan.panels.map((p) => ({ data: p.data.spec, label: p.data.label, core: p.data.core, sizes: p.ladder.map((r) => `${r.numLayers}x${r.dim}`), budget: p.budget, seeds: panelSeeds(plan, p) }));
   const backbones = plan.backbones.map(backboneLabel);
-  const base = { id: FIGURE.id, scale: scale.name, data: panels.map((p) => p.data), seeds: plan.seeds, runs: keys, wallSeconds: Math.round(trainMs / 100) / 10 };
+  const base = { id: FIGURE.id, scale: scale.name, data: panels.map((p) => p.data), seeds: [...new Set(plan.panels.flatMap((p) => panelSeeds(plan, p)))].sort((x, y) => x - y), runs: keys, wallSeconds: Math.round(trainMs / 100) / 10 };
   const artefact: BackbonesArtefact = { ...base, panels, backbones, fits, findings: backbonesFindings({ scale: scale.name, fits, points: rows, panels }), points: rows };
   const title = `Test loss and NDCG@10 against non-embedding parameters per backbone (${panels.map((p) => p.label).join(', ')}; scale ${scale.name})`;
   const figure = backbonesFigure({ title, rows, fits, backbones });
   const how = plan.panels.map((p) => `${p.data.label}: ${p.budget.kind === 'fig-2a' ? "Figure 2a's fixed epochs" : "Table V's settings, to convergence"}`).join('; ');
-  const note = `Scale ${scale.name}. ${how}. N: each model's non-embedding parameters (model registry). Fit L(N) = E + (N0/N)^alpha on every size of a backbone (status: ok, edge = alpha at its search bound, flat = loss does not fall with N, no fit). ${seedNote(plan.seeds)}`;
+  const note = `Scale ${scale.name}. ${how}. N: each model's non-embedding parameters (model registry). Fit L(N) = E + (N0/N)^alpha on every size of a backbone (status: ok, edge = alpha at its search bound, flat = loss does not fall with N, no fit). ${plan.panels.every((p) => !p.seeds) ? seedNote(plan.seeds) : plan.panels.map((p) => `${p.data.label}: ${seedNote(panelSeeds(plan, p))}`).join(' ')}`;
   const saved = await saveFigureOutput(figure, FIGURE.id, { rows, columns: FIG_BACKBONES_COLUMNS, note }, artefact, figuresDirFor(scale.name, opts.figuresRoot), { png: opts.png });
   return { kind: 'figure', id: FIGURE.id, figure, saved, rows, fits, artefact };
 }

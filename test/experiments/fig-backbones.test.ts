@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { backboneConfig, backboneParams, backboneRows, backboneRuns, backbonesFindings, backboneSweep, BACKBONES, fitBackbone, FIG_BACKBONES_PLANS, FIGURE, type BackbonesPlan } from '../../lib/experiments/fig-backbones';
+import { backboneConfig, backboneParams, backboneRows, backboneRuns, backbonesFindings, backboneSweep, BACKBONES, fitBackbone, FIG_BACKBONES_PLANS, FIGURE, panelSeeds, type BackbonesPlan } from '../../lib/experiments/fig-backbones';
 import { backbonesFigure, type BackboneRow } from '../../lib/experiments/fig-backbones-figure';
 import { fig2aSweep, FIG_2A_PLANS } from '../../lib/experiments/fig-2a';
 import { perfLawRuns } from '../../lib/experiments/fig-performance-law';
@@ -31,16 +31,18 @@ test('plans: four backbones; smoke 3 sizes; cpu synthetic:cpu and ml-100k at 1x1
   for (const panel of p.cpu.panels) assert.deepEqual(panel.ladder.map(shape), ['1x16', '2x16', '4x16', '2x32']);
   assert.ok(p.cpu.panels[0].ladder.every((r) => r.epochs === 2 && r.batchSize === 256));
   assert.deepEqual(p.cpu.seeds, [0]);
+  // ml-100k trains a second seed: one seed cannot tell its backbones apart (Table V's seed intervals are as wide as their gaps).
+  assert.deepEqual(p.cpu.panels.map((x) => panelSeeds(p.cpu, x)), [[0], [0, 1]]);
   assert.deepEqual(p.paper.panels.map((x) => [x.data.spec, x.data.core]), [['dataset:ml-20m', 5]]);
   assert.deepEqual(p.paper.panels[0].ladder.map(shape), ['2x64', '4x128', '8x128', '12x256']);
   // Every shape builds for every backbone (heads divide d; Llama's head width is even), with N rising along each ladder.
   for (const [name, plan] of Object.entries(p)) {
     const runs = backboneRuns(SCALES[name as keyof typeof SCALES], plan);
-    assert.equal(runs.length, plan.panels.reduce((s, x) => s + x.ladder.length, 0) * 4 * plan.seeds.length, name);
+    assert.equal(runs.length, plan.panels.reduce((s, x) => s + x.ladder.length * panelSeeds(plan, x).length, 0) * 4, name);
     for (const panel of plan.panels) for (const b of plan.backbones) {
       const ns = runs.filter((r) => r.panel === panel && r.kind === b).map((r) => r.params);
       assert.deepEqual(ns, [...ns].sort((x, y) => x - y), `${name} ${b}: N ascending`);
-      assert.equal(new Set(ns).size, ns.length, `${name} ${b}: distinct N`);
+      assert.equal(new Set(ns).size, ns.length / panelSeeds(plan, panel).length, `${name} ${b}: distinct N per seed`);
     }
   }
 });
@@ -94,8 +96,9 @@ test('non-embedding N: each backbone\'s registry count (12·L·d² for LSRM only
 
 test('the sweep: one run per panel, backbone, size and seed, largest N first, each budget written out', () => {
   const runs = backboneSweep(SCALES.cpu);
-  assert.equal(runs.length, 2 * 4 * 4);
+  assert.equal(runs.length, 4 * 4 + 4 * 4 * 2, 'synthetic: 1 seed; ml-100k: 2');
   assert.ok(runs.some((r) => r.label === 'Backbones ml-100k hstu 2x32 seed 0'));
+  assert.ok(runs.some((r) => r.label === 'Backbones ml-100k hstu 2x32 seed 1'));
   assert.ok(runs.some((r) => r.label === 'Backbones Synthetic (cpu) llama 4x16 seed 0'));
   const ns = backboneRuns(SCALES.cpu).map((r) => r.params).sort((a, b) => b - a);
   assert.equal(ns[0], backboneRuns(SCALES.cpu).find((r) => r.kind === 'llama' && shape(r.rung) === '2x32')!.params);
@@ -246,6 +249,16 @@ test('two seeds: a row per seed, then the mean row with its interval; the fit us
   assert.equal(m.testLossHw, want.halfWidth);
   assert.equal(m.seeds, 2);
   assert.deepEqual([fits[0].n, fits[0].sizes], [6, 3]);
+});
+
+test('a panel\'s own seeds replace the plan\'s for that panel only; a bad one is refused', () => {
+  const data = { spec: 'synthetic:smoke', core: 0, label: 's' };
+  const plan: BackbonesPlan = { panels: [{ data, ladder: [rung(1, 4), rung(1, 8)], budget: { kind: 'fig-2a' } }, { data: { ...data, label: 't' }, ladder: [rung(1, 4)], budget: { kind: 'fig-2a' }, seeds: [3, 5] }], backbones: ['lsrm', 'hstu'], seeds: [0] };
+  const runs = backboneRuns(SCALES.smoke, plan);
+  assert.deepEqual(runs.map((r) => `${r.panel.data.label} ${r.kind} ${shape(r.rung)} ${r.seed}`), [
+    's lsrm 1x4 0', 's lsrm 1x8 0', 's hstu 1x4 0', 's hstu 1x8 0', 't lsrm 1x4 3', 't lsrm 1x4 5', 't hstu 1x4 3', 't hstu 1x4 5',
+  ]);
+  assert.throws(() => backboneRuns(SCALES.smoke, { ...plan, panels: [{ ...plan.panels[1], seeds: [1, 1] }] }), /seed/);
 });
 
 test('the registry entry', () => {
