@@ -20,8 +20,8 @@
  * Runs. The synthetic ladder at full data holds Figure 2a's rungs (fig2aRuns: same configs, same
  * store keys) plus more shapes, so that the five-parameter law (one D: its data term is a
  * constant) has more sizes than parameters after the holdout; the synthetic subsamples use
- * shapes of Figure 2b's levels (same keys). Real data (ml-100k at cpu) trains its own ladder,
- * best epoch by validation NDCG@10 (a ranking metric is what this law predicts).
+ * shapes of Figure 2b's levels (same keys). Real data (ml-100k and ml-latest-small at cpu) trains
+ * its own ladder, best epoch by validation NDCG@10 (a ranking metric is what this law predicts).
  * Plans (PERF_LAW_PLANS; costs by lib/sweep/estimate.ts at 22 GFLOP/s per core, one core):
  * - smoke: synthetic:smoke, Figure 2a's four sizes + 4x8, 2x12, 2x16 (hold out 1x24, as 2a), and
  *   the 50% level of 1x8 and 1x16 (Figure 2b's): 9 tiny runs, seconds each.
@@ -29,11 +29,14 @@
  *   4x16, 1x32, 4x32, 1x64 (2 epochs, batch 256; hold out 2x64 and 4x64, fit seven shapes at five
  *   sizes); 10% and 50% levels of 1x16 and 2x32 (Figure 2b's runs). ml-100k: 1x16 .. 4x64 (nine
  *   shapes, 40 epochs at batch 128; hold out 2x64 and 4x64), its 50% level (1x16, 1x32, 2x32,
- *   1x64) and 25% level (1x32, 2x32). The cost model (15.7 GFLOP/s per core, measured 2026-12-02):
- *   synthetic 100% 112 min of one core, its levels 28 min, ml-100k ~45 min (small models run
- *   2-6x below the modelled rate under load): ~3.1 h of one core, ~1.6 h on both, plus a few
- *   minutes for the ApEn of the six groups and the temperature sweep (five generations of
- *   synthetic:cpu, cached). The first plan held 2a's six sizes (4x128 and 8x128 held out: 3.1 h
+ *   1x64) and 25% level (1x32, 2x32). ml-latest-small: the same nine shapes and levels (its 9.7K
+ *   items make the output layer ~6x ml-100k's; Video Games, 17-63 min a run to convergence, is left
+ *   out). The cost model (15.7 GFLOP/s per core, measured 2026-12-02): synthetic 100% 112 min of one
+ *   core, its levels 28 min, ml-100k ~45 min (small models run 2-6x below the modelled rate under
+ *   load), ml-latest-small ~2.1 h (at 19 GFLOP/s): ~5 h of one core, ~2.6 h on both, plus a few
+ *   minutes for the ApEn of the nine groups and the temperature sweep (five generations of
+ *   synthetic:cpu, cached). Measured: the first 28 runs 8,247 s of one core (65 min on both),
+ *   ml-latest-small's 15 see the figure's artefact. The first plan held 2a's six sizes (4x128 and 8x128 held out: 3.1 h
  *   of one core by themselves), 8x32 and the 4x64 levels: ~5 h on both at this machine's pace,
  *   more than a session can train (the store did not survive between sessions, 2026-12-02).
  * - paper: MovieLens-20M, Table IV's six sizes + 4x64, 2x128, 4x256 (hold out 24x512 and 48x1200, as
@@ -109,6 +112,10 @@ export const PERF_LAW_PLANS: Readonly<Record<ScaleName, PerfLawPlan>> = {
       },
       {
         data: { spec: 'dataset:ml-100k', core: 0, label: 'ml-100k' }, ladder: [ML(1, 16), ML(2, 16), ML(4, 16), ML(1, 32), ML(2, 32), ML(4, 32), ML(1, 64), ML(2, 64), ML(4, 64)],
+        holdout: 2, selectBy: 'NDCG@10', levels: [{ fraction: 0.5, shapes: ['1x16', '1x32', '2x32', '1x64'] }, { fraction: 0.25, shapes: ['1x32', '2x32'] }], sampleSeed: 0,
+      },
+      {
+        data: { spec: 'dataset:ml-latest-small', core: 0, label: 'ml-latest-small' }, ladder: [ML(1, 16), ML(2, 16), ML(4, 16), ML(1, 32), ML(2, 32), ML(4, 32), ML(1, 64), ML(2, 64), ML(4, 64)],
         holdout: 2, selectBy: 'NDCG@10', levels: [{ fraction: 0.5, shapes: ['1x16', '1x32', '2x32', '1x64'] }, { fraction: 0.25, shapes: ['1x32', '2x32'] }], sampleSeed: 0,
       },
     ],
