@@ -322,7 +322,7 @@ export function backbonesFindings(a: Pick<BackbonesArtefact, 'scale' | 'fits' | 
       const c1 = claim('fuxi', 'hstu', `"FuXi-α scales better than HSTU"`, "FuXi-α's paper: it improves on HSTU and keeps improving with size");
       const c2 = claim('hstu', 'lsrm', `"HSTU scales better than the SASRec-style LSRM"`, 'HSTU is the model that made generative recommenders scale');
       const claims = [c1, c2].filter((c): c is string => c !== undefined);
-      if (claims.length > 0) out.push(`${p.label} against the companion claims (${a.points.some((r) => r.data === p.label && r.seed !== null && r.seed !== 0) ? 'seeds pooled' : 'one seed'}): ${claims.join('; ')}.`);
+      if (claims.length > 0) out.push(`${p.label} against the companion claims (${new Set(seedRows.map((r) => r.seed)).size > 1 ? 'seeds pooled' : 'one seed'}): ${claims.join('; ')}.`);
     }
   }
   return out;

@@ -36,8 +36,8 @@
  *   load), ml-latest-small ~2.1 h (at 19 GFLOP/s): ~5 h of one core, ~2.6 h on both, plus a few
  *   minutes for the ApEn of the nine groups and the temperature sweep (five generations of
  *   synthetic:cpu, cached). Measured: the first 28 runs 8,247 s of one core (65 min on both),
- *   ml-latest-small's 15 see the figure's artefact. The first plan held 2a's six sizes (4x128 and 8x128 held out: 3.1 h
- *   of one core by themselves), 8x32 and the 4x64 levels: ~5 h on both at this machine's pace,
+ *   ml-latest-small's 15 runs 8,902 s. The first plan held 2a's six sizes (4x128 and 8x128 held
+ *   out: 3.1 h of one core by themselves), 8x32 and the 4x64 levels: ~5 h on both at this machine's pace,
  *   more than a session can train (the store did not survive between sessions, 2026-12-02).
  * - paper: MovieLens-20M, Table IV's six sizes + 4x64, 2x128, 4x256 (hold out 24x512 and 48x1200, as
  *   the paper), and 10%/50% levels of Table IV's first four sizes (needs a GPU).
